@@ -1,0 +1,105 @@
+// JSON Web Tokens (RFC 7519) as JWS compact tokens: a Signer that issues them and a Verifier that
+// accepts them only after full validation, following RFC 8725 (JWT best current practice):
+// an algorithm allow-list bound to keys, signature first, then exp/nbf/iat/iss/aud/typ and
+// required claims. A Verifier is configured once and is then safe to share between threads.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signet/algorithm.hpp"
+#include "signet/claims.hpp"
+#include "signet/error.hpp"
+#include "signet/jwk.hpp"
+#include "signet/jwks.hpp"
+#include "signet/jws.hpp"
+
+namespace signet {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+class Signer {
+public:
+    // The algorithm defaults to the key's "alg". The key must be private and allow it for signing.
+    static Result<Signer> create(Jwk key, std::optional<Algorithm> alg = std::nullopt);
+
+    Signer& type(std::string typ);  // header "typ", default "JWT" (RFC 7519 §5.1)
+    Signer& header(std::string_view name, boost::json::value value);  // any other header member
+
+    Algorithm algorithm() const noexcept { return alg_; }
+    const Jwk& key() const noexcept { return key_; }
+
+    Result<std::string> sign(const Claims& claims) const;
+
+private:
+    Signer(Jwk key, Algorithm alg) : key_(std::move(key)), alg_(alg) {}
+    Jwk key_;
+    Algorithm alg_;
+    boost::json::object header_;
+    std::string typ_ = "JWT";
+};
+
+// A verified token: its protected header and claims.
+struct VerifiedToken {
+    boost::json::object header;
+    Claims claims;
+};
+
+// Resolves a key from the header of a token whose "kid" the key set does not know. Installing one
+// is how a caller opts in to "jwk", "jku", "x5u" or "x5c" (RFC 8725 §3.10); the resolver owns the
+// trust decision. The returned key must still allow the token's algorithm.
+using KeyResolver = std::function<Result<Jwk>(const boost::json::object& header)>;
+
+struct VerifierOptions {
+    KeySet keys;
+    // Allowed algorithms. Empty: the algorithms the keys are bound to by their "alg".
+    std::vector<Algorithm> algorithms;
+    std::vector<std::string> issuers;    // accept any of these "iss"; empty: iss not checked
+    std::vector<std::string> audiences;  // "aud" must contain one; empty: aud not checked
+    std::vector<std::string> required_claims;
+    std::optional<std::string> type;  // expected "typ" (case-insensitive, "application/" optional)
+    std::chrono::seconds leeway{0};
+    std::optional<std::chrono::seconds> max_age;  // requires "iat"
+    ParseLimits limits;
+    Clock clock;  // default: system_clock::now
+    KeyResolver key_resolver;
+};
+
+class Verifier {
+public:
+    // Fails when no algorithm can be allowed, a key is unusable for every allowed algorithm,
+    // or the options contradict each other.
+    static Result<Verifier> create(VerifierOptions options);
+
+    Result<Claims> verify(std::string_view token) const;
+    Result<VerifiedToken> verify_with_header(std::string_view token) const;
+
+    const VerifierOptions& options() const noexcept;
+
+private:
+    struct State;
+    explicit Verifier(std::shared_ptr<const State> state) : state_(std::move(state)) {}
+    std::shared_ptr<const State> state_;
+};
+
+// Validates a claims set against the claim rules of `options` (exp/nbf/iat/iss/aud/required) at
+// time `now`, without any signature. Verifier::verify calls this after the signature check.
+Result<void> validate_claims(const Claims& claims, const VerifierOptions& options,
+                             std::chrono::system_clock::time_point now);
+
+// Reads a token's header and claims WITHOUT checking anything: no signature, no expiry, no issuer.
+// For display and debugging only; never for an authorization decision.
+struct UnverifiedToken {
+    boost::json::object header;
+    boost::json::object payload;
+};
+Result<UnverifiedToken> decode_without_verification(std::string_view token,
+                                                    const ParseLimits& limits = {});
+
+}  // namespace signet

@@ -1,0 +1,99 @@
+// Strict base64url (RFC 4648 §5 without padding, RFC 7515 §2).
+#include "signet/base64url.hpp"
+
+#include <array>
+
+namespace signet {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+constexpr std::array<std::int8_t, 256> make_decode_table() {
+    std::array<std::int8_t, 256> table{};
+    for (auto& v : table) v = -1;
+    for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    return table;
+}
+constexpr auto kDecode = make_decode_table();
+
+}  // namespace
+
+void base64url_encode_append(std::string_view bytes, std::string& out) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const std::size_t n = bytes.size();
+    const std::size_t start = out.size();
+    out.resize(start + (n / 3) * 4 + (n % 3 == 0 ? 0 : n % 3 + 1));
+    char* o = out.data() + start;
+    std::size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+        *o++ = kAlphabet[(v >> 18) & 63];
+        *o++ = kAlphabet[(v >> 12) & 63];
+        *o++ = kAlphabet[(v >> 6) & 63];
+        *o++ = kAlphabet[v & 63];
+    }
+    if (n - i == 1) {
+        const std::uint32_t v = std::uint32_t{p[i]} << 16;
+        *o++ = kAlphabet[(v >> 18) & 63];
+        *o++ = kAlphabet[(v >> 12) & 63];
+    } else if (n - i == 2) {
+        const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8);
+        *o++ = kAlphabet[(v >> 18) & 63];
+        *o++ = kAlphabet[(v >> 12) & 63];
+        *o++ = kAlphabet[(v >> 6) & 63];
+    }
+}
+
+std::string base64url_encode(std::string_view bytes) {
+    std::string out;
+    base64url_encode_append(bytes, out);
+    return out;
+}
+
+std::string base64url_encode(std::span<const std::uint8_t> bytes) {
+    return base64url_encode(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+bool base64url_decode_into(std::string_view text, std::string& out) {
+    const std::size_t n = text.size();
+    // A single leftover character carries only 6 bits: never a whole octet.
+    if (n % 4 == 1) return false;
+    out.resize(base64url_decoded_size(n));
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    char* o = out.data();
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]], d = kDecode[p[i + 3]];
+        if ((a | b | c | d) < 0) return false;
+        const std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) |
+                                (std::uint32_t(c) << 6) | std::uint32_t(d);
+        *o++ = static_cast<char>(v >> 16);
+        *o++ = static_cast<char>(v >> 8);
+        *o++ = static_cast<char>(v);
+    }
+    const std::size_t rest = n - i;
+    if (rest == 2) {
+        const int a = kDecode[p[i]], b = kDecode[p[i + 1]];
+        // Canonical form (RFC 4648 §3.5): the 4 unused low bits must be zero.
+        if ((a | b) < 0 || (b & 0x0f) != 0) return false;
+        *o++ = static_cast<char>((a << 2) | (b >> 4));
+    } else if (rest == 3) {
+        const int a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]];
+        if ((a | b | c) < 0 || (c & 0x03) != 0) return false;  // 2 unused bits must be zero
+        const std::uint32_t v = (std::uint32_t(a) << 12) | (std::uint32_t(b) << 6) | std::uint32_t(c);
+        *o++ = static_cast<char>(v >> 10);
+        *o++ = static_cast<char>(v >> 2);
+    }
+    return true;
+}
+
+Result<std::string> base64url_decode(std::string_view text) {
+    std::string out;
+    if (!base64url_decode_into(text, out)) {
+        return Error(Errc::bad_base64, "not canonical unpadded base64url");
+    }
+    return out;
+}
+
+}  // namespace signet

@@ -1,0 +1,90 @@
+// OpenSSL glue shared by src/jose/crypto/*.cpp: RAII owners, the algorithm objects fetched once
+// per process, the key material layout, and the per-thread context cache.
+#pragma once
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "crypto/crypto.hpp"
+
+namespace signet::detail {
+
+struct PkeyFree {
+    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+};
+struct PkeyCtxFree {
+    void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
+};
+struct MdCtxFree {
+    void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
+};
+struct BnFree {
+    void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+
+// Fetched once (OpenSSL 3 "explicit fetch" is far cheaper than implicit lookups per call).
+const EVP_MD* fetched_md(Algorithm alg) noexcept;  // SHA-256/384/512; nullptr for EdDSA
+const EVP_MD* fetched_sha256() noexcept;
+EVP_MAC* fetched_hmac() noexcept;
+
+// The parsed key. Immutable after construction; shared by every copy of a Jwk.
+class KeyMaterial {
+public:
+    KeyMaterial();
+    ~KeyMaterial();
+    KeyMaterial(const KeyMaterial&) = delete;
+    KeyMaterial& operator=(const KeyMaterial&) = delete;
+
+    KeyType kty = KeyType::oct;
+    Curve curve = Curve::none;
+    bool has_private = false;
+    std::size_t bits = 0;
+    const std::uint64_t id;  // unique per instance: keys the per-thread context caches
+    PkeyPtr pkey;            // RSA, EC, OKP
+    std::string secret;      // oct; wiped on destruction
+    // ECDSA: the group order, big-endian, order_bytes long (for the r, s range check).
+    std::array<unsigned char, 66> order{};
+    std::size_t order_bytes = 0;
+};
+
+// Wraps a key OpenSSL produced or we built and validated.
+Result<KeyPtr> wrap_pkey(PkeyPtr pkey, KeyType kty, Curve curve, bool has_private);
+
+// Small per-thread cache of ready-to-use contexts (HMAC, verify), keyed by (key id, kind).
+// Entries whose key died are evicted with the rest, oldest first; contexts are freed on thread exit.
+class ContextCache {
+public:
+    using FreeFn = void (*)(void*);
+    static ContextCache& local() noexcept;
+    void* find(std::uint64_t key_id, unsigned kind) noexcept;
+    void insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept;
+    ~ContextCache();
+
+private:
+    struct Slot {
+        std::uint64_t key_id = 0;
+        unsigned kind = 0;
+        void* ctx = nullptr;
+        FreeFn free_fn = nullptr;
+    };
+    static constexpr std::size_t kSlots = 16;
+    std::array<Slot, kSlots> slots_{};
+    std::size_t next_ = 0;
+};
+
+// A reusable EVP_MD_CTX for this thread (digests and one-shot EdDSA).
+EVP_MD_CTX* thread_md_ctx() noexcept;
+
+std::string bn_to_bytes(const BIGNUM* bn, std::size_t pad_to = 0);
+
+}  // namespace signet::detail

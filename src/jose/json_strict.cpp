@@ -1,0 +1,163 @@
+// Strict JSON parsing with duplicate-name detection on top of boost::json::basic_parser.
+#include "json_strict.hpp"
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value_stack.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace signet::detail {
+namespace {
+
+namespace json = boost::json;
+
+// Member names of the objects currently open, reused across parses on one thread so that steady
+// state parsing does not allocate for the check.
+struct NameTracker {
+    std::string arena;                                       // all open names, back to back
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> names;  // (offset, size) into arena
+    std::vector<std::uint32_t> frames;                       // first index in `names` per object
+    std::size_t pending = 0;                                 // arena offset of a name being built
+
+    void clear() {
+        arena.clear();
+        names.clear();
+        frames.clear();
+    }
+};
+
+thread_local NameTracker t_tracker;
+
+struct StrictHandler {
+    static constexpr std::size_t max_object_size = json::object::max_size();
+    static constexpr std::size_t max_array_size = json::array::max_size();
+    static constexpr std::size_t max_key_size = json::string::max_size();
+    static constexpr std::size_t max_string_size = json::string::max_size();
+
+    json::value_stack st;
+    NameTracker& names;
+    bool duplicate = false;
+
+    StrictHandler(unsigned char* buf, std::size_t size, NameTracker& t)
+        : st(json::storage_ptr(), buf, size), names(t) {}
+
+    bool on_document_begin(json::error_code&) { return true; }
+    bool on_document_end(json::error_code&) { return true; }
+    bool on_object_begin(json::error_code&) {
+        names.frames.push_back(static_cast<std::uint32_t>(names.names.size()));
+        names.pending = names.arena.size();
+        return true;
+    }
+    bool on_object_end(std::size_t n, json::error_code&) {
+        const std::uint32_t first = names.frames.back();
+        names.frames.pop_back();
+        if (first < names.names.size()) names.arena.resize(names.names[first].first);
+        names.names.resize(first);
+        names.pending = names.arena.size();
+        st.push_object(n);
+        return true;
+    }
+    bool on_array_begin(json::error_code&) { return true; }
+    bool on_array_end(std::size_t n, json::error_code&) {
+        st.push_array(n);
+        return true;
+    }
+    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+        names.arena.append(s.data(), s.size());
+        st.push_chars(s);
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+        names.arena.append(s.data(), s.size());
+        const auto offset = static_cast<std::uint32_t>(names.pending);
+        const auto size = static_cast<std::uint32_t>(names.arena.size() - names.pending);
+        const std::string_view key(names.arena.data() + offset, size);
+        for (std::size_t i = names.frames.back(); i < names.names.size(); ++i) {
+            const auto [o, n] = names.names[i];
+            if (std::string_view(names.arena.data() + o, n) == key) {
+                duplicate = true;
+                ec = json::error::syntax;  // stops the parser; reported as duplicate_member
+                return false;
+            }
+        }
+        names.names.emplace_back(offset, size);
+        names.pending = names.arena.size();
+        st.push_key(s);
+        return true;
+    }
+    bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+        st.push_chars(s);
+        return true;
+    }
+    bool on_string(json::string_view s, std::size_t, json::error_code&) {
+        st.push_string(s);
+        return true;
+    }
+    bool on_number_part(json::string_view, json::error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+        st.push_int64(i);
+        return true;
+    }
+    bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+        st.push_uint64(u);
+        return true;
+    }
+    bool on_double(double d, json::string_view, json::error_code&) {
+        st.push_double(d);
+        return true;
+    }
+    bool on_bool(bool b, json::error_code&) {
+        st.push_bool(b);
+        return true;
+    }
+    bool on_null(json::error_code&) {
+        st.push_null();
+        return true;
+    }
+    bool on_comment_part(json::string_view, json::error_code&) { return false; }
+    bool on_comment(json::string_view, json::error_code&) { return false; }
+};
+
+}  // namespace
+
+Result<json::value> parse_json_strict(std::string_view text, std::size_t max_depth,
+                                      json::storage_ptr sp) {
+    json::parse_options opts;
+    opts.max_depth = max_depth;
+    opts.allow_comments = false;
+    opts.allow_trailing_commas = false;
+    opts.allow_invalid_utf8 = false;
+
+    unsigned char temp[512];
+    NameTracker& tracker = t_tracker;
+    tracker.clear();
+    json::basic_parser<StrictHandler> parser(opts, temp, sizeof(temp), tracker);
+    parser.handler().st.reset(std::move(sp));  // where the resulting value lives
+    json::error_code ec;
+    const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+    if (parser.handler().duplicate) {
+        return Error(Errc::duplicate_member, "a JSON object repeats a member name");
+    }
+    if (ec == json::error::too_deep) {
+        return Error(Errc::json_too_deep,
+                     "JSON nesting deeper than " + std::to_string(max_depth) + " levels");
+    }
+    if (ec) return Error(Errc::bad_json, "invalid JSON: " + ec.message());
+    if (used != text.size()) return Error(Errc::bad_json, "invalid JSON: data after the value");
+    return parser.handler().st.release();
+}
+
+Result<json::object> parse_json_object_strict(std::string_view text, std::size_t max_depth,
+                                              std::string_view what, json::storage_ptr sp) {
+    auto value = parse_json_strict(text, max_depth, std::move(sp));
+    if (!value) {
+        return Error(value.code(), std::string(what) + ": " + value.error().message());
+    }
+    if (!value->is_object()) {
+        return Error(Errc::bad_json, std::string(what) + " is not a JSON object");
+    }
+    return std::move(value->get_object());
+}
+
+}  // namespace signet::detail

@@ -1,0 +1,104 @@
+// JWK Sets (RFC 7517 §5) and their ambiguity rules.
+#include "signet/jwks.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "json_strict.hpp"
+
+namespace signet {
+
+namespace json = boost::json;
+
+namespace {
+constexpr std::size_t kMaxJwksDepth = 8;
+constexpr std::size_t kMaxKeys = 1000;  // bounds parse and candidate search cost
+
+Result<void> check_joinable(const std::vector<Jwk>& keys, const Jwk& key) {
+    for (const Jwk& other : keys) {
+        if (!key.kid().empty() && other.kid() == key.kid()) {
+            return Error(Errc::ambiguous_key_set, "two keys share the \"kid\" \"" + key.kid() + "\"");
+        }
+        if (other.is_symmetric() != key.is_symmetric()) {
+            return Error(Errc::ambiguous_key_set, "a key set mixes symmetric and asymmetric keys");
+        }
+    }
+    return {};
+}
+}  // namespace
+
+Result<KeySet> KeySet::parse(std::string_view text) {
+    auto obj = detail::parse_json_object_strict(text, kMaxJwksDepth, "JWK Set");
+    if (!obj) return std::move(obj).error();
+    return from_json(*obj);
+}
+
+Result<KeySet> KeySet::from_json(const json::object& obj) {
+    const json::value* keys = obj.if_contains("keys");
+    if (keys == nullptr || !keys->is_array()) {
+        return Error(Errc::invalid_key, "a JWK Set needs a \"keys\" array");
+    }
+    if (keys->get_array().size() > kMaxKeys) return Error(Errc::invalid_key, "a JWK Set of more than 1000 keys");
+    KeySet set;
+    std::size_t index = 0;
+    for (const json::value& entry : keys->get_array()) {
+        if (!entry.is_object()) return Error(Errc::invalid_key, "a \"keys\" entry is not an object");
+        auto key = Jwk::from_json(entry.get_object());
+        if (!key) {
+            // RFC 7517 §5: ignore keys of types (or curves) we do not implement.
+            if (key.code() == Errc::unsupported_key) {
+                ++index;
+                continue;
+            }
+            return Error(key.code(), "key " + std::to_string(index) + ": " + key.error().message());
+        }
+        if (auto ok = set.add(std::move(*key)); !ok) return std::move(ok).error();
+        ++index;
+    }
+    return set;
+}
+
+Result<KeySet> KeySet::from_keys(std::vector<Jwk> keys) {
+    KeySet set;
+    for (auto& key : keys) {
+        if (auto ok = set.add(std::move(key)); !ok) return std::move(ok).error();
+    }
+    return set;
+}
+
+Result<void> KeySet::add(Jwk key) {
+    if (keys_.size() >= kMaxKeys) return Error(Errc::invalid_argument, "a key set holds at most 1000 keys");
+    if (auto ok = check_joinable(keys_, key); !ok) return ok;
+    keys_.push_back(std::move(key));
+    return {};
+}
+
+const Jwk* KeySet::find(std::string_view kid) const noexcept {
+    for (const Jwk& key : keys_) {
+        if (key.kid() == kid) return &key;
+    }
+    return nullptr;
+}
+
+Result<KeySet> KeySet::public_keys() const {
+    KeySet out;
+    for (const Jwk& key : keys_) {
+        auto pub = key.public_key();
+        if (!pub) return std::move(pub).error();
+        out.keys_.push_back(std::move(*pub));
+    }
+    return out;
+}
+
+json::object KeySet::to_json(bool include_private) const {
+    json::array keys;
+    for (const Jwk& key : keys_) keys.emplace_back(key.to_json(include_private));
+    json::object obj;
+    obj["keys"] = std::move(keys);
+    return obj;
+}
+
+std::string KeySet::to_json_string(bool include_private) const {
+    return json::serialize(to_json(include_private));
+}
+
+}  // namespace signet

@@ -1,0 +1,52 @@
+// The steps of compact JWS verification (RFC 7515 §5.2), shared by jws::verify and Verifier so
+// that both take the same one-pass route: split, decode and parse the header once, check "alg"
+// against the allow-list, select the key, verify over the original bytes.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "signet/jwt.hpp"
+
+namespace signet::detail {
+
+struct JwsParts {
+    std::string_view header;     // base64url
+    std::string_view payload;    // base64url (or raw with "b64": false)
+    std::string_view signature;  // base64url
+    std::string_view signing_input;
+};
+
+// Exactly three segments (RFC 7515 §7.1), within the size limit.
+Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits);
+
+// Decodes and strictly parses the header into `out` using `sp`; `scratch` holds the decoded bytes.
+Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits,
+                          boost::json::storage_ptr sp, std::string& scratch, boost::json::object& out);
+
+struct HeaderInfo {
+    std::string_view alg;  // as written
+    std::optional<std::string_view> kid;
+    bool unencoded = false;  // "b64": false (RFC 7797)
+};
+
+// Member types, "crit" (RFC 7515 §4.1.11) and "b64" (RFC 7797 §3, §6).
+Result<HeaderInfo> check_header(const boost::json::object& header,
+                                std::span<const std::string> understood_crit, bool allow_unencoded);
+
+// The named algorithm, if it is implemented and allowed. "none" is never allowed here.
+Result<Algorithm> check_alg(std::string_view name, std::span<const Algorithm> allowed);
+
+// Selects the key (by "kid", else every key that fits) and verifies the signature.
+Result<void> verify_signature(Algorithm alg, const HeaderInfo& info, const boost::json::object& header,
+                              std::string_view signing_input, std::string_view signature,
+                              const KeySet& keys, const KeyResolver* resolver);
+
+// Scratch buffers of the calling thread, reused across verifications.
+std::string& thread_scratch(int slot);
+
+}  // namespace signet::detail
