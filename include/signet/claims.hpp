@@ -19,7 +19,7 @@ namespace signet {
 using NumericDate = std::chrono::sys_seconds;
 
 class Claims {
-public:
+  public:
     Claims() = default;
     explicit Claims(boost::json::object json) : json_(std::move(json)) {}
 
@@ -67,9 +67,10 @@ public:
     Claims& set_not_before(NumericDate t) { return set_date("nbf", t); }
     Claims& set_issued_at(NumericDate t) { return set_date("iat", t); }
 
-private:
+  private:
     Claims& set_date(std::string_view name, NumericDate t) {
-        return set(name, boost::json::value(static_cast<std::int64_t>(t.time_since_epoch().count())));
+        return set(name,
+                   boost::json::value(static_cast<std::int64_t>(t.time_since_epoch().count())));
     }
     boost::json::object json_;
 };

@@ -15,36 +15,36 @@ namespace signet {
 // One flat list. Names read like sentences in logs: "expired", "bad_signature".
 enum class Errc : int {
     ok = 0,
-    malformed,             // not a compact JWS/JWT: segment count, empty header, stray bytes
-    bad_base64,            // not strict base64url (RFC 7515 §2, RFC 4648 §5)
-    bad_json,              // not JSON, not an object where one is required, invalid UTF-8
-    duplicate_member,      // a JSON object repeats a member name (RFC 7515 §5.2 step 4)
-    json_too_deep,         // JSON nesting beyond the configured depth
-    token_too_large,       // input beyond the configured size limit
-    unsupported_alg,       // "alg" names no algorithm this library implements
-    alg_not_allowed,       // "alg" is not in the verifier's allow-list (includes "none")
-    key_not_found,         // no key with this "kid", or no key fits the algorithm
-    ambiguous_key_set,     // a key set with duplicate "kid" or mixed symmetric/asymmetric keys
-    key_alg_mismatch,      // the key is not bound to, or not of a type for, this algorithm
-    key_use_mismatch,      // "use"/"key_ops" of the key forbid this operation
-    invalid_key,           // key material is malformed or inconsistent (point off curve, ...)
-    weak_key,              // key too small: RSA < 2048 bits, HMAC key shorter than the hash
-    unsupported_key,       // key type or curve this library does not implement
-    bad_signature,         // the signature does not verify
-    unsupported_crit,      // "crit" lists a name we do not understand, or is malformed
-    unencoded_payload,     // "b64": false where it is not permitted (never for JWTs)
-    bad_header,            // a header member has the wrong type ("kid" not a string, ...)
-    bad_typ,               // "typ" differs from the expected type
-    expired,               // now >= exp + leeway (RFC 7519 §4.1.4)
-    not_yet_valid,         // now + leeway < nbf (RFC 7519 §4.1.5)
-    issued_in_future,      // iat after now + leeway, checked when a max age is set
-    token_too_old,         // now - iat beyond the maximum token age
-    bad_issuer,            // iss differs from every accepted issuer
-    bad_audience,          // aud does not contain an accepted audience
-    missing_claim,         // a required claim is absent
-    bad_claim_type,        // a registered claim has the wrong JSON type
-    invalid_argument,      // a caller passed something unusable (empty allow-list, ...)
-    crypto_failure,        // the crypto backend failed for a reason outside the input
+    malformed,          // not a compact JWS/JWT: segment count, empty header, stray bytes
+    bad_base64,         // not strict base64url (RFC 7515 §2, RFC 4648 §5)
+    bad_json,           // not JSON, not an object where one is required, invalid UTF-8
+    duplicate_member,   // a JSON object repeats a member name (RFC 7515 §5.2 step 4)
+    json_too_deep,      // JSON nesting beyond the configured depth
+    token_too_large,    // input beyond the configured size limit
+    unsupported_alg,    // "alg" names no algorithm this library implements
+    alg_not_allowed,    // "alg" is not in the verifier's allow-list (includes "none")
+    key_not_found,      // no key with this "kid", or no key fits the algorithm
+    ambiguous_key_set,  // a key set with duplicate "kid" or mixed symmetric/asymmetric keys
+    key_alg_mismatch,   // the key is not bound to, or not of a type for, this algorithm
+    key_use_mismatch,   // "use"/"key_ops" of the key forbid this operation
+    invalid_key,        // key material is malformed or inconsistent (point off curve, ...)
+    weak_key,           // key too small: RSA < 2048 bits, HMAC key shorter than the hash
+    unsupported_key,    // key type or curve this library does not implement
+    bad_signature,      // the signature does not verify
+    unsupported_crit,   // "crit" lists a name we do not understand, or is malformed
+    unencoded_payload,  // "b64": false where it is not permitted (never for JWTs)
+    bad_header,         // a header member has the wrong type ("kid" not a string, ...)
+    bad_typ,            // "typ" differs from the expected type
+    expired,            // now >= exp + leeway (RFC 7519 §4.1.4)
+    not_yet_valid,      // now + leeway < nbf (RFC 7519 §4.1.5)
+    issued_in_future,   // iat after now + leeway, checked when a max age is set
+    token_too_old,      // now - iat beyond the maximum token age
+    bad_issuer,         // iss differs from every accepted issuer
+    bad_audience,       // aud does not contain an accepted audience
+    missing_claim,      // a required claim is absent
+    bad_claim_type,     // a registered claim has the wrong JSON type
+    invalid_argument,   // a caller passed something unusable (empty allow-list, ...)
+    crypto_failure,     // the crypto backend failed for a reason outside the input
 };
 
 // The snake_case name of a code, e.g. "bad_signature". Stable: used in CLI output and HTTP bodies.
@@ -55,7 +55,7 @@ std::error_code make_error_code(Errc code) noexcept;
 
 // A failure: its code plus a precise message. Messages never contain key material.
 class Error {
-public:
+  public:
     Error() = default;
     Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
 
@@ -64,25 +64,25 @@ public:
     // "<code>: <message>", the form the CLI prints.
     std::string to_string() const;
 
-private:
+  private:
     Errc code_ = Errc::ok;
     std::string message_;
 };
 
 // Thrown only by Result::value() on an error, for callers that prefer exceptions.
 class Exception : public std::runtime_error {
-public:
+  public:
     explicit Exception(Error error);
     const Error& error() const noexcept { return error_; }
 
-private:
+  private:
     Error error_;
 };
 
 // A value or an Error (std::expected is C++23; this is the subset we need).
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
     Result(Errc code, std::string message)
@@ -113,13 +113,13 @@ public:
     Error&& error() && { return std::get<1>(std::move(state_)); }
     Errc code() const noexcept { return ok() ? Errc::ok : std::get<1>(state_).code(); }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : error_(std::move(error)) {}
     Result(Errc code, std::string message) : error_(code, std::move(message)) {}
@@ -133,7 +133,7 @@ public:
     Error&& error() && { return std::move(error_); }
     Errc code() const noexcept { return error_.code(); }
 
-private:
+  private:
     Error error_;
 };
 

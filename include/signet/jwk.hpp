@@ -30,7 +30,7 @@ struct KeyGenOptions {
 };
 
 class Jwk {
-public:
+  public:
     // Parses and validates one JWK. Unknown members are kept and written back by to_json.
     static Result<Jwk> parse(std::string_view json);
     static Result<Jwk> from_json(const boost::json::object& json);
@@ -49,7 +49,8 @@ public:
     std::size_t bits() const noexcept;
 
     const std::string& kid() const noexcept { return kid_; }
-    // The raw "alg" member ("" when absent); it may name a JWE algorithm this build does not sign with.
+    // The raw "alg" member ("" when absent); it may name a JWE algorithm this build does not sign
+    // with.
     const std::string& alg_name() const noexcept { return alg_name_; }
     // The signature algorithm this key is bound to, if its "alg" names one.
     std::optional<Algorithm> alg() const noexcept { return alg_; }
@@ -59,8 +60,9 @@ public:
     Jwk with_kid(std::string kid) const;
     Jwk with_alg(Algorithm alg) const;
 
-    // Ok when this key may perform `op` with `alg`: the type and curve fit, "alg" (if any) equals it,
-    // "use" (if any) is "sig", "key_ops" (if any) lists the operation, and the key is strong enough.
+    // Ok when this key may perform `op` with `alg`: the type and curve fit, "alg" (if any) equals
+    // it, "use" (if any) is "sig", "key_ops" (if any) lists the operation, and the key is strong
+    // enough.
     Result<void> check_usable(Algorithm alg, KeyOperation op) const;
     bool allows(Algorithm alg, KeyOperation op = KeyOperation::verify) const {
         return check_usable(alg, op).ok();
@@ -81,7 +83,7 @@ public:
     // Library-internal: the parsed key material.
     const detail::KeyMaterial& material() const noexcept { return *material_; }
 
-private:
+  private:
     Jwk() = default;
     friend struct JwkBuilder;
 

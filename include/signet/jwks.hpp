@@ -13,7 +13,7 @@
 namespace signet {
 
 class KeySet {
-public:
+  public:
     KeySet() = default;
 
     // {"keys":[...]}. Keys whose "kty" or "crv" this library does not implement are skipped
@@ -39,7 +39,7 @@ public:
     boost::json::object to_json(bool include_private = false) const;
     std::string to_json_string(bool include_private = false) const;
 
-private:
+  private:
     std::vector<Jwk> keys_;
 };
 

@@ -28,7 +28,7 @@ struct ParseLimits {
 // A parsed compact JWS: the decoded header, and views into the token for the rest.
 // The token text must outlive the object.
 class CompactJws {
-public:
+  public:
     static Result<CompactJws> parse(std::string_view token, const ParseLimits& limits = {});
 
     const boost::json::object& header() const noexcept { return header_; }
@@ -40,7 +40,7 @@ public:
     // The decoded payload (the payload itself when "b64" is false).
     Result<std::string> payload() const;
 
-private:
+  private:
     boost::json::object header_;
     std::string_view signing_input_;
     std::string_view encoded_payload_;
@@ -70,8 +70,8 @@ Result<std::string> verify(std::string_view token, const KeySet& keys,
 
 // RFC 7797 detached, unencoded payload: the result is "header..signature" and the payload travels
 // separately. The header carries "b64": false and "crit": ["b64"].
-Result<std::string> sign_detached_unencoded(std::string_view payload, const Jwk& key,
-                                            Algorithm alg, const JwsSignOptions& options = {});
+Result<std::string> sign_detached_unencoded(std::string_view payload, const Jwk& key, Algorithm alg,
+                                            const JwsSignOptions& options = {});
 Result<void> verify_detached_unencoded(std::string_view detached_token, std::string_view payload,
                                        const KeySet& keys, const JwsVerifyOptions& options);
 

@@ -25,7 +25,7 @@ namespace signet {
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 class Signer {
-public:
+  public:
     // The algorithm defaults to the key's "alg". The key must be private and allow it for signing.
     static Result<Signer> create(Jwk key, std::optional<Algorithm> alg = std::nullopt);
 
@@ -37,7 +37,7 @@ public:
 
     Result<std::string> sign(const Claims& claims) const;
 
-private:
+  private:
     Signer(Jwk key, Algorithm alg) : key_(std::move(key)), alg_(alg) {}
     Jwk key_;
     Algorithm alg_;
@@ -72,7 +72,7 @@ struct VerifierOptions {
 };
 
 class Verifier {
-public:
+  public:
     // Fails when no algorithm can be allowed, a key is unusable for every allowed algorithm,
     // or the options contradict each other.
     static Result<Verifier> create(VerifierOptions options);
@@ -82,7 +82,7 @@ public:
 
     const VerifierOptions& options() const noexcept;
 
-private:
+  private:
     struct State;
     explicit Verifier(std::shared_ptr<const State> state) : state_(std::move(state)) {}
     std::shared_ptr<const State> state_;

@@ -32,32 +32,44 @@ constexpr std::array<AlgInfo, 14> kAlgs{{
 }};
 
 constexpr std::array<Algorithm, 14> kAll{
-    Algorithm::HS256, Algorithm::HS384, Algorithm::HS512, Algorithm::RS256, Algorithm::RS384,
-    Algorithm::RS512, Algorithm::PS256, Algorithm::PS384, Algorithm::PS512, Algorithm::ES256,
+    Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,  Algorithm::RS256, Algorithm::RS384,
+    Algorithm::RS512, Algorithm::PS256, Algorithm::PS384,  Algorithm::PS512, Algorithm::ES256,
     Algorithm::ES384, Algorithm::ES512, Algorithm::ES256K, Algorithm::EdDSA};
 
-constexpr const AlgInfo& info(Algorithm alg) { return kAlgs[static_cast<std::size_t>(alg)]; }
+constexpr const AlgInfo& info(Algorithm alg) {
+    return kAlgs[static_cast<std::size_t>(alg)];
+}
 
 constexpr std::array<std::string_view, 9> kCurveNames{
     "", "P-256", "P-384", "P-521", "secp256k1", "Ed25519", "Ed448", "X25519", "X448"};
 
 }  // namespace
 
-std::span<const Algorithm> all_algorithms() noexcept { return kAll; }
+std::span<const Algorithm> all_algorithms() noexcept {
+    return kAll;
+}
 
-std::string_view to_string(Algorithm alg) noexcept { return info(alg).name; }
+std::string_view to_string(Algorithm alg) noexcept {
+    return info(alg).name;
+}
 
 std::string_view to_string(KeyType kty) noexcept {
     switch (kty) {
-        case KeyType::oct: return "oct";
-        case KeyType::RSA: return "RSA";
-        case KeyType::EC: return "EC";
-        case KeyType::OKP: return "OKP";
+        case KeyType::oct:
+            return "oct";
+        case KeyType::RSA:
+            return "RSA";
+        case KeyType::EC:
+            return "EC";
+        case KeyType::OKP:
+            return "OKP";
     }
     return "";
 }
 
-std::string_view to_string(Curve crv) noexcept { return kCurveNames[static_cast<std::size_t>(crv)]; }
+std::string_view to_string(Curve crv) noexcept {
+    return kCurveNames[static_cast<std::size_t>(crv)];
+}
 
 std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept {
     for (const auto& a : kAlgs) {
@@ -81,9 +93,17 @@ std::optional<Curve> parse_curve(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-KeyType key_type_for(Algorithm alg) noexcept { return info(alg).kty; }
-Curve curve_for(Algorithm alg) noexcept { return info(alg).curve; }
-std::size_t min_hmac_key_bytes(Algorithm alg) noexcept { return info(alg).hmac_key_bytes; }
-bool is_hmac(Algorithm alg) noexcept { return info(alg).kty == KeyType::oct; }
+KeyType key_type_for(Algorithm alg) noexcept {
+    return info(alg).kty;
+}
+Curve curve_for(Algorithm alg) noexcept {
+    return info(alg).curve;
+}
+std::size_t min_hmac_key_bytes(Algorithm alg) noexcept {
+    return info(alg).hmac_key_bytes;
+}
+bool is_hmac(Algorithm alg) noexcept {
+    return info(alg).kty == KeyType::oct;
+}
 
 }  // namespace signet

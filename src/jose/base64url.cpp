@@ -10,8 +10,10 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 constexpr std::array<std::int8_t, 256> make_decode_table() {
     std::array<std::int8_t, 256> table{};
-    for (auto& v : table) v = -1;
-    for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    for (auto& v : table)
+        v = -1;
+    for (int i = 0; i < 64; ++i)
+        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
     return table;
 }
 constexpr auto kDecode = make_decode_table();
@@ -26,7 +28,8 @@ void base64url_encode_append(std::string_view bytes, std::string& out) {
     char* o = out.data() + start;
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
-        const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
         *o++ = kAlphabet[(v >> 18) & 63];
         *o++ = kAlphabet[(v >> 12) & 63];
         *o++ = kAlphabet[(v >> 6) & 63];
@@ -64,7 +67,8 @@ bool base64url_decode_into(std::string_view text, std::string& out) {
     char* o = out.data();
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const int a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]], d = kDecode[p[i + 3]];
+        const int a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]],
+                  d = kDecode[p[i + 3]];
         if ((a | b | c | d) < 0) return false;
         const std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) |
                                 (std::uint32_t(c) << 6) | std::uint32_t(d);
@@ -81,7 +85,8 @@ bool base64url_decode_into(std::string_view text, std::string& out) {
     } else if (rest == 3) {
         const int a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]];
         if ((a | b | c) < 0 || (c & 0x03) != 0) return false;  // 2 unused bits must be zero
-        const std::uint32_t v = (std::uint32_t(a) << 12) | (std::uint32_t(b) << 6) | std::uint32_t(c);
+        const std::uint32_t v =
+            (std::uint32_t(a) << 12) | (std::uint32_t(b) << 6) | std::uint32_t(c);
         *o++ = static_cast<char>(v >> 10);
         *o++ = static_cast<char>(v >> 2);
     }

@@ -16,9 +16,13 @@ Result<Claims> Claims::parse(std::string_view text, std::size_t max_depth) {
     return Claims(std::move(*obj));
 }
 
-std::string Claims::to_json_string() const { return json::serialize(json_); }
+std::string Claims::to_json_string() const {
+    return json::serialize(json_);
+}
 
-const json::value* Claims::find(std::string_view name) const noexcept { return json_.if_contains(name); }
+const json::value* Claims::find(std::string_view name) const noexcept {
+    return json_.if_contains(name);
+}
 
 std::optional<std::string_view> Claims::get_string(std::string_view name) const noexcept {
     const json::value* v = find(name);
@@ -101,7 +105,8 @@ Claims& Claims::erase(std::string_view name) {
 
 Claims& Claims::set_audience(const std::vector<std::string>& aud) {
     json::array arr;
-    for (const auto& a : aud) arr.emplace_back(a);
+    for (const auto& a : aud)
+        arr.emplace_back(a);
     return set("aud", std::move(arr));
 }
 

@@ -15,10 +15,10 @@ namespace json = boost::json;
 // Member names of the objects currently open, reused across parses on one thread so that steady
 // state parsing does not allocate for the check.
 struct NameTracker {
-    std::string arena;                                       // all open names, back to back
+    std::string arena;                                           // all open names, back to back
     std::vector<std::pair<std::uint32_t, std::uint32_t>> names;  // (offset, size) into arena
-    std::vector<std::uint32_t> frames;                       // first index in `names` per object
-    std::size_t pending = 0;                                 // arena offset of a name being built
+    std::vector<std::uint32_t> frames;  // first index in `names` per object
+    std::size_t pending = 0;            // arena offset of a name being built
 
     void clear() {
         arena.clear();

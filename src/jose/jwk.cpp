@@ -1,4 +1,5 @@
-// JWK parsing, validation, serialization and thumbprints (RFC 7517, RFC 7518 §6, RFC 7638, RFC 8037).
+// JWK parsing, validation, serialization and thumbprints (RFC 7517, RFC 7518 §6, RFC 7638, RFC
+// 8037).
 #include "signet/jwk.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -39,12 +40,15 @@ constexpr std::size_t kMaxJwkDepth = 8;
 // Members interpreted per key type; everything else is kept in extra_ verbatim.
 bool is_key_param(KeyType kty, std::string_view name) {
     switch (kty) {
-        case KeyType::oct: return name == "k";
+        case KeyType::oct:
+            return name == "k";
         case KeyType::RSA:
             return name == "n" || name == "e" || name == "d" || name == "p" || name == "q" ||
                    name == "dp" || name == "dq" || name == "qi" || name == "oth";
-        case KeyType::EC: return name == "crv" || name == "x" || name == "y" || name == "d";
-        case KeyType::OKP: return name == "crv" || name == "x" || name == "d";
+        case KeyType::EC:
+            return name == "crv" || name == "x" || name == "y" || name == "d";
+        case KeyType::OKP:
+            return name == "crv" || name == "x" || name == "d";
     }
     return false;
 }
@@ -55,19 +59,22 @@ Result<std::string> member_bytes(const json::object& obj, std::string_view name,
         if (required) return Error(Errc::invalid_key, "JWK lacks \"" + std::string(name) + "\"");
         return std::string();
     }
-    if (!v->is_string()) return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is not a string");
+    if (!v->is_string())
+        return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is not a string");
     std::string out;
     if (!base64url_decode_into(v->get_string(), out)) {
         return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is not base64url");
     }
-    if (required && out.empty()) return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is empty");
+    if (required && out.empty())
+        return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is empty");
     return out;
 }
 
 Result<std::string> member_string(const json::object& obj, std::string_view name) {
     const json::value* v = obj.if_contains(name);
     if (v == nullptr) return std::string();
-    if (!v->is_string()) return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is not a string");
+    if (!v->is_string())
+        return Error(Errc::invalid_key, "JWK \"" + std::string(name) + "\" is not a string");
     return std::string(v->get_string());
 }
 
@@ -76,10 +83,11 @@ Result<Curve> member_curve(const json::object& obj, KeyType kty) {
     if (!name) return std::move(name).error();
     if (name->empty()) return Error(Errc::invalid_key, "JWK lacks \"crv\"");
     const auto curve = parse_curve(*name);
-    const bool fits = curve && (kty == KeyType::EC ? (*curve == Curve::P256 || *curve == Curve::P384 ||
-                                                      *curve == Curve::P521 || *curve == Curve::secp256k1)
-                                                   : (*curve == Curve::Ed25519 || *curve == Curve::Ed448 ||
-                                                      *curve == Curve::X25519 || *curve == Curve::X448));
+    const bool fits =
+        curve && (kty == KeyType::EC ? (*curve == Curve::P256 || *curve == Curve::P384 ||
+                                        *curve == Curve::P521 || *curve == Curve::secp256k1)
+                                     : (*curve == Curve::Ed25519 || *curve == Curve::Ed448 ||
+                                        *curve == Curve::X25519 || *curve == Curve::X448));
     if (!fits) {
         return Error(Errc::unsupported_key, "unsupported \"crv\" \"" + *name + "\" for kty " +
                                                 std::string(to_string(kty)));
@@ -97,17 +105,24 @@ Result<detail::KeyPtr> material_from_json(const json::object& obj, KeyType kty) 
         }
         case KeyType::RSA: {
             if (obj.contains("oth")) {
-                return Error(Errc::unsupported_key, "multi-prime RSA keys (\"oth\") are not supported");
+                return Error(Errc::unsupported_key,
+                             "multi-prime RSA keys (\"oth\") are not supported");
             }
             detail::RsaParams p;
-            for (auto [name, field, required] :
-                 {std::tuple{"n", &p.n, true}, {"e", &p.e, true}, {"d", &p.d, false}, {"p", &p.p, false},
-                  {"q", &p.q, false}, {"dp", &p.dp, false}, {"dq", &p.dq, false}, {"qi", &p.qi, false}}) {
+            for (auto [name, field, required] : {std::tuple{"n", &p.n, true},
+                                                 {"e", &p.e, true},
+                                                 {"d", &p.d, false},
+                                                 {"p", &p.p, false},
+                                                 {"q", &p.q, false},
+                                                 {"dp", &p.dp, false},
+                                                 {"dq", &p.dq, false},
+                                                 {"qi", &p.qi, false}}) {
                 auto bytes = member_bytes(obj, name, required);
                 if (!bytes) return std::move(bytes).error();
                 *field = std::move(*bytes);
             }
-            if (obj.contains("d") && p.d.empty()) return Error(Errc::invalid_key, "JWK \"d\" is empty");
+            if (obj.contains("d") && p.d.empty())
+                return Error(Errc::invalid_key, "JWK \"d\" is empty");
             return detail::make_rsa_key(p);
         }
         case KeyType::EC:
@@ -118,7 +133,8 @@ Result<detail::KeyPtr> material_from_json(const json::object& obj, KeyType kty) 
             if (!x) return std::move(x).error();
             auto d = member_bytes(obj, "d", false);
             if (!d) return std::move(d).error();
-            if (obj.contains("d") && d->empty()) return Error(Errc::invalid_key, "JWK \"d\" is empty");
+            if (obj.contains("d") && d->empty())
+                return Error(Errc::invalid_key, "JWK \"d\" is empty");
             if (kty == KeyType::OKP) {
                 if (obj.contains("y")) return Error(Errc::invalid_key, "OKP keys have no \"y\"");
                 return detail::make_okp_key(*curve, {std::move(*x), std::move(*d)});
@@ -131,7 +147,9 @@ Result<detail::KeyPtr> material_from_json(const json::object& obj, KeyType kty) 
     return Error(Errc::unsupported_key, "unsupported key type");
 }
 
-std::string_view op_name(KeyOperation op) { return op == KeyOperation::sign ? "sign" : "verify"; }
+std::string_view op_name(KeyOperation op) {
+    return op == KeyOperation::sign ? "sign" : "verify";
+}
 
 void put_b64(json::object& obj, std::string_view name, std::string_view bytes) {
     obj[name] = base64url_encode(bytes);
@@ -162,17 +180,21 @@ Result<Jwk> Jwk::from_json(const json::object& obj) {
     if (const json::value* v = obj.if_contains("key_ops")) {
         if (!v->is_array()) return Error(Errc::invalid_key, "JWK \"key_ops\" is not an array");
         for (const json::value& op : v->get_array()) {
-            if (!op.is_string()) return Error(Errc::invalid_key, "JWK \"key_ops\" holds a non-string");
+            if (!op.is_string())
+                return Error(Errc::invalid_key, "JWK \"key_ops\" holds a non-string");
             const std::string name(op.get_string());
             for (const auto& seen : ops) {  // RFC 7517 §4.3: no duplicate values
-                if (seen == name) return Error(Errc::invalid_key, "JWK \"key_ops\" repeats \"" + name + "\"");
+                if (seen == name)
+                    return Error(Errc::invalid_key, "JWK \"key_ops\" repeats \"" + name + "\"");
             }
             ops.push_back(name);
         }
     }
-    // A known signature "alg" must fit the key (RFC 7517 §4.4); other values (JWE algorithms) are kept.
+    // A known signature "alg" must fit the key (RFC 7517 §4.4); other values (JWE algorithms) are
+    // kept.
     if (const auto a = parse_algorithm(*alg); a && key_type_for(*a) != *kty) {
-        return Error(Errc::invalid_key, "\"alg\" " + *alg + " does not fit a " + *kty_name + " key");
+        return Error(Errc::invalid_key,
+                     "\"alg\" " + *alg + " does not fit a " + *kty_name + " key");
     }
 
     auto material = material_from_json(obj, *kty);
@@ -197,10 +219,17 @@ Result<Jwk> Jwk::from_pem(std::string_view pem) {
     if (!parsed) return std::move(parsed).error();
     Result<detail::KeyPtr> material = Error(Errc::unsupported_key, "unsupported PEM key");
     switch (parsed->kty) {
-        case KeyType::RSA: material = detail::make_rsa_key(parsed->rsa); break;
-        case KeyType::EC: material = detail::make_ec_key(parsed->curve, parsed->ec); break;
-        case KeyType::OKP: material = detail::make_okp_key(parsed->curve, parsed->okp); break;
-        case KeyType::oct: break;
+        case KeyType::RSA:
+            material = detail::make_rsa_key(parsed->rsa);
+            break;
+        case KeyType::EC:
+            material = detail::make_ec_key(parsed->curve, parsed->ec);
+            break;
+        case KeyType::OKP:
+            material = detail::make_okp_key(parsed->curve, parsed->okp);
+            break;
+        case KeyType::oct:
+            break;
     }
     if (!material) return std::move(material).error();
     Jwk jwk;
@@ -230,7 +259,8 @@ Result<Jwk> Jwk::generate(Algorithm alg, const KeyGenOptions& options) {
 }
 
 Result<Jwk> Jwk::from_secret(std::string_view secret, Algorithm alg) {
-    if (!is_hmac(alg)) return Error(Errc::invalid_argument, "secrets are keys for HS256/384/512 only");
+    if (!is_hmac(alg))
+        return Error(Errc::invalid_argument, "secrets are keys for HS256/384/512 only");
     if (secret.size() < min_hmac_key_bytes(alg)) {
         return Error(Errc::weak_key, std::string(to_string(alg)) + " needs a secret of at least " +
                                          std::to_string(min_hmac_key_bytes(alg)) + " bytes");
@@ -243,10 +273,18 @@ Result<Jwk> Jwk::from_secret(std::string_view secret, Algorithm alg) {
     return jwk;
 }
 
-KeyType Jwk::kty() const noexcept { return detail::key_info(*material_).kty; }
-Curve Jwk::curve() const noexcept { return detail::key_info(*material_).curve; }
-bool Jwk::is_private() const noexcept { return detail::key_info(*material_).has_private; }
-std::size_t Jwk::bits() const noexcept { return detail::key_info(*material_).bits; }
+KeyType Jwk::kty() const noexcept {
+    return detail::key_info(*material_).kty;
+}
+Curve Jwk::curve() const noexcept {
+    return detail::key_info(*material_).curve;
+}
+bool Jwk::is_private() const noexcept {
+    return detail::key_info(*material_).has_private;
+}
+std::size_t Jwk::bits() const noexcept {
+    return detail::key_info(*material_).bits;
+}
 
 Jwk Jwk::with_kid(std::string kid) const {
     Jwk copy = *this;
@@ -265,28 +303,30 @@ Result<void> Jwk::check_usable(Algorithm alg, KeyOperation op) const {
     const auto info = detail::key_info(*material_);
     const std::string alg_text(to_string(alg));
     if (info.kty != key_type_for(alg)) {
-        return Error(Errc::key_alg_mismatch, alg_text + " cannot use a " +
-                                                 std::string(to_string(info.kty)) + " key");
+        return Error(Errc::key_alg_mismatch,
+                     alg_text + " cannot use a " + std::string(to_string(info.kty)) + " key");
     }
     const Curve want = curve_for(alg);
     if ((want != Curve::none && info.curve != want) ||
         (alg == Algorithm::EdDSA && info.curve != Curve::Ed25519 && info.curve != Curve::Ed448)) {
-        return Error(Errc::key_alg_mismatch, alg_text + " cannot use a key on curve " +
-                                                 std::string(to_string(info.curve)));
+        return Error(Errc::key_alg_mismatch,
+                     alg_text + " cannot use a key on curve " + std::string(to_string(info.curve)));
     }
     // RFC 7517 §4.4 / RFC 8725 §3.1: a key bound to one algorithm serves no other.
     if (!alg_name_.empty() && alg_ != alg) {
-        return Error(Errc::key_alg_mismatch, "the key is bound to \"" + alg_name_ + "\", not " + alg_text);
+        return Error(Errc::key_alg_mismatch,
+                     "the key is bound to \"" + alg_name_ + "\", not " + alg_text);
     }
     if (!use_.empty() && use_ != "sig") {  // RFC 7517 §4.2
         return Error(Errc::key_use_mismatch, "the key's \"use\" is \"" + use_ + "\", not \"sig\"");
     }
     if (!key_ops_.empty()) {  // RFC 7517 §4.3
         bool listed = false;
-        for (const auto& o : key_ops_) listed |= o == op_name(op);
+        for (const auto& o : key_ops_)
+            listed |= o == op_name(op);
         if (!listed) {
-            return Error(Errc::key_use_mismatch,
-                         "the key's \"key_ops\" do not include \"" + std::string(op_name(op)) + "\"");
+            return Error(Errc::key_use_mismatch, "the key's \"key_ops\" do not include \"" +
+                                                     std::string(op_name(op)) + "\"");
         }
     }
     if (info.kty == KeyType::oct && info.bits / 8 < min_hmac_key_bytes(alg)) {  // RFC 7518 §3.2
@@ -309,9 +349,11 @@ std::vector<Algorithm> Jwk::allowed_algorithms() const {
 
 Result<Jwk> Jwk::public_key() const {
     const auto info = detail::key_info(*material_);
-    Result<detail::KeyPtr> material = Error(Errc::invalid_argument, "symmetric keys have no public half");
+    Result<detail::KeyPtr> material =
+        Error(Errc::invalid_argument, "symmetric keys have no public half");
     switch (info.kty) {
-        case KeyType::oct: return std::move(material).error();
+        case KeyType::oct:
+            return std::move(material).error();
         case KeyType::RSA: {
             auto p = detail::export_rsa(*material_);
             material = detail::make_rsa_key({p.n, p.e, {}, {}, {}, {}, {}, {}});
@@ -381,10 +423,12 @@ json::object Jwk::to_json(bool include_private) const {
     if (!use_.empty()) obj["use"] = use_;
     if (!key_ops_.empty()) {
         json::array ops;
-        for (const auto& op : key_ops_) ops.emplace_back(op);
+        for (const auto& op : key_ops_)
+            ops.emplace_back(op);
         obj["key_ops"] = std::move(ops);
     }
-    for (const auto& member : extra_) obj.emplace(member.key(), member.value());
+    for (const auto& member : extra_)
+        obj.emplace(member.key(), member.value());
     return obj;
 }
 
@@ -399,7 +443,8 @@ std::string Jwk::thumbprint() const {
     std::string canonical;
     switch (info.kty) {
         case KeyType::oct:
-            canonical = "{\"k\":\"" + base64url_encode(detail::oct_secret(*material_)) + "\",\"kty\":\"oct\"}";
+            canonical = "{\"k\":\"" + base64url_encode(detail::oct_secret(*material_)) +
+                        "\",\"kty\":\"oct\"}";
             break;
         case KeyType::RSA: {
             auto p = detail::export_rsa(*material_);
@@ -409,14 +454,15 @@ std::string Jwk::thumbprint() const {
         }
         case KeyType::EC: {
             auto p = detail::export_ec(*material_);
-            canonical = "{\"crv\":\"" + std::string(to_string(info.curve)) + "\",\"kty\":\"EC\",\"x\":\"" +
-                        base64url_encode(p.x) + "\",\"y\":\"" + base64url_encode(p.y) + "\"}";
+            canonical = "{\"crv\":\"" + std::string(to_string(info.curve)) +
+                        "\",\"kty\":\"EC\",\"x\":\"" + base64url_encode(p.x) + "\",\"y\":\"" +
+                        base64url_encode(p.y) + "\"}";
             break;
         }
         case KeyType::OKP: {  // RFC 8037 §2
             auto p = detail::export_okp(*material_);
-            canonical = "{\"crv\":\"" + std::string(to_string(info.curve)) + "\",\"kty\":\"OKP\",\"x\":\"" +
-                        base64url_encode(p.x) + "\"}";
+            canonical = "{\"crv\":\"" + std::string(to_string(info.curve)) +
+                        "\",\"kty\":\"OKP\",\"x\":\"" + base64url_encode(p.x) + "\"}";
             break;
         }
     }
@@ -425,6 +471,8 @@ std::string Jwk::thumbprint() const {
     return base64url_encode(std::span<const std::uint8_t>(digest, sizeof(digest)));
 }
 
-Result<std::string> Jwk::to_pem(bool public_only) const { return detail::write_pem(*material_, public_only); }
+Result<std::string> Jwk::to_pem(bool public_only) const {
+    return detail::write_pem(*material_, public_only);
+}
 
 }  // namespace signet

@@ -16,7 +16,8 @@ constexpr std::size_t kMaxKeys = 1000;  // bounds parse and candidate search cos
 Result<void> check_joinable(const std::vector<Jwk>& keys, const Jwk& key) {
     for (const Jwk& other : keys) {
         if (!key.kid().empty() && other.kid() == key.kid()) {
-            return Error(Errc::ambiguous_key_set, "two keys share the \"kid\" \"" + key.kid() + "\"");
+            return Error(Errc::ambiguous_key_set,
+                         "two keys share the \"kid\" \"" + key.kid() + "\"");
         }
         if (other.is_symmetric() != key.is_symmetric()) {
             return Error(Errc::ambiguous_key_set, "a key set mixes symmetric and asymmetric keys");
@@ -37,11 +38,13 @@ Result<KeySet> KeySet::from_json(const json::object& obj) {
     if (keys == nullptr || !keys->is_array()) {
         return Error(Errc::invalid_key, "a JWK Set needs a \"keys\" array");
     }
-    if (keys->get_array().size() > kMaxKeys) return Error(Errc::invalid_key, "a JWK Set of more than 1000 keys");
+    if (keys->get_array().size() > kMaxKeys)
+        return Error(Errc::invalid_key, "a JWK Set of more than 1000 keys");
     KeySet set;
     std::size_t index = 0;
     for (const json::value& entry : keys->get_array()) {
-        if (!entry.is_object()) return Error(Errc::invalid_key, "a \"keys\" entry is not an object");
+        if (!entry.is_object())
+            return Error(Errc::invalid_key, "a \"keys\" entry is not an object");
         auto key = Jwk::from_json(entry.get_object());
         if (!key) {
             // RFC 7517 §5: ignore keys of types (or curves) we do not implement.
@@ -66,7 +69,8 @@ Result<KeySet> KeySet::from_keys(std::vector<Jwk> keys) {
 }
 
 Result<void> KeySet::add(Jwk key) {
-    if (keys_.size() >= kMaxKeys) return Error(Errc::invalid_argument, "a key set holds at most 1000 keys");
+    if (keys_.size() >= kMaxKeys)
+        return Error(Errc::invalid_argument, "a key set holds at most 1000 keys");
     if (auto ok = check_joinable(keys_, key); !ok) return ok;
     keys_.push_back(std::move(key));
     return {};
@@ -91,7 +95,8 @@ Result<KeySet> KeySet::public_keys() const {
 
 json::object KeySet::to_json(bool include_private) const {
     json::array keys;
-    for (const Jwk& key : keys_) keys.emplace_back(key.to_json(include_private));
+    for (const Jwk& key : keys_)
+        keys.emplace_back(key.to_json(include_private));
     json::object obj;
     obj["keys"] = std::move(keys);
     return obj;

@@ -2,8 +2,8 @@
 #include "signet/jws.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/serializer.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include <array>
 
@@ -23,8 +23,8 @@ namespace {
 // Header Parameter names registered by RFC 7515 §4.1, RFC 7516 §4.1 and RFC 7518 §4.6-4.8;
 // RFC 7515 §4.1.11 forbids them inside "crit".
 constexpr std::array<std::string_view, 20> kRegisteredHeaderNames{
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty",
-    "crit", "enc", "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c"};
+    "alg",  "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty",
+    "crit", "enc", "zip", "epk", "apu", "apv", "iv",  "tag",      "p2s", "p2c"};
 
 constexpr std::size_t kMaxCandidateKeys = 16;  // without "kid", how many fitting keys we try
 
@@ -49,7 +49,8 @@ Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits
     const std::size_t third = token.find('.', second + 1);
     if (third != std::string_view::npos) {
         std::size_t dots = 3;
-        for (std::size_t i = third + 1; i < token.size(); ++i) dots += token[i] == '.';
+        for (std::size_t i = third + 1; i < token.size(); ++i)
+            dots += token[i] == '.';
         return Error(Errc::malformed, dots == 4 ? "five segments: a JWE, not a JWS"
                                                 : "a compact JWS has three dot-separated segments");
     }
@@ -62,22 +63,25 @@ Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits
     return parts;
 }
 
-Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits, json::storage_ptr sp,
-                          std::string& scratch, json::object& out) {
+Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits,
+                          json::storage_ptr sp, std::string& scratch, json::object& out) {
     if (!base64url_decode_into(header_b64, scratch)) {
         return Error(Errc::bad_base64, "the JWS header is not canonical base64url");
     }
-    auto header = parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", std::move(sp));
+    auto header =
+        parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", std::move(sp));
     if (!header) return std::move(header).error();
     out = std::move(*header);
     return {};
 }
 
-Result<HeaderInfo> check_header(const json::object& header, std::span<const std::string> understood_crit,
+Result<HeaderInfo> check_header(const json::object& header,
+                                std::span<const std::string> understood_crit,
                                 bool allow_unencoded) {
     HeaderInfo info;
     const json::value* alg = header.if_contains("alg");
-    if (alg == nullptr) return Error(Errc::malformed, "the JWS header has no \"alg\"");  // RFC 7515 §4.1.1
+    if (alg == nullptr)
+        return Error(Errc::malformed, "the JWS header has no \"alg\"");  // RFC 7515 §4.1.1
     if (!alg->is_string()) return Error(Errc::bad_header, "\"alg\" is not a string");
     info.alg = alg->get_string();
     if (const json::value* kid = header.if_contains("kid")) {
@@ -97,41 +101,46 @@ Result<HeaderInfo> check_header(const json::object& header, std::span<const std:
     }
     bool b64_critical = false;
     if (const json::value* crit = header.if_contains("crit")) {
-        // RFC 7515 §4.1.11: a non-empty array of names, none registered, each understood and present.
+        // RFC 7515 §4.1.11: a non-empty array of names, none registered, each understood and
+        // present.
         if (!crit->is_array() || crit->get_array().empty()) {
             return Error(Errc::unsupported_crit, "\"crit\" must be a non-empty array");
         }
         const json::array& names = crit->get_array();
         for (std::size_t i = 0; i < names.size(); ++i) {
-            if (!names[i].is_string()) return Error(Errc::unsupported_crit, "\"crit\" holds a non-string");
+            if (!names[i].is_string())
+                return Error(Errc::unsupported_crit, "\"crit\" holds a non-string");
             const std::string_view name = names[i].get_string();
             for (std::size_t j = 0; j < i; ++j) {
                 if (names[j].is_string() && names[j].get_string() == name) {
-                    return Error(Errc::unsupported_crit, "\"crit\" repeats \"" + std::string(name) + "\"");
+                    return Error(Errc::unsupported_crit,
+                                 "\"crit\" repeats \"" + std::string(name) + "\"");
                 }
             }
             for (std::string_view registered : kRegisteredHeaderNames) {
                 if (name == registered) {
-                    return Error(Errc::unsupported_crit,
-                                 "\"crit\" lists the registered name \"" + std::string(name) + "\"");
+                    return Error(Errc::unsupported_crit, "\"crit\" lists the registered name \"" +
+                                                             std::string(name) + "\"");
                 }
             }
             bool understood = allow_unencoded && name == "b64";
-            for (const auto& u : understood_crit) understood |= u == name;
+            for (const auto& u : understood_crit)
+                understood |= u == name;
             if (!understood) {
-                return Error(Errc::unsupported_crit,
-                             "\"crit\" lists \"" + std::string(name) + "\", which is not understood");
+                return Error(Errc::unsupported_crit, "\"crit\" lists \"" + std::string(name) +
+                                                         "\", which is not understood");
             }
             if (!header.contains(name)) {
-                return Error(Errc::unsupported_crit,
-                             "\"crit\" lists \"" + std::string(name) + "\", absent from the header");
+                return Error(Errc::unsupported_crit, "\"crit\" lists \"" + std::string(name) +
+                                                         "\", absent from the header");
             }
             b64_critical |= name == "b64";
         }
     }
     if (info.unencoded) {
         if (!allow_unencoded) {
-            return Error(Errc::unencoded_payload, "\"b64\": false is not accepted here (never for JWTs)");
+            return Error(Errc::unencoded_payload,
+                         "\"b64\": false is not accepted here (never for JWTs)");
         }
         if (!b64_critical) {  // RFC 7797 §6
             return Error(Errc::unsupported_crit, "\"b64\" must be listed in \"crit\"");
@@ -144,9 +153,11 @@ Result<Algorithm> check_alg(std::string_view name, std::span<const Algorithm> al
     const auto alg = parse_algorithm(name);
     if (!alg) {
         if (name == "none") {  // RFC 8725 §3.1
-            return Error(Errc::alg_not_allowed, "unsecured tokens (\"alg\": \"none\") are never accepted");
+            return Error(Errc::alg_not_allowed,
+                         "unsecured tokens (\"alg\": \"none\") are never accepted");
         }
-        return Error(Errc::unsupported_alg, "unsupported \"alg\" \"" + std::string(name.substr(0, 32)) + "\"");
+        return Error(Errc::unsupported_alg,
+                     "unsupported \"alg\" \"" + std::string(name.substr(0, 32)) + "\"");
     }
     for (Algorithm a : allowed) {
         if (a == *alg) return *alg;
@@ -191,20 +202,25 @@ namespace {
 Result<std::string> encode_header(Algorithm alg, const Jwk& key, const JwsSignOptions& options,
                                   const json::object* extra) {
     if (options.header.contains("alg")) {
-        return Error(Errc::invalid_argument, "the signing algorithm is set by the key and alg, not the header");
+        return Error(Errc::invalid_argument,
+                     "the signing algorithm is set by the key and alg, not the header");
     }
     json::object header;
     header["alg"] = to_string(alg);
-    for (const auto& m : options.header) header.emplace(m.key(), m.value());
+    for (const auto& m : options.header)
+        header.emplace(m.key(), m.value());
     if (extra != nullptr) {
-        for (const auto& m : *extra) header.emplace(m.key(), m.value());
+        for (const auto& m : *extra)
+            header.emplace(m.key(), m.value());
     }
-    if (options.include_kid && !key.kid().empty() && !header.contains("kid")) header["kid"] = key.kid();
+    if (options.include_kid && !key.kid().empty() && !header.contains("kid"))
+        header["kid"] = key.kid();
     return json::serialize(header);
 }
 
-Result<std::string> sign_input(std::string_view header_json, std::string_view payload, bool encode_payload,
-                               Algorithm alg, const Jwk& key, std::string& input) {
+Result<std::string> sign_input(std::string_view header_json, std::string_view payload,
+                               bool encode_payload, Algorithm alg, const Jwk& key,
+                               std::string& input) {
     input.clear();
     base64url_encode_append(header_json, input);
     input.push_back('.');
@@ -266,7 +282,8 @@ Result<std::string> sign(std::string_view payload, const Jwk& key, Algorithm alg
     return token;
 }
 
-Result<std::string> verify(std::string_view token, const KeySet& keys, const JwsVerifyOptions& options) {
+Result<std::string> verify(std::string_view token, const KeySet& keys,
+                           const JwsVerifyOptions& options) {
     if (options.algorithms.empty()) {
         return Error(Errc::invalid_argument, "verification needs an algorithm allow-list");
     }
@@ -284,7 +301,8 @@ Result<std::string> verify(std::string_view token, const KeySet& keys, const Jws
     if (!base64url_decode_into(parts->signature, scratch)) {
         return Error(Errc::bad_base64, "the JWS signature is not canonical base64url");
     }
-    if (auto ok = detail::verify_signature(*alg, *info, header, parts->signing_input, scratch, keys, nullptr);
+    if (auto ok = detail::verify_signature(*alg, *info, header, parts->signing_input, scratch, keys,
+                                           nullptr);
         !ok) {
         return std::move(ok).error();
     }
@@ -299,7 +317,8 @@ Result<std::string> sign_detached_unencoded(std::string_view payload, const Jwk&
     extra["b64"] = false;
     extra["crit"] = json::array{"b64"};
     if (options.header.contains("b64") || options.header.contains("crit")) {
-        return Error(Errc::invalid_argument, "\"b64\" and \"crit\" are set by sign_detached_unencoded");
+        return Error(Errc::invalid_argument,
+                     "\"b64\" and \"crit\" are set by sign_detached_unencoded");
     }
     auto header = encode_header(alg, key, options, &extra);
     if (!header) return std::move(header).error();
@@ -375,7 +394,8 @@ Result<std::string> verify_unsecured_jws(std::string_view token, const ParseLimi
     if (!info) return std::move(info).error();
     if (info->alg != "none") return Error(Errc::alg_not_allowed, "not an unsecured JWS");
     // RFC 7518 §3.6: the JWS Signature is the empty octet sequence.
-    if (!parts->signature.empty()) return Error(Errc::bad_signature, "an unsecured JWS has no signature");
+    if (!parts->signature.empty())
+        return Error(Errc::bad_signature, "an unsecured JWS has no signature");
     auto payload = base64url_decode(parts->payload);
     if (!payload) return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
     return payload;

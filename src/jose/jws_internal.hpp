@@ -26,7 +26,8 @@ Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits
 
 // Decodes and strictly parses the header into `out` using `sp`; `scratch` holds the decoded bytes.
 Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits,
-                          boost::json::storage_ptr sp, std::string& scratch, boost::json::object& out);
+                          boost::json::storage_ptr sp, std::string& scratch,
+                          boost::json::object& out);
 
 struct HeaderInfo {
     std::string_view alg;  // as written
@@ -42,9 +43,10 @@ Result<HeaderInfo> check_header(const boost::json::object& header,
 Result<Algorithm> check_alg(std::string_view name, std::span<const Algorithm> allowed);
 
 // Selects the key (by "kid", else every key that fits) and verifies the signature.
-Result<void> verify_signature(Algorithm alg, const HeaderInfo& info, const boost::json::object& header,
-                              std::string_view signing_input, std::string_view signature,
-                              const KeySet& keys, const KeyResolver* resolver);
+Result<void> verify_signature(Algorithm alg, const HeaderInfo& info,
+                              const boost::json::object& header, std::string_view signing_input,
+                              std::string_view signature, const KeySet& keys,
+                              const KeyResolver* resolver);
 
 // Scratch buffers of the calling thread, reused across verifications.
 std::string& thread_scratch(int slot);

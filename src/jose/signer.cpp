@@ -31,7 +31,8 @@ Signer& Signer::header(std::string_view name, json::value value) {
 Result<std::string> Signer::sign(const Claims& claims) const {
     JwsSignOptions options;
     if (!typ_.empty()) options.header["typ"] = typ_;
-    for (const auto& m : header_) options.header[m.key()] = m.value();
+    for (const auto& m : header_)
+        options.header[m.key()] = m.value();
     // RFC 7519 §7.1: the claims set is the JWS payload; b64 and crit never apply to JWTs.
     if (options.header.contains("b64") || options.header.contains("crit")) {
         return Error(Errc::invalid_argument, "JWTs carry neither \"b64\" nor \"crit\" from Signer");

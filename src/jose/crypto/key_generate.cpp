@@ -23,14 +23,17 @@ Result<KeyPtr> generate_key(KeyType kty, Curve curve, int rsa_bits, std::size_t 
             if (rsa_bits < 2048 || rsa_bits > 16384) {
                 return Error(Errc::weak_key, "RSA keys must have 2048 to 16384 bits");
             }
-            pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(rsa_bits)));
+            pkey.reset(
+                EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(rsa_bits)));
             break;
         case KeyType::EC:
-            if (!is_ec_curve(curve)) return Error(Errc::invalid_argument, "EC keys need an EC curve");
+            if (!is_ec_curve(curve))
+                return Error(Errc::invalid_argument, "EC keys need an EC curve");
             pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", openssl_curve_name(curve)));
             break;
         case KeyType::OKP:
-            if (!is_okp_curve(curve)) return Error(Errc::invalid_argument, "OKP keys need an OKP curve");
+            if (!is_okp_curve(curve))
+                return Error(Errc::invalid_argument, "OKP keys need an OKP curve");
             pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, openssl_curve_name(curve)));
             break;
     }

@@ -39,7 +39,7 @@ EVP_MAC* fetched_hmac() noexcept;
 
 // The parsed key. Immutable after construction; shared by every copy of a Jwk.
 class KeyMaterial {
-public:
+  public:
     KeyMaterial();
     ~KeyMaterial();
     KeyMaterial(const KeyMaterial&) = delete;
@@ -61,16 +61,17 @@ public:
 Result<KeyPtr> wrap_pkey(PkeyPtr pkey, KeyType kty, Curve curve, bool has_private);
 
 // Small per-thread cache of ready-to-use contexts (HMAC, verify), keyed by (key id, kind).
-// Entries whose key died are evicted with the rest, oldest first; contexts are freed on thread exit.
+// Entries whose key died are evicted with the rest, oldest first; contexts are freed on thread
+// exit.
 class ContextCache {
-public:
+  public:
     using FreeFn = void (*)(void*);
     static ContextCache& local() noexcept;
     void* find(std::uint64_t key_id, unsigned kind) noexcept;
     void insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept;
     ~ContextCache();
 
-private:
+  private:
     struct Slot {
         std::uint64_t key_id = 0;
         unsigned kind = 0;

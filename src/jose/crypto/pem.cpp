@@ -18,7 +18,9 @@ struct BioFree {
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 // Never prompt on a terminal for a passphrase: encrypted PEM is refused instead.
-int no_passphrase(char*, int, int, void*) { return -1; }
+int no_passphrase(char*, int, int, void*) {
+    return -1;
+}
 
 Result<PemKey> describe(EVP_PKEY* pkey, bool is_private) {
     KeyMaterial tmp;  // only to reuse the exporters
@@ -99,7 +101,8 @@ Result<PemKey> read_pem(std::string_view pem) {
         pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
         is_private = true;
     } else {
-        return Error(Errc::invalid_key, "no supported PEM block (PUBLIC KEY, PRIVATE KEY, CERTIFICATE)");
+        return Error(Errc::invalid_key,
+                     "no supported PEM block (PUBLIC KEY, PRIVATE KEY, CERTIFICATE)");
     }
     if (!pkey) return Error(Errc::invalid_key, "the PEM key could not be decoded");
     EVP_PKEY* raw = pkey.release();
@@ -109,7 +112,8 @@ Result<PemKey> read_pem(std::string_view pem) {
 }
 
 Result<std::string> write_pem(const KeyMaterial& key, bool public_only) {
-    if (key.kty == KeyType::oct) return Error(Errc::invalid_argument, "symmetric keys have no PEM form");
+    if (key.kty == KeyType::oct)
+        return Error(Errc::invalid_argument, "symmetric keys have no PEM form");
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio) return Error(Errc::crypto_failure, "out of memory");
     const bool write_private = key.has_private && !public_only;

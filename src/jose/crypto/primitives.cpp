@@ -34,22 +34,30 @@ const EVP_MD* fetched_md(Algorithm alg) noexcept {
         case Algorithm::RS256:
         case Algorithm::PS256:
         case Algorithm::ES256:
-        case Algorithm::ES256K: return fetched().sha256;
+        case Algorithm::ES256K:
+            return fetched().sha256;
         case Algorithm::HS384:
         case Algorithm::RS384:
         case Algorithm::PS384:
-        case Algorithm::ES384: return fetched().sha384;
+        case Algorithm::ES384:
+            return fetched().sha384;
         case Algorithm::HS512:
         case Algorithm::RS512:
         case Algorithm::PS512:
-        case Algorithm::ES512: return fetched().sha512;
-        case Algorithm::EdDSA: return nullptr;
+        case Algorithm::ES512:
+            return fetched().sha512;
+        case Algorithm::EdDSA:
+            return nullptr;
     }
     return nullptr;
 }
 
-const EVP_MD* fetched_sha256() noexcept { return fetched().sha256; }
-EVP_MAC* fetched_hmac() noexcept { return fetched().hmac; }
+const EVP_MD* fetched_sha256() noexcept {
+    return fetched().sha256;
+}
+EVP_MAC* fetched_hmac() noexcept {
+    return fetched().hmac;
+}
 
 void sha256(std::string_view data, unsigned char out[32]) {
     EVP_MD_CTX* ctx = thread_md_ctx();

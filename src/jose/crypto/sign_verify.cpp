@@ -30,8 +30,8 @@ Result<void> check_key_type(Algorithm alg, const KeyMaterial& key) {
     }
     const Curve want = curve_for(alg);
     if (want != Curve::none && key.curve != want) {
-        return Error(Errc::key_alg_mismatch, std::string(to_string(alg)) + " needs curve " +
-                                                 std::string(to_string(want)));
+        return Error(Errc::key_alg_mismatch,
+                     std::string(to_string(alg)) + " needs curve " + std::string(to_string(want)));
     }
     if (alg == Algorithm::EdDSA && key.curve != Curve::Ed25519 && key.curve != Curve::Ed448) {
         return Error(Errc::key_alg_mismatch, "EdDSA needs an Ed25519 or Ed448 key");
@@ -54,7 +54,8 @@ EVP_MAC_CTX* hmac_ctx(Algorithm alg, const KeyMaterial& key) {
         EVP_MAC_CTX_free(ctx);
         return nullptr;
     }
-    cache.insert(key.id, kind, ctx, [](void* p) { EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(p)); });
+    cache.insert(key.id, kind, ctx,
+                 [](void* p) { EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(p)); });
     return ctx;
 }
 
@@ -64,7 +65,8 @@ std::size_t hmac(Algorithm alg, const KeyMaterial& key, std::string_view data, u
     std::size_t len = 0;
     // Re-initialising with no key restarts the MAC with the key already set.
     if (ctx == nullptr || EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
-        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+            1 ||
         EVP_MAC_final(ctx, out, &len, 64) != 1) {
         return 0;
     }
@@ -90,7 +92,8 @@ EVP_PKEY_CTX* verify_ctx(Algorithm alg, const KeyMaterial& key) {
     }
     if (key.kty == KeyType::RSA && !configure_rsa(ctx.get(), alg)) return nullptr;
     EVP_PKEY_CTX* raw = ctx.release();
-    cache.insert(key.id, kind, raw, [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); });
+    cache.insert(key.id, kind, raw,
+                 [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); });
     return raw;
 }
 
@@ -107,7 +110,8 @@ std::size_t digest(Algorithm alg, std::string_view data, unsigned char* out) {
 
 // DER INTEGER of an unsigned big-endian value (X.690 §8.3): minimal, with a 0x00 sign octet.
 std::size_t der_integer(const unsigned char* p, std::size_t n, unsigned char* out) {
-    while (n > 1 && *p == 0) ++p, --n;
+    while (n > 1 && *p == 0)
+        ++p, --n;
     const bool pad = (*p & 0x80) != 0;
     out[0] = 0x02;
     out[1] = static_cast<unsigned char>(n + (pad ? 1 : 0));
@@ -125,7 +129,8 @@ std::size_t ecdsa_raw_to_der(const KeyMaterial& key, std::string_view sig, unsig
     const unsigned char* s = r + n;
     const auto in_range = [&](const unsigned char* v) {
         bool nonzero = false;
-        for (std::size_t i = 0; i < n; ++i) nonzero |= v[i] != 0;
+        for (std::size_t i = 0; i < n; ++i)
+            nonzero |= v[i] != 0;
         return nonzero && std::memcmp(v, key.order.data(), n) < 0;
     };
     if (!in_range(r) || !in_range(s)) return 0;
@@ -213,7 +218,8 @@ Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data
             const unsigned char* sig = reinterpret_cast<const unsigned char*>(signature.data());
             std::size_t sig_len = signature.size();
             if (key.kty == KeyType::RSA) {
-                if (sig_len != (key.bits + 7) / 8) return bad_signature();  // RFC 8017 §8.2.2 step 1
+                if (sig_len != (key.bits + 7) / 8)
+                    return bad_signature();  // RFC 8017 §8.2.2 step 1
             } else {
                 if (sig_len != 2 * key.order_bytes) return bad_signature();  // exactly R||S
                 sig_len = ecdsa_raw_to_der(key, signature, der);
@@ -223,7 +229,8 @@ Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data
             unsigned char md[64];
             const std::size_t md_len = digest(alg, data, md);
             EVP_PKEY_CTX* ctx = verify_ctx(alg, key);
-            if (md_len == 0 || ctx == nullptr) return Error(Errc::crypto_failure, "verify setup failed");
+            if (md_len == 0 || ctx == nullptr)
+                return Error(Errc::crypto_failure, "verify setup failed");
             if (EVP_PKEY_verify(ctx, sig, sig_len, md, md_len) != 1) return bad_signature();
             return {};
         }
@@ -236,9 +243,10 @@ Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data
                                         key.pkey.get(), nullptr) != 1) {
                 return Error(Errc::crypto_failure, "verify setup failed");
             }
-            if (EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                 signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                                 data.size()) != 1) {
+            if (EVP_DigestVerify(
+                    ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                    signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                    data.size()) != 1) {
                 return bad_signature();
             }
             return {};
