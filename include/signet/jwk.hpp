@@ -21,12 +21,16 @@ namespace detail {
 class KeyMaterial;
 }
 
-enum class KeyOperation : std::uint8_t { sign, verify };
+// sign/verify for JWS; encrypt/decrypt for JWE (key encryption, wrapping or agreement, RFC 7517
+// §4.3).
+enum class KeyOperation : std::uint8_t { sign, verify, encrypt, decrypt };
 
 struct KeyGenOptions {
     std::optional<std::string> kid;  // default: the RFC 7638 thumbprint
     int rsa_bits = 2048;             // RSA only; at least 2048
-    std::optional<Curve> curve;      // EdDSA: Ed25519 (default) or Ed448
+    // EdDSA: Ed25519 (default) or Ed448. ECDH-ES: P-256 (default), P-384, P-521, X25519 or X448.
+    std::optional<Curve> curve;
+    std::optional<ContentEncryption> enc;  // "dir" keys: the content encryption they are sized for
 };
 
 class Jwk {
@@ -38,6 +42,8 @@ class Jwk {
     static Result<Jwk> from_pem(std::string_view pem);
     // A fresh key for `alg`, with "alg", "use":"sig" and "kid" set.
     static Result<Jwk> generate(Algorithm alg, const KeyGenOptions& options = {});
+    // A fresh JWE key for `alg`, with "alg", "use":"enc" and "kid" set ("dir" needs options.enc).
+    static Result<Jwk> generate(KeyManagement alg, const KeyGenOptions& options = {});
     // An oct key from raw secret bytes, bound to the HMAC algorithm `alg`.
     static Result<Jwk> from_secret(std::string_view secret, Algorithm alg);
 
@@ -69,6 +75,19 @@ class Jwk {
     }
     // The algorithms check_usable accepts for verification.
     std::vector<Algorithm> allowed_algorithms() const;
+
+    // The JWE key management algorithm this key is bound to, if its "alg" names one.
+    std::optional<KeyManagement> key_management() const noexcept;
+    // Ok when this key may serve `alg` for `op` (encrypt or decrypt): the type and size fit
+    // (A*KW and A*GCMKW keys are exactly the AES key size, "dir" keys exactly the CEK size of
+    // `enc`), "alg" (if any) names it ("dir" keys may name their "enc" instead, as RFC 7520 §5.6
+    // does), "use" (if any) is "enc", "key_ops" (if any) fit, and decryption has a private key.
+    Result<void> check_usable(KeyManagement alg, KeyOperation op,
+                              std::optional<ContentEncryption> enc = std::nullopt) const;
+    bool allows(KeyManagement alg, KeyOperation op,
+                std::optional<ContentEncryption> enc = std::nullopt) const {
+        return check_usable(alg, op, enc).ok();
+    }
 
     // The public half (private members removed). Fails for oct keys, which have none.
     Result<Jwk> public_key() const;

@@ -6,6 +6,8 @@
 
 #include <boost/json/object.hpp>
 #include <cstddef>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +59,29 @@ struct JwsVerifyOptions {
     std::vector<Algorithm> algorithms;  // required: the allow-list
     ParseLimits limits;
     std::vector<std::string> understood_crit;  // extension names the caller processes itself
+    // JSON serialization: by default one valid signature suffices (RFC 7515 §7.2.1 leaves the
+    // policy to the application); set this to require that every signature verifies.
+    bool require_all_signatures = false;
+};
+
+// One signature of a JWS JSON serialization (RFC 7515 §7.2).
+struct JwsJsonSigner {
+    Jwk key;
+    Algorithm alg;
+    boost::json::object protected_header;  // beyond "alg" and "kid", which are added
+    boost::json::object header;            // unprotected per-signature header
+};
+
+struct JwsJsonOptions {
+    bool flattened = false;  // flattened syntax (exactly one signer, RFC 7515 §7.2.2)
+    bool detached = false;   // omit "payload" (RFC 7515 Appendix F)
+    bool unencoded = false;  // RFC 7797 "b64": false, listed in "crit" of every signature
+};
+
+struct JwsJsonVerified {
+    std::string payload;
+    std::vector<std::size_t> verified;                   // indexes of the signatures that verified
+    std::vector<boost::json::object> protected_headers;  // per signature, in order
 };
 
 namespace jws {
@@ -74,6 +99,22 @@ Result<std::string> sign_detached_unencoded(std::string_view payload, const Jwk&
                                             const JwsSignOptions& options = {});
 Result<void> verify_detached_unencoded(std::string_view detached_token, std::string_view payload,
                                        const KeySet& keys, const JwsVerifyOptions& options);
+
+}  // namespace jws
+
+namespace jws {
+
+// General (or flattened) JSON serialization with one signature per signer.
+Result<boost::json::object> sign_json(std::string_view payload,
+                                      std::span<const JwsJsonSigner> signers,
+                                      const JwsJsonOptions& options = {});
+// Verifies the general or flattened JSON serialization. Each signature's key is chosen by its
+// "kid" (protected or unprotected) or else by fit, exactly as for compact tokens. Succeeds when at
+// least one signature verifies, or all of them with require_all_signatures. For detached content
+// pass the payload (raw bytes; encoded here unless "b64" is false).
+Result<JwsJsonVerified> verify_json(
+    std::string_view json, const KeySet& keys, const JwsVerifyOptions& options,
+    std::optional<std::string_view> detached_payload = std::nullopt);
 
 }  // namespace jws
 

@@ -55,14 +55,10 @@ std::string_view to_string(Algorithm alg) noexcept {
 
 std::string_view to_string(KeyType kty) noexcept {
     switch (kty) {
-        case KeyType::oct:
-            return "oct";
-        case KeyType::RSA:
-            return "RSA";
-        case KeyType::EC:
-            return "EC";
-        case KeyType::OKP:
-            return "OKP";
+        case KeyType::oct: return "oct";
+        case KeyType::RSA: return "RSA";
+        case KeyType::EC: return "EC";
+        case KeyType::OKP: return "OKP";
     }
     return "";
 }
@@ -104,6 +100,79 @@ std::size_t min_hmac_key_bytes(Algorithm alg) noexcept {
 }
 bool is_hmac(Algorithm alg) noexcept {
     return info(alg).kty == KeyType::oct;
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 17> kKeyManagementNames{"RSA1_5",
+                                                               "RSA-OAEP",
+                                                               "RSA-OAEP-256",
+                                                               "A128KW",
+                                                               "A192KW",
+                                                               "A256KW",
+                                                               "dir",
+                                                               "ECDH-ES",
+                                                               "ECDH-ES+A128KW",
+                                                               "ECDH-ES+A192KW",
+                                                               "ECDH-ES+A256KW",
+                                                               "A128GCMKW",
+                                                               "A192GCMKW",
+                                                               "A256GCMKW",
+                                                               "PBES2-HS256+A128KW",
+                                                               "PBES2-HS384+A192KW",
+                                                               "PBES2-HS512+A256KW"};
+constexpr std::array<std::size_t, 17> kWrapKeyBytes{0,  0,  0,  16, 24, 32, 0,  0, 16,
+                                                    24, 32, 16, 24, 32, 16, 24, 32};
+
+constexpr std::array<std::string_view, 6> kContentEncryptionNames{
+    "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"};
+constexpr std::array<std::size_t, 6> kCekBytes{32, 48, 64, 16, 24, 32};
+
+template <class Enum, std::size_t N>
+constexpr std::array<Enum, N> enumerate() {
+    std::array<Enum, N> out{};
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<Enum>(i);
+    return out;
+}
+constexpr auto kAllKeyManagement = enumerate<KeyManagement, 17>();
+constexpr auto kAllContentEncryption = enumerate<ContentEncryption, 6>();
+
+}  // namespace
+
+std::span<const KeyManagement> all_key_management() noexcept {
+    return kAllKeyManagement;
+}
+std::span<const ContentEncryption> all_content_encryption() noexcept {
+    return kAllContentEncryption;
+}
+
+std::string_view to_string(KeyManagement alg) noexcept {
+    return kKeyManagementNames[static_cast<std::size_t>(alg)];
+}
+std::string_view to_string(ContentEncryption enc) noexcept {
+    return kContentEncryptionNames[static_cast<std::size_t>(enc)];
+}
+
+std::optional<KeyManagement> parse_key_management(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < kKeyManagementNames.size(); ++i) {
+        if (kKeyManagementNames[i] == name) return static_cast<KeyManagement>(i);
+    }
+    return std::nullopt;
+}
+
+std::optional<ContentEncryption> parse_content_encryption(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < kContentEncryptionNames.size(); ++i) {
+        if (kContentEncryptionNames[i] == name) return static_cast<ContentEncryption>(i);
+    }
+    return std::nullopt;
+}
+
+std::size_t cek_bytes(ContentEncryption enc) noexcept {
+    return kCekBytes[static_cast<std::size_t>(enc)];
+}
+std::size_t wrap_key_bytes(KeyManagement alg) noexcept {
+    return kWrapKeyBytes[static_cast<std::size_t>(alg)];
 }
 
 }  // namespace signet

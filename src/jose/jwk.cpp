@@ -40,15 +40,12 @@ constexpr std::size_t kMaxJwkDepth = 8;
 // Members interpreted per key type; everything else is kept in extra_ verbatim.
 bool is_key_param(KeyType kty, std::string_view name) {
     switch (kty) {
-        case KeyType::oct:
-            return name == "k";
+        case KeyType::oct: return name == "k";
         case KeyType::RSA:
             return name == "n" || name == "e" || name == "d" || name == "p" || name == "q" ||
                    name == "dp" || name == "dq" || name == "qi" || name == "oth";
-        case KeyType::EC:
-            return name == "crv" || name == "x" || name == "y" || name == "d";
-        case KeyType::OKP:
-            return name == "crv" || name == "x" || name == "d";
+        case KeyType::EC: return name == "crv" || name == "x" || name == "y" || name == "d";
+        case KeyType::OKP: return name == "crv" || name == "x" || name == "d";
     }
     return false;
 }
@@ -148,7 +145,43 @@ Result<detail::KeyPtr> material_from_json(const json::object& obj, KeyType kty) 
 }
 
 std::string_view op_name(KeyOperation op) {
-    return op == KeyOperation::sign ? "sign" : "verify";
+    switch (op) {
+        case KeyOperation::sign: return "sign";
+        case KeyOperation::verify: return "verify";
+        case KeyOperation::encrypt: return "encrypt";
+        case KeyOperation::decrypt: return "decrypt";
+    }
+    return "";
+}
+
+// The key type a JWE key management algorithm needs (ECDH-ES: EC, or OKP for X25519/X448).
+bool km_fits(KeyManagement alg, KeyType kty) {
+    switch (alg) {
+        case KeyManagement::RSA1_5:
+        case KeyManagement::RSA_OAEP:
+        case KeyManagement::RSA_OAEP_256: return kty == KeyType::RSA;
+        case KeyManagement::ECDH_ES:
+        case KeyManagement::ECDH_ES_A128KW:
+        case KeyManagement::ECDH_ES_A192KW:
+        case KeyManagement::ECDH_ES_A256KW: return kty == KeyType::EC || kty == KeyType::OKP;
+        default: return kty == KeyType::oct;
+    }
+}
+
+bool is_ecdh(KeyManagement alg) {
+    return km_fits(alg, KeyType::EC);
+}
+
+bool is_pbes2(KeyManagement alg) {
+    return alg == KeyManagement::PBES2_HS256_A128KW || alg == KeyManagement::PBES2_HS384_A192KW ||
+           alg == KeyManagement::PBES2_HS512_A256KW;
+}
+
+bool alg_fits_key_type(std::string_view alg, KeyType kty) {
+    if (const auto a = parse_algorithm(alg)) return key_type_for(*a) == kty;
+    if (const auto km = parse_key_management(alg)) return km_fits(*km, kty);
+    if (parse_content_encryption(alg)) return kty == KeyType::oct;  // a "dir" key named by its enc
+    return true;
 }
 
 void put_b64(json::object& obj, std::string_view name, std::string_view bytes) {
@@ -190,9 +223,8 @@ Result<Jwk> Jwk::from_json(const json::object& obj) {
             ops.push_back(name);
         }
     }
-    // A known signature "alg" must fit the key (RFC 7517 §4.4); other values (JWE algorithms) are
-    // kept.
-    if (const auto a = parse_algorithm(*alg); a && key_type_for(*a) != *kty) {
+    // A known "alg" must fit the key type (RFC 7517 §4.4); unknown values are kept as they are.
+    if (!alg_fits_key_type(*alg, *kty)) {
         return Error(Errc::invalid_key,
                      "\"alg\" " + *alg + " does not fit a " + *kty_name + " key");
     }
@@ -219,17 +251,10 @@ Result<Jwk> Jwk::from_pem(std::string_view pem) {
     if (!parsed) return std::move(parsed).error();
     Result<detail::KeyPtr> material = Error(Errc::unsupported_key, "unsupported PEM key");
     switch (parsed->kty) {
-        case KeyType::RSA:
-            material = detail::make_rsa_key(parsed->rsa);
-            break;
-        case KeyType::EC:
-            material = detail::make_ec_key(parsed->curve, parsed->ec);
-            break;
-        case KeyType::OKP:
-            material = detail::make_okp_key(parsed->curve, parsed->okp);
-            break;
-        case KeyType::oct:
-            break;
+        case KeyType::RSA: material = detail::make_rsa_key(parsed->rsa); break;
+        case KeyType::EC: material = detail::make_ec_key(parsed->curve, parsed->ec); break;
+        case KeyType::OKP: material = detail::make_okp_key(parsed->curve, parsed->okp); break;
+        case KeyType::oct: break;
     }
     if (!material) return std::move(material).error();
     Jwk jwk;
@@ -254,6 +279,37 @@ Result<Jwk> Jwk::generate(Algorithm alg, const KeyGenOptions& options) {
     Jwk jwk;
     jwk.material_ = std::move(*material);
     JwkBuilder::set(jwk, "", std::string(to_string(alg)), "sig", {});
+    jwk.kid_ = options.kid ? *options.kid : jwk.thumbprint();
+    return jwk;
+}
+
+Result<Jwk> Jwk::generate(KeyManagement alg, const KeyGenOptions& options) {
+    Result<detail::KeyPtr> material = Error(Errc::invalid_argument, "unsupported algorithm");
+    if (km_fits(alg, KeyType::RSA)) {
+        material = detail::generate_key(KeyType::RSA, Curve::none, options.rsa_bits, 0);
+    } else if (is_ecdh(alg)) {
+        const Curve curve = options.curve.value_or(Curve::P256);
+        const bool ec = curve == Curve::P256 || curve == Curve::P384 || curve == Curve::P521;
+        if (!ec && curve != Curve::X25519 && curve != Curve::X448) {
+            return Error(Errc::invalid_argument,
+                         "ECDH-ES keys use P-256, P-384, P-521, X25519 or X448");
+        }
+        material = detail::generate_key(ec ? KeyType::EC : KeyType::OKP, curve, 0, 0);
+    } else {
+        std::size_t size = wrap_key_bytes(alg);
+        if (alg == KeyManagement::dir) {
+            if (!options.enc) {
+                return Error(Errc::invalid_argument, "a \"dir\" key needs the content encryption");
+            }
+            size = cek_bytes(*options.enc);
+        }
+        if (is_pbes2(alg)) size = 32;  // a random password; users may import their own instead
+        material = detail::generate_key(KeyType::oct, Curve::none, 0, size);
+    }
+    if (!material) return std::move(material).error();
+    Jwk jwk;
+    jwk.material_ = std::move(*material);
+    JwkBuilder::set(jwk, "", std::string(to_string(alg)), "enc", {});
     jwk.kid_ = options.kid ? *options.kid : jwk.thumbprint();
     return jwk;
 }
@@ -347,13 +403,69 @@ std::vector<Algorithm> Jwk::allowed_algorithms() const {
     return out;
 }
 
+std::optional<KeyManagement> Jwk::key_management() const noexcept {
+    return parse_key_management(alg_name_);
+}
+
+Result<void> Jwk::check_usable(KeyManagement alg, KeyOperation op,
+                               std::optional<ContentEncryption> enc) const {
+    const auto info = detail::key_info(*material_);
+    const std::string alg_text(to_string(alg));
+    if (op != KeyOperation::encrypt && op != KeyOperation::decrypt) {
+        return Error(Errc::invalid_argument, "JWE keys encrypt or decrypt");
+    }
+    if (!km_fits(alg, info.kty)) {
+        return Error(Errc::key_alg_mismatch,
+                     alg_text + " cannot use a " + std::string(to_string(info.kty)) + " key");
+    }
+    if (is_ecdh(alg) && info.curve != Curve::P256 && info.curve != Curve::P384 &&
+        info.curve != Curve::P521 && info.curve != Curve::X25519 && info.curve != Curve::X448) {
+        return Error(Errc::key_alg_mismatch,
+                     alg_text + " cannot use a key on curve " + std::string(to_string(info.curve)));
+    }
+    if (info.kty == KeyType::oct) {
+        std::size_t want = is_pbes2(alg) ? 0 : wrap_key_bytes(alg);  // PBES2: any password length
+        if (alg == KeyManagement::dir && enc) want = cek_bytes(*enc);
+        if (want != 0 && info.bits / 8 != want) {
+            return Error(Errc::key_alg_mismatch, alg_text + " needs a key of exactly " +
+                                                     std::to_string(want) + " bytes, not " +
+                                                     std::to_string(info.bits / 8));
+        }
+    }
+    const bool named_by_enc = alg == KeyManagement::dir && enc && alg_name_ == to_string(*enc);
+    if (!alg_name_.empty() && alg_name_ != alg_text && !named_by_enc) {
+        return Error(Errc::key_alg_mismatch,
+                     "the key is bound to \"" + alg_name_ + "\", not " + alg_text);
+    }
+    if (!use_.empty() && use_ != "enc") {  // RFC 7517 §4.2
+        return Error(Errc::key_use_mismatch, "the key's \"use\" is \"" + use_ + "\", not \"enc\"");
+    }
+    if (!key_ops_.empty()) {
+        // RFC 7517 §4.3: the operation names that stand for this use of the key.
+        const bool enc_side = op == KeyOperation::encrypt;
+        bool listed = false;
+        for (const auto& o : key_ops_) {
+            listed |= o == (enc_side ? "encrypt" : "decrypt") ||
+                      o == (enc_side ? "wrapKey" : "unwrapKey") ||
+                      (is_ecdh(alg) && (o == "deriveKey" || o == "deriveBits"));
+        }
+        if (!listed) {
+            return Error(Errc::key_use_mismatch,
+                         "the key's \"key_ops\" do not allow " + std::string(op_name(op)));
+        }
+    }
+    if (op == KeyOperation::decrypt && !info.has_private) {
+        return Error(Errc::invalid_key, "decryption needs a private key");
+    }
+    return {};
+}
+
 Result<Jwk> Jwk::public_key() const {
     const auto info = detail::key_info(*material_);
     Result<detail::KeyPtr> material =
         Error(Errc::invalid_argument, "symmetric keys have no public half");
     switch (info.kty) {
-        case KeyType::oct:
-            return std::move(material).error();
+        case KeyType::oct: return std::move(material).error();
         case KeyType::RSA: {
             auto p = detail::export_rsa(*material_);
             material = detail::make_rsa_key({p.n, p.e, {}, {}, {}, {}, {}, {}});

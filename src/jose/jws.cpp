@@ -75,30 +75,8 @@ Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits
     return {};
 }
 
-Result<HeaderInfo> check_header(const json::object& header,
-                                std::span<const std::string> understood_crit,
-                                bool allow_unencoded) {
-    HeaderInfo info;
-    const json::value* alg = header.if_contains("alg");
-    if (alg == nullptr)
-        return Error(Errc::malformed, "the JWS header has no \"alg\"");  // RFC 7515 §4.1.1
-    if (!alg->is_string()) return Error(Errc::bad_header, "\"alg\" is not a string");
-    info.alg = alg->get_string();
-    if (const json::value* kid = header.if_contains("kid")) {
-        if (!kid->is_string()) return Error(Errc::bad_header, "\"kid\" is not a string");
-        info.kid = std::string_view(kid->get_string());
-    }
-    for (std::string_view name : {"typ", "cty"}) {
-        const json::value* v = header.if_contains(name);
-        if (v != nullptr && !v->is_string()) {
-            return Error(Errc::bad_header, "\"" + std::string(name) + "\" is not a string");
-        }
-    }
-    const json::value* b64 = header.if_contains("b64");
-    if (b64 != nullptr) {
-        if (!b64->is_bool()) return Error(Errc::bad_header, "\"b64\" is not a boolean");
-        info.unencoded = !b64->get_bool();
-    }
+Result<bool> check_crit(const json::object& header, std::span<const std::string> understood_crit,
+                        bool b64_understood) {
     bool b64_critical = false;
     if (const json::value* crit = header.if_contains("crit")) {
         // RFC 7515 §4.1.11: a non-empty array of names, none registered, each understood and
@@ -123,7 +101,7 @@ Result<HeaderInfo> check_header(const json::object& header,
                                                              std::string(name) + "\"");
                 }
             }
-            bool understood = allow_unencoded && name == "b64";
+            bool understood = b64_understood && name == "b64";
             for (const auto& u : understood_crit)
                 understood |= u == name;
             if (!understood) {
@@ -137,12 +115,41 @@ Result<HeaderInfo> check_header(const json::object& header,
             b64_critical |= name == "b64";
         }
     }
+    return b64_critical;
+}
+
+Result<HeaderInfo> check_header(const json::object& header,
+                                std::span<const std::string> understood_crit,
+                                bool allow_unencoded) {
+    HeaderInfo info;
+    const json::value* alg = header.if_contains("alg");
+    if (alg == nullptr)
+        return Error(Errc::malformed, "the JWS header has no \"alg\"");  // RFC 7515 §4.1.1
+    if (!alg->is_string()) return Error(Errc::bad_header, "\"alg\" is not a string");
+    info.alg = alg->get_string();
+    if (const json::value* kid = header.if_contains("kid")) {
+        if (!kid->is_string()) return Error(Errc::bad_header, "\"kid\" is not a string");
+        info.kid = std::string_view(kid->get_string());
+    }
+    for (std::string_view name : {"typ", "cty"}) {
+        const json::value* v = header.if_contains(name);
+        if (v != nullptr && !v->is_string()) {
+            return Error(Errc::bad_header, "\"" + std::string(name) + "\" is not a string");
+        }
+    }
+    const json::value* b64 = header.if_contains("b64");
+    if (b64 != nullptr) {
+        if (!b64->is_bool()) return Error(Errc::bad_header, "\"b64\" is not a boolean");
+        info.unencoded = !b64->get_bool();
+    }
+    auto b64_critical = check_crit(header, understood_crit, allow_unencoded);
+    if (!b64_critical) return std::move(b64_critical).error();
     if (info.unencoded) {
         if (!allow_unencoded) {
             return Error(Errc::unencoded_payload,
                          "\"b64\": false is not accepted here (never for JWTs)");
         }
-        if (!b64_critical) {  // RFC 7797 §6
+        if (!*b64_critical) {  // RFC 7797 §6
             return Error(Errc::unsupported_crit, "\"b64\" must be listed in \"crit\"");
         }
     }

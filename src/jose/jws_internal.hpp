@@ -35,6 +35,11 @@ struct HeaderInfo {
     bool unencoded = false;  // "b64": false (RFC 7797)
 };
 
+// "crit" (RFC 7515 §4.1.11): a non-empty array of distinct, unregistered names, each understood
+// and present in `header`. Returns whether "b64" is among them.
+Result<bool> check_crit(const boost::json::object& header,
+                        std::span<const std::string> understood_crit, bool b64_understood);
+
 // Member types, "crit" (RFC 7515 §4.1.11) and "b64" (RFC 7797 §3, §6).
 Result<HeaderInfo> check_header(const boost::json::object& header,
                                 std::span<const std::string> understood_crit, bool allow_unencoded);

@@ -68,6 +68,47 @@ Result<std::string> sign(Algorithm alg, const KeyMaterial& key, std::string_view
 Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data,
                     std::string_view signature);
 
+// --- Encryption primitives for JWE (RFC 7518 §4-5). Keys and IVs are raw bytes. ---
+
+enum class Hash : std::uint8_t { sha256, sha384, sha512 };
+
+struct Sealed {
+    std::string ciphertext;
+    std::string tag;
+};
+
+// AES-GCM with a 96-bit IV and a 128-bit tag (RFC 7518 §5.3); key of 16, 24 or 32 bytes.
+Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                               std::string_view plaintext);
+Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                                    std::string_view ciphertext, std::string_view tag);
+
+// AES_CBC_HMAC_SHA2 (RFC 7518 §5.2): key = MAC_KEY || ENC_KEY of 32, 48 or 64 bytes, 128-bit IV,
+// tag = the first half of HMAC(MAC_KEY, AAD || IV || C || AL). Decryption checks the tag, in
+// constant time, before touching the padding, and every failure looks the same.
+Result<Sealed> aes_cbc_hmac_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                                    std::string_view plaintext);
+Result<std::string> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv,
+                                         std::string_view aad, std::string_view ciphertext,
+                                         std::string_view tag);
+
+// AES Key Wrap (RFC 3394) with the default IV; KEK of 16, 24 or 32 bytes.
+Result<std::string> aes_key_wrap(std::string_view kek, std::string_view key);
+Result<std::string> aes_key_unwrap(std::string_view kek, std::string_view wrapped);
+
+enum class RsaPadding : std::uint8_t { pkcs1_v1_5, oaep_sha1, oaep_sha256 };
+Result<std::string> rsa_encrypt(const KeyMaterial& key, RsaPadding padding, std::string_view data);
+Result<std::string> rsa_decrypt(const KeyMaterial& key, RsaPadding padding, std::string_view data);
+
+// The raw shared secret Z of ECDH (EC curves, X25519, X448) between our private key and a peer.
+Result<std::string> ecdh_shared_secret(const KeyMaterial& own_private,
+                                       const KeyMaterial& peer_public);
+// NIST SP 800-56A Concat KDF with SHA-256 (RFC 7518 §4.6.2).
+Result<std::string> concat_kdf_sha256(std::string_view z, std::string_view other_info,
+                                      std::size_t out_bytes);
+Result<std::string> pbkdf2_hmac(Hash hash, std::string_view password, std::string_view salt,
+                                std::uint32_t iterations, std::size_t out_bytes);
+
 void sha256(std::string_view data, unsigned char out[32]);
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 void random_bytes(void* out, std::size_t size);

@@ -37,40 +37,26 @@ const Order& curve_order(Curve curve) {
 
 const char* openssl_curve_name(Curve curve) noexcept {
     switch (curve) {
-        case Curve::P256:
-            return "P-256";
-        case Curve::P384:
-            return "P-384";
-        case Curve::P521:
-            return "P-521";
-        case Curve::secp256k1:
-            return "secp256k1";
-        case Curve::Ed25519:
-            return "ED25519";
-        case Curve::Ed448:
-            return "ED448";
-        case Curve::X25519:
-            return "X25519";
-        case Curve::X448:
-            return "X448";
-        case Curve::none:
-            break;
+        case Curve::P256: return "P-256";
+        case Curve::P384: return "P-384";
+        case Curve::P521: return "P-521";
+        case Curve::secp256k1: return "secp256k1";
+        case Curve::Ed25519: return "ED25519";
+        case Curve::Ed448: return "ED448";
+        case Curve::X25519: return "X25519";
+        case Curve::X448: return "X448";
+        case Curve::none: break;
     }
     return "";
 }
 
 int openssl_curve_nid(Curve curve) noexcept {
     switch (curve) {
-        case Curve::P256:
-            return NID_X9_62_prime256v1;
-        case Curve::P384:
-            return NID_secp384r1;
-        case Curve::P521:
-            return NID_secp521r1;
-        case Curve::secp256k1:
-            return NID_secp256k1;
-        default:
-            return 0;
+        case Curve::P256: return NID_X9_62_prime256v1;
+        case Curve::P384: return NID_secp384r1;
+        case Curve::P521: return NID_secp521r1;
+        case Curve::secp256k1: return NID_secp256k1;
+        default: return 0;
     }
 }
 
@@ -79,18 +65,12 @@ std::size_t curve_field_bytes(Curve curve) noexcept {
         case Curve::P256:
         case Curve::secp256k1:
         case Curve::Ed25519:
-        case Curve::X25519:
-            return 32;
-        case Curve::P384:
-            return 48;
-        case Curve::P521:
-            return 66;
-        case Curve::Ed448:
-            return 57;
-        case Curve::X448:
-            return 56;
-        case Curve::none:
-            break;
+        case Curve::X25519: return 32;
+        case Curve::P384: return 48;
+        case Curve::P521: return 66;
+        case Curve::Ed448: return 57;
+        case Curve::X448: return 56;
+        case Curve::none: break;
     }
     return 0;
 }

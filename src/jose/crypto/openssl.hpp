@@ -24,6 +24,10 @@ struct PkeyCtxFree {
 struct MdCtxFree {
     void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
 };
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); }
+};
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 struct BnFree {
     void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
 };
@@ -36,6 +40,9 @@ using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 const EVP_MD* fetched_md(Algorithm alg) noexcept;  // SHA-256/384/512; nullptr for EdDSA
 const EVP_MD* fetched_sha256() noexcept;
 EVP_MAC* fetched_hmac() noexcept;
+const EVP_MD* fetched_hash(Hash hash) noexcept;
+// "AES-128-GCM", "AES-256-CBC", "AES-192-WRAP", ... fetched once; nullptr if unknown.
+const EVP_CIPHER* fetched_cipher(const char* mode, std::size_t key_bytes) noexcept;
 
 // The parsed key. Immutable after construction; shared by every copy of a Jwk.
 class KeyMaterial {

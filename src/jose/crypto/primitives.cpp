@@ -14,9 +14,26 @@ struct Fetched {
     EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
     EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
     EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    // [mode][key size]: GCM, CBC, WRAP x 128, 192, 256.
+    EVP_CIPHER* ciphers[3][3] = {
+        {EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-192-GCM", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr)},
+        {EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-192-CBC", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr)},
+        {EVP_CIPHER_fetch(nullptr, "AES-128-WRAP", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-192-WRAP", nullptr),
+         EVP_CIPHER_fetch(nullptr, "AES-256-WRAP", nullptr)},
+    };
     Fetched() {
         // Without these the library cannot work at all; fail loudly at first use.
         if (!sha256 || !sha384 || !sha512 || !hmac) std::abort();
+        for (auto& row : ciphers) {
+            for (EVP_CIPHER* c : row) {
+                if (c == nullptr) std::abort();
+            }
+        }
     }
     // Kept for the life of the process: other static destructors may still verify tokens.
 };
@@ -34,20 +51,16 @@ const EVP_MD* fetched_md(Algorithm alg) noexcept {
         case Algorithm::RS256:
         case Algorithm::PS256:
         case Algorithm::ES256:
-        case Algorithm::ES256K:
-            return fetched().sha256;
+        case Algorithm::ES256K: return fetched().sha256;
         case Algorithm::HS384:
         case Algorithm::RS384:
         case Algorithm::PS384:
-        case Algorithm::ES384:
-            return fetched().sha384;
+        case Algorithm::ES384: return fetched().sha384;
         case Algorithm::HS512:
         case Algorithm::RS512:
         case Algorithm::PS512:
-        case Algorithm::ES512:
-            return fetched().sha512;
-        case Algorithm::EdDSA:
-            return nullptr;
+        case Algorithm::ES512: return fetched().sha512;
+        case Algorithm::EdDSA: return nullptr;
     }
     return nullptr;
 }
@@ -57,6 +70,23 @@ const EVP_MD* fetched_sha256() noexcept {
 }
 EVP_MAC* fetched_hmac() noexcept {
     return fetched().hmac;
+}
+
+const EVP_MD* fetched_hash(Hash hash) noexcept {
+    switch (hash) {
+        case Hash::sha256: return fetched().sha256;
+        case Hash::sha384: return fetched().sha384;
+        case Hash::sha512: return fetched().sha512;
+    }
+    return nullptr;
+}
+
+const EVP_CIPHER* fetched_cipher(const char* mode, std::size_t key_bytes) noexcept {
+    const std::string_view m(mode);
+    const int row = m == "GCM" ? 0 : m == "CBC" ? 1 : m == "WRAP" ? 2 : -1;
+    const int col = key_bytes == 16 ? 0 : key_bytes == 24 ? 1 : key_bytes == 32 ? 2 : -1;
+    if (row < 0 || col < 0) return nullptr;
+    return fetched().ciphers[row][col];
 }
 
 void sha256(std::string_view data, unsigned char out[32]) {
