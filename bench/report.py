@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Runs the JWS benchmark suite and prints, per algorithm, our verify rate next to the raw OpenSSL
+primitive's, their ratio against the targets, heap allocations per verify, and the sign rate.
+
+Usage: bench/report.py [--binary PATH] [--min-time SECONDS] [--repetitions N] [--filter REGEX]
+                       [--json FILE] [--from-json FILE] [--check]
+Standard library only.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# Algorithms in the order the suite registers them.
+ALGORITHMS = [
+    "HS256", "HS384", "HS512",
+    "RS256", "RS384", "RS512",
+    "PS256", "PS384", "PS512",
+    "ES256", "ES384", "ES512", "ES256K",
+    "EdDSA-Ed25519", "EdDSA-Ed448",
+]
+
+# Verify rate as a fraction of the raw primitive's rate. HS256 verify includes full claims
+# validation, so its bar is lower: the HMAC itself is only a few hundred nanoseconds.
+TARGETS = {
+    "RS256": 0.90,
+    "PS256": 0.90,
+    "ES256": 0.90,
+    "EdDSA-Ed25519": 0.90,
+    "EdDSA-Ed448": 0.90,
+    "HS256": 0.50,
+}
+
+TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def default_binary():
+    for candidate in ("build/release/bench/signet_bench", "build-bench/bench/signet_bench",
+                      "build/dev/bench/signet_bench"):
+        path = os.path.join(ROOT, candidate)
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def run_suite(binary, min_time, repetitions, bench_filter):
+    cmd = [binary, "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
+    if repetitions > 1:
+        cmd += [f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"]
+    if bench_filter:
+        cmd.append(f"--benchmark_filter={bench_filter}")
+    print("running: " + " ".join(cmd), file=sys.stderr, flush=True)
+    started = time.monotonic()
+    # The suite's progress and warnings go to stderr, which stays on the terminal.
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, check=False)
+    print(f"suite finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark binary failed with exit code {proc.returncode}")
+    return json.loads(proc.stdout)
+
+
+def collect(data):
+    """Maps benchmark name ("verify/RS256") to its entry: the median when repeated, else the run."""
+    entries = data.get("benchmarks", [])
+    have_aggregates = any(e.get("run_type") == "aggregate" for e in entries)
+    results = {}
+    for e in entries:
+        if have_aggregates:
+            if e.get("run_type") != "aggregate" or e.get("aggregate_name") != "median":
+                continue
+        elif e.get("run_type", "iteration") != "iteration":
+            continue
+        name = e.get("run_name") or e["name"]
+        results[name] = e
+    return results
+
+
+def ops_per_second(entry):
+    """Operations per CPU second (the suite is single-threaded; CPU time resists a busy machine)."""
+    if entry is None or entry.get("error_occurred"):
+        return None
+    seconds = entry["cpu_time"] * TIME_UNIT_SECONDS[entry.get("time_unit", "ns")]
+    return 1.0 / seconds if seconds > 0 else None
+
+
+def fmt_rate(rate):
+    return "-" if rate is None else f"{rate:,.0f}"
+
+
+def fmt_count(value):
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.2f}"
+
+
+def build_table(results):
+    rows = []
+    misses = []
+    errors = []
+    for alg in ALGORITHMS:
+        sign = results.get(f"sign/{alg}")
+        verify = results.get(f"verify/{alg}")
+        raw = results.get(f"raw_verify/{alg}")
+        if sign is None and verify is None and raw is None:
+            continue  # filtered out
+        for kind, entry in (("sign", sign), ("verify", verify), ("raw_verify", raw)):
+            if entry is not None and entry.get("error_occurred"):
+                errors.append(f"{kind}/{alg}: {entry.get('error_message', 'error')}")
+        ours, base = ops_per_second(verify), ops_per_second(raw)
+        ratio = ours / base if ours and base else None
+        target = TARGETS.get(alg)
+        if target is None:
+            verdict = ""
+        elif ratio is None:
+            verdict = f">= {target:.2f}: n/a"
+        elif ratio >= target:
+            verdict = f">= {target:.2f}: met"
+        else:
+            verdict = f">= {target:.2f}: MISSED"
+            misses.append(f"{alg} verify ratio {ratio:.2f} < {target:.2f}")
+        rows.append([
+            alg,
+            fmt_rate(ours),
+            fmt_rate(base),
+            "-" if ratio is None else f"{ratio:.2f}",
+            verdict,
+            fmt_count(verify.get("allocs_per_op") if verify else None),
+            fmt_count(verify.get("ossl_allocs_per_op") if verify else None),
+            fmt_count(raw.get("ossl_allocs_per_op") if raw else None),
+            fmt_rate(ops_per_second(sign)),
+        ])
+    return rows, misses, errors
+
+
+HEADERS = ["alg", "verify ops/s", "raw ops/s", "ratio", "target", "allocs/verify",
+           "ossl allocs/verify", "ossl allocs/raw", "sign ops/s"]
+RIGHT_ALIGNED = {1, 2, 3, 5, 6, 7, 8}
+
+
+def print_markdown(rows):
+    widths = [max(len(HEADERS[i]), *(len(r[i]) for r in rows)) for i in range(len(HEADERS))]
+
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            out.append(cell.rjust(widths[i]) if i in RIGHT_ALIGNED else cell.ljust(widths[i]))
+        return "| " + " | ".join(out) + " |"
+
+    print(line(HEADERS))
+    print("|" + "|".join(
+        ("-" * (w + 1) + ":") if i in RIGHT_ALIGNED else ("-" * (w + 2))
+        for i, w in enumerate(widths)) + "|")
+    for r in rows:
+        print(line(r))
+
+
+def print_context(data):
+    ctx = data.get("context", {})
+    caches = ", ".join(f"L{c.get('level')} {c.get('size', 0) // 1024} KiB"
+                       for c in ctx.get("caches", []) if c.get("type") != "Instruction")
+    print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs at "
+          f"{ctx.get('mhz_per_cpu', '?')} MHz ({caches}); {ctx.get('date', '')}")
+    print(f"openssl: {ctx.get('openssl', '?')}; signet {ctx.get('signet', '?')}; "
+          f"claims: {ctx.get('claims_bytes', '?')} bytes of JSON")
+    if ctx.get("cpu_scaling_enabled"):
+        print("note: CPU frequency scaling is enabled; rates may vary between runs")
+    if ctx.get("openssl_allocs_counted") == "no":
+        print("note: OpenSSL allocations could not be counted (hook installed too late)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", help="path to signet_bench (default: build/release/bench/)")
+    parser.add_argument("--min-time", type=float, default=0.3,
+                        help="--benchmark_min_time per run, seconds (default 0.3)")
+    parser.add_argument("--repetitions", type=int, default=3,
+                        help="runs per benchmark; the median is reported (default 3)")
+    parser.add_argument("--filter", help="--benchmark_filter regex, e.g. 'ES256$'")
+    parser.add_argument("--json", metavar="FILE", help="also save the raw JSON results here")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="print the table from saved JSON results instead of running")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a target is missed or a benchmark failed")
+    args = parser.parse_args()
+
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            data = json.load(f)
+    else:
+        binary = args.binary or default_binary()
+        if binary is None:
+            sys.exit("signet_bench not found; build it (cmake --preset release && "
+                     "cmake --build --preset release --target signet_bench) or pass --binary")
+        data = run_suite(binary, args.min_time, args.repetitions, args.filter)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump(data, f, indent=2)
+
+    rows, misses, errors = build_table(collect(data))
+    print_context(data)
+    print()
+    print_markdown(rows)
+    print()
+    entries = data.get("benchmarks", [])
+    basis = ("median of repetitions" if any(e.get("run_type") == "aggregate" for e in entries)
+             else "single run")
+    print("ratio = our verify rate / raw OpenSSL verify rate of the same signature "
+          f"(CPU time, {basis})")
+    print("allocs = operator new calls per verify; ossl allocs = CRYPTO_malloc/realloc calls")
+    for e in errors:
+        print(f"ERROR {e}")
+    if misses:
+        print("targets missed: " + "; ".join(misses))
+    elif not errors and any(alg in TARGETS for alg in (r[0] for r in rows)):
+        print("all targets met")
+    if args.check and (misses or errors):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

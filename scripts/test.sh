@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The full check, as CI runs it: install dependencies, check formatting, then build with g++ and
+# with clang++ (warnings as errors) and run every test with each. Exits non-zero on any failure.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+JOBS=${JOBS:-2}
+phase_names=()
+phase_times=()
+
+print_times() {
+    local i
+    echo
+    echo "== phase times"
+    for i in "${!phase_names[@]}"; do
+        printf '   %-28s %5ss\n' "${phase_names[$i]}" "${phase_times[$i]}"
+    done
+}
+
+# phase NAME COMMAND...: runs one step, records how long it took, stops everything on failure.
+# Bash ignores `set -e` inside a command tested with ||, so the step functions below chain their
+# commands with && to stop at the first failure.
+phase() {
+    local name=$1
+    shift
+    echo
+    echo "== $name"
+    local start=$SECONDS rc=0
+    "$@" || rc=$?
+    phase_names+=("$name")
+    phase_times+=("$((SECONDS - start))")
+    if ((rc != 0)); then
+        print_times
+        echo "FAILED: $name (exit $rc)" >&2
+        exit "$rc"
+    fi
+}
+
+check_format() {
+    local files=()
+    local dirs=(include src tests bench fuzz)
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        mapfile -t files < <(git ls-files -- "${dirs[@]}" |
+            grep -E '\.(cpp|hpp|cc|hh|cxx|hxx|h|ipp)$' || true)
+    else
+        mapfile -t files < <(find "${dirs[@]}" -type f \
+            \( -name '*.cpp' -o -name '*.hpp' -o -name '*.cc' -o -name '*.hh' -o -name '*.cxx' \
+            -o -name '*.hxx' -o -name '*.h' -o -name '*.ipp' \) 2>/dev/null | sort)
+    fi
+    echo "clang-format: checking ${#files[@]} files"
+    ((${#files[@]} == 0)) || clang-format --dry-run --Werror "${files[@]}"
+}
+
+build_and_test() {
+    local preset=$1
+    cmake --preset "$preset" &&
+        cmake --build --preset "$preset" -j "$JOBS" &&
+        ctest --preset "$preset" -j "$JOBS"
+}
+
+phase "install dependencies" bash scripts/install-deps.sh
+phase "check formatting" check_format
+phase "g++ build and test" build_and_test dev
+phase "clang++ build and test" build_and_test clang
+print_times
+echo
+echo "all checks passed"

@@ -1,0 +1,28 @@
+// The command table of the signet command line: each command is a spec (options, operands, help)
+// and a handler. Groups ("key", "token") list their commands; main.cpp only dispatches.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "cli/args.hpp"
+
+namespace signet::cli {
+
+struct Command {
+    std::string_view name;  // within its group: "generate"
+    CommandSpec spec;
+    int (*run)(const Args& args);  // returns the exit status
+};
+
+struct CommandGroup {
+    std::string_view name;
+    std::string_view summary;
+    std::string_view description;
+    std::span<const Command> (*commands)();
+};
+
+std::span<const Command> key_commands();
+std::span<const Command> token_commands();
+
+}  // namespace signet::cli

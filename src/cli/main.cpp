@@ -1,0 +1,145 @@
+// The signet command line: global --help/--version and dispatch to the command groups through
+// one table. All JOSE logic lives in the library; commands only parse arguments and print.
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <iostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "signet/version.hpp"
+
+namespace signet::cli {
+namespace {
+
+const std::array kGroups = {
+    CommandGroup{"key", "Generate, convert and inspect keys",
+                 "Generate, convert and inspect JSON Web Keys (RFC 7517, RFC 7638).", key_commands},
+    CommandGroup{"token", "Sign, verify and decode tokens",
+                 "Sign, verify and decode JSON Web Tokens (RFC 7519) as compact JWS (RFC 7515).",
+                 token_commands},
+};
+
+constexpr std::string_view kExitStatus = "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+std::string global_help() {
+    std::string text =
+        "Usage: signet <group> <command> [options] [operands]\n"
+        "\n"
+        "Signet: JSON Web Tokens and JOSE (JWS, JWK, JWT) from the command line.\n"
+        "\n"
+        "Commands:\n";
+    for (const CommandGroup& group : kGroups) {
+        for (const Command& command : group.commands()) {
+            std::string name = std::string(group.name) + " " + std::string(command.name);
+            name.resize(std::max<std::size_t>(name.size() + 2, 18), ' ');
+            text += "  " + name + std::string(command.spec.summary) + "\n";
+        }
+    }
+    text +=
+        "\n"
+        "Options:\n"
+        "  -h, --help        Show this help and exit\n"
+        "  --version         Show the version and exit\n"
+        "\n"
+        "Run 'signet <group> <command> --help' for a command's options.\n";
+    text += kExitStatus;
+    return text;
+}
+
+std::string group_help(const CommandGroup& group) {
+    std::string text = "Usage: signet " + std::string(group.name) + " <command> [options]\n\n" +
+                       std::string(group.description) + "\n\nCommands:\n";
+    for (const Command& command : group.commands()) {
+        std::string name(command.name);
+        name.resize(std::max<std::size_t>(name.size() + 2, 13), ' ');
+        text += "  " + name + std::string(command.spec.summary) + "\n";
+    }
+    text += "\nRun 'signet " + std::string(group.name) + " <command> --help' for its options.\n";
+    text += kExitStatus;
+    return text;
+}
+
+int usage_error(std::string_view context, std::string_view message, std::string_view help_for) {
+    std::cerr << "signet" << (context.empty() ? "" : " ") << context << ": " << message << '\n'
+              << "Try 'signet" << (help_for.empty() ? "" : " ") << help_for << " --help'.\n";
+    return kExitUsage;
+}
+
+bool is_help(std::string_view arg) {
+    return arg == "-h" || arg == "--help";
+}
+
+int run(std::span<const std::string_view> argv) {
+    if (argv.empty()) return usage_error("", "missing command", "");
+    const std::string_view first = argv[0];
+    if (is_help(first)) {
+        std::cout << global_help();
+        return kExitOk;
+    }
+    if (first == "--version") {
+        std::cout << "signet " << SIGNET_VERSION_STRING << '\n';
+        return kExitOk;
+    }
+
+    const CommandGroup* group = nullptr;
+    for (const CommandGroup& candidate : kGroups) {
+        if (candidate.name == first) group = &candidate;
+    }
+    if (group == nullptr) {
+        return usage_error("", "unknown command '" + std::string(first) + "'", "");
+    }
+    if (argv.size() < 2) return usage_error(group->name, "missing command", group->name);
+    const std::string_view second = argv[1];
+    if (is_help(second)) {
+        std::cout << group_help(*group);
+        return kExitOk;
+    }
+    const Command* command = nullptr;
+    for (const Command& candidate : group->commands()) {
+        if (candidate.name == second) command = &candidate;
+    }
+    if (command == nullptr) {
+        return usage_error(group->name, "unknown command '" + std::string(second) + "'",
+                           group->name);
+    }
+
+    const CommandSpec& spec = command->spec;
+    try {
+        const Args args = parse_args(spec, argv.subspan(2));
+        if (args.help_requested()) {
+            std::cout << help_text(spec);
+            return kExitOk;
+        }
+        return command->run(args);
+    } catch (const UsageError& error) {
+        return usage_error(spec.path, error.what(), spec.path);
+    }
+}
+
+}  // namespace
+}  // namespace signet::cli
+
+int main(int argc, char** argv) {
+    std::vector<std::string_view> args;
+    args.reserve(argc > 1 ? static_cast<std::size_t>(argc - 1) : 0);
+    for (int i = 1; i < argc; ++i)
+        args.emplace_back(argv[i]);
+    try {
+        const int status = signet::cli::run(args);
+        std::cout.flush();
+        if (!std::cout) {
+            std::cerr << "signet: cannot write to standard output\n";
+            return signet::cli::kExitFailure;
+        }
+        return status;
+    } catch (const std::exception& error) {
+        // Library errors carry no key material (error.hpp); anything else is unexpected.
+        std::cerr << "signet: internal error: " << error.what() << '\n';
+        return signet::cli::kExitFailure;
+    }
+}
