@@ -55,6 +55,9 @@ class Claims {
 
     Claims& set(std::string_view name, boost::json::value value);
     Claims& erase(std::string_view name);
+    Claims& set(std::string_view name, const char* value) {
+        return set(name, std::string_view(value));
+    }
     Claims& set(std::string_view name, std::string_view value) {
         return set(name, boost::json::value(boost::json::string_view(value.data(), value.size())));
     }

@@ -53,6 +53,7 @@ enum class Errc : int {
     unsupported_zip,         // "zip" other than "DEF", or outside the protected header
     decompression_failed,    // the DEFLATE stream is invalid
     decompressed_too_large,  // inflating would exceed the configured limit (a zip bomb)
+    not_encrypted,           // a verifier that requires nested (encrypted) JWTs got a plain JWS
 };
 
 // The snake_case name of a code, e.g. "bad_signature". Stable: used in CLI output and HTTP bodies.

@@ -31,6 +31,7 @@ struct KeyGenOptions {
     // EdDSA: Ed25519 (default) or Ed448. ECDH-ES: P-256 (default), P-384, P-521, X25519 or X448.
     std::optional<Curve> curve;
     std::optional<ContentEncryption> enc;  // "dir" keys: the content encryption they are sized for
+    std::size_t secret_bytes = 0;  // HS*: secret size, at least (and by default) the hash size
 };
 
 class Jwk {
@@ -65,6 +66,7 @@ class Jwk {
 
     Jwk with_kid(std::string kid) const;
     Jwk with_alg(Algorithm alg) const;
+    Jwk with_use(std::string use) const;  // "sig" or "enc" (RFC 7517 §4.2)
 
     // Ok when this key may perform `op` with `alg`: the type and curve fit, "alg" (if any) equals
     // it, "use" (if any) is "sig", "key_ops" (if any) lists the operation, and the key is strong

@@ -18,6 +18,7 @@
 #include "signet/error.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
+#include "signet/jwe.hpp"
 #include "signet/jws.hpp"
 
 namespace signet {
@@ -69,6 +70,12 @@ struct VerifierOptions {
     ParseLimits limits;
     Clock clock;  // default: system_clock::now
     KeyResolver key_resolver;
+    // Nested JWTs (RFC 7519 §5.2, §7.2 step 8). With decryption keys, a compact JWE is decrypted
+    // first; it must hold a signed JWT ("cty": "JWT"), which is then verified as above.
+    // decryption.algorithms defaults to the key management algorithms the keys are bound to.
+    KeySet decryption_keys;
+    JweDecryptOptions decryption;
+    bool require_encryption = false;  // refuse tokens that are only signed
 };
 
 class Verifier {

@@ -46,6 +46,7 @@ std::string_view to_string(Errc code) noexcept {
         case Errc::unsupported_zip: return "unsupported_zip";
         case Errc::decompression_failed: return "decompression_failed";
         case Errc::decompressed_too_large: return "decompressed_too_large";
+        case Errc::not_encrypted: return "not_encrypted";
     }
     return "unknown";
 }

@@ -4,6 +4,8 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 #include <cstdint>
+#include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -13,17 +15,30 @@ namespace {
 namespace json = boost::json;
 
 // Member names of the objects currently open, reused across parses on one thread so that steady
-// state parsing does not allocate for the check.
+// state parsing does not allocate for the check. Names are views into the input text; the rare
+// name that had escapes (so exists only in the parser's scratch) is copied into `unescaped`.
+struct Name {
+    std::string_view text;
+    std::uint64_t prefix;  // the first 8 bytes: most distinct names differ there
+};
+
+std::uint64_t prefix_of(std::string_view s) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, s.data(), s.size() < 8 ? s.size() : 8);
+    return v ^ s.size();
+}
+
 struct NameTracker {
-    std::string arena;                                           // all open names, back to back
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> names;  // (offset, size) into arena
-    std::vector<std::uint32_t> frames;  // first index in `names` per object
-    std::size_t pending = 0;            // arena offset of a name being built
+    std::vector<Name> names;
+    std::vector<std::uint32_t> frames;  // first index in `names` per open object
+    std::string pending;                // a name delivered in parts
+    std::deque<std::string> unescaped;  // stable copies (deque: push_back keeps references)
 
     void clear() {
-        arena.clear();
         names.clear();
         frames.clear();
+        pending.clear();
+        unescaped.clear();
     }
 };
 
@@ -37,24 +52,21 @@ struct StrictHandler {
 
     json::value_stack st;
     NameTracker& names;
+    std::string_view input;
     bool duplicate = false;
 
-    StrictHandler(unsigned char* buf, std::size_t size, NameTracker& t)
-        : st(json::storage_ptr(), buf, size), names(t) {}
+    StrictHandler(unsigned char* buf, std::size_t size, NameTracker& t, std::string_view text)
+        : st(json::storage_ptr(), buf, size), names(t), input(text) {}
 
     bool on_document_begin(json::error_code&) { return true; }
     bool on_document_end(json::error_code&) { return true; }
     bool on_object_begin(json::error_code&) {
         names.frames.push_back(static_cast<std::uint32_t>(names.names.size()));
-        names.pending = names.arena.size();
         return true;
     }
     bool on_object_end(std::size_t n, json::error_code&) {
-        const std::uint32_t first = names.frames.back();
+        names.names.resize(names.frames.back());
         names.frames.pop_back();
-        if (first < names.names.size()) names.arena.resize(names.names[first].first);
-        names.names.resize(first);
-        names.pending = names.arena.size();
         st.push_object(n);
         return true;
     }
@@ -64,25 +76,28 @@ struct StrictHandler {
         return true;
     }
     bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-        names.arena.append(s.data(), s.size());
+        names.pending.append(s.data(), s.size());
         st.push_chars(s);
         return true;
     }
     bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
-        names.arena.append(s.data(), s.size());
-        const auto offset = static_cast<std::uint32_t>(names.pending);
-        const auto size = static_cast<std::uint32_t>(names.arena.size() - names.pending);
-        const std::string_view key(names.arena.data() + offset, size);
+        std::string_view key(s.data(), s.size());
+        const bool in_input = names.pending.empty() && key.data() >= input.data() &&
+                              key.data() + key.size() <= input.data() + input.size();
+        if (!in_input) {
+            names.pending.append(key);
+            key = names.unescaped.emplace_back(std::move(names.pending));
+            names.pending.clear();
+        }
+        const std::uint64_t prefix = prefix_of(key);
         for (std::size_t i = names.frames.back(); i < names.names.size(); ++i) {
-            const auto [o, n] = names.names[i];
-            if (std::string_view(names.arena.data() + o, n) == key) {
+            if (names.names[i].prefix == prefix && names.names[i].text == key) {
                 duplicate = true;
                 ec = json::error::syntax;  // stops the parser; reported as duplicate_member
                 return false;
             }
         }
-        names.names.emplace_back(offset, size);
-        names.pending = names.arena.size();
+        names.names.push_back({key, prefix});
         st.push_key(s);
         return true;
     }
@@ -132,7 +147,7 @@ Result<json::value> parse_json_strict(std::string_view text, std::size_t max_dep
     unsigned char temp[512];
     NameTracker& tracker = t_tracker;
     tracker.clear();
-    json::basic_parser<StrictHandler> parser(opts, temp, sizeof(temp), tracker);
+    json::basic_parser<StrictHandler> parser(opts, temp, sizeof(temp), tracker, text);
     parser.handler().st.reset(std::move(sp));  // where the resulting value lives
     json::error_code ec;
     const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);

@@ -274,7 +274,18 @@ Result<Jwk> Jwk::generate(Algorithm alg, const KeyGenOptions& options) {
         return Error(Errc::invalid_argument, std::string(to_string(alg)) + " keys use curve " +
                                                  std::string(to_string(curve)));
     }
-    auto material = detail::generate_key(kty, curve, options.rsa_bits, min_hmac_key_bytes(alg));
+    std::size_t secret_bytes = min_hmac_key_bytes(alg);
+    if (options.secret_bytes != 0) {
+        if (kty != KeyType::oct)
+            return Error(Errc::invalid_argument, "a secret size applies to HS* keys only");
+        if (options.secret_bytes < secret_bytes) {
+            return Error(Errc::weak_key, std::string(to_string(alg)) +
+                                             " needs a secret of at least " +
+                                             std::to_string(secret_bytes) + " bytes");
+        }
+        secret_bytes = options.secret_bytes;
+    }
+    auto material = detail::generate_key(kty, curve, options.rsa_bits, secret_bytes);
     if (!material) return std::move(material).error();
     Jwk jwk;
     jwk.material_ = std::move(*material);
@@ -345,6 +356,12 @@ std::size_t Jwk::bits() const noexcept {
 Jwk Jwk::with_kid(std::string kid) const {
     Jwk copy = *this;
     copy.kid_ = std::move(kid);
+    return copy;
+}
+
+Jwk Jwk::with_use(std::string use) const {
+    Jwk copy = *this;
+    copy.use_ = std::move(use);
     return copy;
 }
 

@@ -142,7 +142,8 @@ Result<HeaderInfo> check_header(const json::object& header,
         if (!b64->is_bool()) return Error(Errc::bad_header, "\"b64\" is not a boolean");
         info.unencoded = !b64->get_bool();
     }
-    auto b64_critical = check_crit(header, understood_crit, allow_unencoded);
+    // "b64" is always understood, so that a JWT carrying it is refused for what it is below.
+    auto b64_critical = check_crit(header, understood_crit, true);
     if (!b64_critical) return std::move(b64_critical).error();
     if (info.unencoded) {
         if (!allow_unencoded) {
@@ -187,15 +188,18 @@ Result<void> verify_signature(Algorithm alg, const HeaderInfo& info, const json:
         if (auto ok = key->check_usable(alg, KeyOperation::verify); !ok) return ok;
         return detail::verify(alg, key->material(), signing_input, signature);
     }
-    if (info.kid) return Error(Errc::key_not_found, "no key has the token's \"kid\"");
-    // No "kid": only keys whose type and binding fit the algorithm are tried.
+    // Without a "kid" every key whose type and binding fit the algorithm is tried. When no key
+    // carries the token's "kid", keys that have no "kid" of their own still qualify: RFC 7515
+    // §4.1.4 makes "kid" a hint, and such a key names no identity the hint could contradict.
     std::size_t tried = 0;
     for (const Jwk& key : keys) {
+        if (info.kid && !key.kid().empty()) continue;
         if (!key.allows(alg, KeyOperation::verify)) continue;
         if (detail::verify(alg, key.material(), signing_input, signature)) return {};
         if (++tried == kMaxCandidateKeys) break;
     }
     if (tried == 0) {
+        if (info.kid) return Error(Errc::key_not_found, "no key has the token's \"kid\"");
         return Error(Errc::key_not_found, "no key fits \"alg\" " + std::string(to_string(alg)));
     }
     return Error(Errc::bad_signature, "signature verification failed");

@@ -1,0 +1,224 @@
+// A strict scanner for flat JSON objects; see flat_json.hpp for what it accepts and why.
+#include "flat_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace signet::detail {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t kMaxHeaderMembers = 16;
+
+bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// True when every byte is in 0x20..0x7e and none is a backslash; eight bytes per step.
+bool printable_ascii(const char* p, std::size_t n) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const auto has_zero = [](std::uint64_t w) { return (w - ones) & ~w & highs; };
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        // A byte at or above 0x80 has its high bit set; with none such, adding 0x60 carries no
+        // byte into the next and leaves the high bit clear exactly for bytes below 0x20.
+        // 0x7f and the backslash are caught as zero bytes after XOR.
+        if ((w | ~(w + 0x6060606060606060ull)) & highs) return false;
+        if (has_zero(w ^ (0x7f * ones)) || has_zero(w ^ (0x5c * ones))) return false;
+    }
+    for (; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        if (c < 0x20 || c >= 0x7f || c == '\\') return false;
+    }
+    return true;
+}
+
+class Scanner {
+  public:
+    explicit Scanner(std::string_view s) : s_(s) {}
+
+    void skip_ws() {
+        while (i_ < s_.size() && is_ws(s_[i_]))
+            ++i_;
+    }
+    bool eat(char c) {
+        skip_ws();
+        if (i_ < s_.size() && s_[i_] == c) {
+            ++i_;
+            return true;
+        }
+        return false;
+    }
+    char peek() {
+        skip_ws();
+        return i_ < s_.size() ? s_[i_] : '\0';
+    }
+    bool at_end() {
+        skip_ws();
+        return i_ == s_.size();
+    }
+    // Printable ASCII without escapes only: escapes and UTF-8 are the full parser's business.
+    bool string(std::string_view& out) {
+        if (!eat('"')) return false;
+        const char* start = s_.data() + i_;
+        const void* quote = std::memchr(start, '"', s_.size() - i_);
+        if (quote == nullptr) return false;
+        const auto n = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
+        if (!printable_ascii(start, n)) return false;
+        out = std::string_view(start, n);
+        i_ += n + 1;
+        return true;
+    }
+    bool literal(std::string_view word) {
+        if (s_.substr(i_, word.size()) != word) return false;
+        i_ += word.size();
+        return true;
+    }
+    // -?(0|[1-9][0-9]{0,17}) with no fraction or exponent: always exact in an int64. "-0" and
+    // anything longer are left to the full parser, whose choice of type they depend on.
+    bool integer(std::int64_t& out) {
+        skip_ws();
+        const bool negative = i_ < s_.size() && s_[i_] == '-';
+        if (negative) ++i_;
+        const std::size_t start = i_;
+        std::int64_t v = 0;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+            v = v * 10 + (s_[i_] - '0');
+            ++i_;
+        }
+        const std::size_t digits = i_ - start;
+        if (digits == 0 || digits > 18 || (digits > 1 && s_[start] == '0') ||
+            (negative && v == 0)) {
+            return false;
+        }
+        if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E')) return false;
+        out = negative ? -v : v;
+        return true;
+    }
+
+  private:
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+}  // namespace
+
+bool scan_flat_header(std::string_view text, FlatHeader& out) noexcept {
+    Scanner sc(text);
+    std::array<std::string_view, kMaxHeaderMembers> names{};
+    std::size_t count = 0;
+    if (!sc.eat('{')) return false;
+    if (sc.eat('}')) return sc.at_end();
+    for (;;) {
+        std::string_view name;
+        if (!sc.string(name) || !sc.eat(':') || count == names.size()) return false;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (names[k] == name) return false;  // a duplicate: the full parser reports it
+        }
+        names[count++] = name;
+        // The members the header check reads; every other name is ignored as the full path does.
+        enum { other, alg, kid, typ, cty, b64, crit } which = other;
+        if (name.size() == 3) {
+            const std::uint32_t v =
+                static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 16 |
+                static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 8 |
+                static_cast<unsigned char>(name[2]);
+            constexpr auto code = [](const char(&s)[4]) {
+                return static_cast<std::uint32_t>(s[0]) << 16 |
+                       static_cast<std::uint32_t>(s[1]) << 8 | static_cast<std::uint32_t>(s[2]);
+            };
+            if (v == code("alg"))
+                which = alg;
+            else if (v == code("kid"))
+                which = kid;
+            else if (v == code("typ"))
+                which = typ;
+            else if (v == code("cty"))
+                which = cty;
+            else if (v == code("b64"))
+                which = b64;
+        } else if (name == "crit") {
+            which = crit;
+        }
+        const char c = sc.peek();
+        if (c == '"') {
+            std::string_view value;
+            if (!sc.string(value) || which == b64 || which == crit) return false;
+            if (which == alg) out.alg = value, out.has_alg = true;
+            if (which == kid) out.kid = value, out.has_kid = true;
+            if (which == typ) out.typ = value, out.has_typ = true;
+            if (which == cty) out.cty = value, out.has_cty = true;
+        } else if (c == 't' || c == 'f') {
+            const bool value = c == 't';
+            if (!sc.literal(value ? "true" : "false") || (which != other && which != b64))
+                return false;
+            if (which == b64) out.has_b64 = true, out.b64 = value;
+        } else {
+            return false;  // numbers, null, objects, arrays ("crit", "jwk", "x5c"): full parser
+        }
+        if (sc.eat(',')) continue;
+        return sc.eat('}') && sc.at_end();
+    }
+}
+
+bool parse_flat_object(std::string_view text, std::size_t max_depth, json::storage_ptr sp,
+                       json::object& out) {
+    if (max_depth < 2) return false;
+    Scanner sc(text);
+    json::object obj(sp);
+    obj.reserve(16);
+    if (!sc.eat('{')) return false;
+    if (!sc.eat('}')) {
+        for (;;) {
+            std::string_view name;
+            if (!sc.string(name) || !sc.eat(':')) return false;
+            const json::string_view key(name.data(), name.size());
+            const char c = sc.peek();
+            bool inserted = false;
+            if (c == '"') {
+                std::string_view value;
+                if (!sc.string(value)) return false;
+                inserted = obj.emplace(key, json::string_view(value.data(), value.size())).second;
+            } else if (c == 't' || c == 'f') {
+                if (!sc.literal(c == 't' ? "true" : "false")) return false;
+                inserted = obj.emplace(key, c == 't').second;
+            } else if (c == 'n') {
+                if (!sc.literal("null")) return false;
+                inserted = obj.emplace(key, nullptr).second;
+            } else if (c == '[') {
+                sc.eat('[');
+                json::array arr(sp);
+                if (!sc.eat(']')) {
+                    for (;;) {
+                        std::string_view value;
+                        if (!sc.string(value)) return false;
+                        arr.emplace_back(json::string_view(value.data(), value.size()));
+                        if (sc.eat(',')) continue;
+                        if (!sc.eat(']')) return false;
+                        break;
+                    }
+                }
+                inserted = obj.emplace(key, std::move(arr)).second;
+            } else {
+                std::int64_t value = 0;
+                if (!sc.integer(value)) return false;
+                inserted = obj.emplace(key, value).second;
+            }
+            if (!inserted) return false;  // a duplicate name: the full parser reports it
+            if (sc.eat(',')) continue;
+            if (!sc.eat('}')) return false;
+            break;
+        }
+    }
+    if (!sc.at_end()) return false;
+    out = std::move(obj);
+    return true;
+}
+
+}  // namespace signet::detail

@@ -1,0 +1,29 @@
+// The fast path for the JSON a verifier meets on every request: flat objects such as
+// {"alg":"ES256","typ":"JWT","kid":"..."} and a typical claims set. Values are printable-ASCII
+// strings without escapes, small integers, booleans, null, and (for claims) arrays of such
+// strings. On any other input the functions decline (return false) and the caller runs the full
+// strict parser, which then also reports the precise error; on input they accept, the result is
+// exactly what the full parser would produce.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <cstddef>
+#include <string_view>
+
+namespace signet::detail {
+
+struct FlatHeader {
+    std::string_view alg, kid, typ, cty;
+    bool has_alg = false, has_kid = false, has_typ = false, has_cty = false;
+    bool has_b64 = false, b64 = true;
+};
+
+// Reads the members a JWS header check needs, without building a document.
+bool scan_flat_header(std::string_view json, FlatHeader& out) noexcept;
+
+// Builds the object in `sp` (depth at most 2: arrays of strings). Needs max_depth >= 2.
+bool parse_flat_object(std::string_view json, std::size_t max_depth, boost::json::storage_ptr sp,
+                       boost::json::object& out);
+
+}  // namespace signet::detail
