@@ -18,157 +18,29 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "access_token.hpp"
+#include "alloc_counter.hpp"
+#include "must.hpp"
 #include "signet/signet.hpp"
-
-// ---------------------------------------------------------------------------------------------
-// Allocation counting. Every C++ allocation in the process goes through these replacements, so
-// the counter sees Boost.JSON, std::string and std::vector allocations made by the library.
-// OpenSSL allocates with its own CRYPTO_malloc; main() routes that through a second counter.
-
-namespace {
-
-std::atomic<std::uint64_t> g_new_calls{0};
-std::atomic<std::uint64_t> g_openssl_allocs{0};
-bool g_openssl_counted = false;  // set once in main, before any benchmark runs
-
-void* counted_malloc(std::size_t size) noexcept {
-    g_new_calls.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-
-void* counted_aligned_malloc(std::size_t size, std::align_val_t align) noexcept {
-    g_new_calls.fetch_add(1, std::memory_order_relaxed);
-    std::size_t alignment = static_cast<std::size_t>(align);
-    if (alignment < sizeof(void*)) alignment = sizeof(void*);
-    // aligned_alloc wants a size that is a multiple of the alignment.
-    const std::size_t rounded =
-        size == 0 ? alignment : (size + alignment - 1) / alignment * alignment;
-    return std::aligned_alloc(alignment, rounded);
-}
-
-void* checked(void* p) {
-    if (p == nullptr) throw std::bad_alloc();
-    return p;
-}
-
-void* openssl_malloc(std::size_t size, const char*, int) {
-    g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size);
-}
-
-void* openssl_realloc(void* p, std::size_t size, const char*, int) {
-    g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-    return std::realloc(p, size);
-}
-
-void openssl_free(void* p, const char*, int) {
-    std::free(p);
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-    return checked(counted_malloc(size));
-}
-void* operator new[](std::size_t size) {
-    return checked(counted_malloc(size));
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    return counted_malloc(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    return counted_malloc(size);
-}
-void* operator new(std::size_t size, std::align_val_t align) {
-    return checked(counted_aligned_malloc(size, align));
-}
-void* operator new[](std::size_t size, std::align_val_t align) {
-    return checked(counted_aligned_malloc(size, align));
-}
-void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    return counted_aligned_malloc(size, align);
-}
-void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    return counted_aligned_malloc(size, align);
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
 
 namespace {
 
 using signet::Algorithm;
-using namespace std::chrono_literals;
-
-constexpr std::string_view kIssuer = "https://auth.example.com";
-constexpr std::string_view kAudience = "https://api.example.com";
-// Calls per allocation probe; the counts are exact, so a few calls suffice.
-constexpr int kAllocProbeCalls = 16;
-
-struct AllocCounts {
-    double cpp = 0;      // operator new calls per operation
-    double openssl = 0;  // CRYPTO_malloc/realloc calls per operation
-};
-
-// Runs `op` a few times (after one warm-up call) and returns the allocations per call.
-template <class Op>
-AllocCounts count_allocations(Op&& op) {
-    op();
-    const std::uint64_t cpp_before = g_new_calls.load(std::memory_order_relaxed);
-    const std::uint64_t ossl_before = g_openssl_allocs.load(std::memory_order_relaxed);
-    for (int i = 0; i < kAllocProbeCalls; ++i)
-        op();
-    const std::uint64_t cpp_after = g_new_calls.load(std::memory_order_relaxed);
-    const std::uint64_t ossl_after = g_openssl_allocs.load(std::memory_order_relaxed);
-    return {static_cast<double>(cpp_after - cpp_before) / kAllocProbeCalls,
-            static_cast<double>(ossl_after - ossl_before) / kAllocProbeCalls};
-}
+using signet::bench::access_token_claims;
+using signet::bench::AllocCounts;
+using signet::bench::count_allocations;
+using signet::bench::die;
+using signet::bench::kAudience;
+using signet::bench::kIssuer;
+using signet::bench::must;
+using signet::bench::set_alloc_counters;
 
 struct PkeyFree {
     void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
@@ -182,23 +54,6 @@ struct MacCtxFree {
 struct MdCtxFree {
     void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
 };
-
-// A typical access token's claims, about 300 bytes of JSON.
-signet::Claims access_token_claims() {
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    signet::Claims claims;
-    claims.set_issuer(kIssuer)
-        .set_subject("248289761001")
-        .set_audience(kAudience)
-        .set_issued_at(now)
-        .set_expires_at(now + 1h)
-        .set_jwt_id("b6f1c1de-7c3a-4b8e-9d2e-0f4a5c6b7d8e")
-        .set("email", std::string_view("jane.doe@example.com"))
-        .set("email_verified", true)
-        .set("name", std::string_view("Jane Doe"))
-        .set("scope", std::string_view("openid profile email orders:read orders:write"));
-    return claims;
-}
 
 // The digest name OpenSSL wants for an algorithm; nullptr for EdDSA, which hashes internally.
 const char* digest_name(Algorithm alg) {
@@ -276,17 +131,6 @@ struct Case {
     std::optional<AllocCounts> verify_allocs;
     std::optional<AllocCounts> raw_allocs;
 };
-
-[[noreturn]] void die(const std::string& what) {
-    std::fprintf(stderr, "jws_bench: %s\n", what.c_str());
-    std::exit(1);
-}
-
-template <class T>
-T must(signet::Result<T> result, const std::string& what) {
-    if (!result) die(what + ": " + result.error().to_string());
-    return std::move(result).value();
-}
 
 std::unique_ptr<Case> make_case(std::string label, Algorithm alg, const signet::Jwk& private_key) {
     auto c = std::make_unique<Case>();
@@ -385,13 +229,6 @@ bool raw_verify_once(Case& c) {
                             c.signing_input.size()) == 1;
 }
 
-void set_alloc_counters(benchmark::State& state, const AllocCounts& counts) {
-    state.counters["allocs_per_op"] = benchmark::Counter(counts.cpp);
-    if (g_openssl_counted) {
-        state.counters["ossl_allocs_per_op"] = benchmark::Counter(counts.openssl);
-    }
-}
-
 void bench_sign(benchmark::State& state, Case& c) {
     if (!c.sign_allocs) {
         c.sign_allocs =
@@ -474,10 +311,8 @@ std::vector<std::unique_ptr<Case>> make_cases() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Must come before OpenSSL's first allocation; if something allocated earlier, the OpenSSL
-    // counter is reported as unavailable rather than wrong.
-    g_openssl_counted =
-        CRYPTO_set_mem_functions(openssl_malloc, openssl_realloc, openssl_free) == 1;
+    // Must come before OpenSSL's first allocation.
+    const bool openssl_counted = signet::bench::install_openssl_alloc_counter();
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
@@ -497,7 +332,7 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("signet", SIGNET_VERSION_STRING);
     benchmark::AddCustomContext("claims_bytes",
                                 std::to_string(cases.front()->claims.to_json_string().size()));
-    benchmark::AddCustomContext("openssl_allocs_counted", g_openssl_counted ? "yes" : "no");
+    benchmark::AddCustomContext("openssl_allocs_counted", openssl_counted ? "yes" : "no");
 
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

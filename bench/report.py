@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Runs the JWS benchmark suite and prints, per algorithm, our verify rate next to the raw OpenSSL
-primitive's, their ratio against the targets, heap allocations per verify, and the sign rate.
+"""Runs the JWS and JWE benchmark suites and prints, per JWS algorithm, our verify rate next to the
+raw OpenSSL primitive's, their ratio against the targets, heap allocations per verify, and the sign
+rate; then, per JWE case, our encrypt and decrypt rates next to the raw OpenSSL work's.
 
-Usage: bench/report.py [--binary PATH] [--min-time SECONDS] [--repetitions N] [--filter REGEX]
+Usage: bench/report.py [--binary PATH] [--jwe-binary PATH] [--suite all|jws|jwe]
+                       [--min-time SECONDS] [--repetitions N] [--filter REGEX]
                        [--json FILE] [--from-json FILE] [--check]
 Standard library only.
 """
@@ -37,16 +39,32 @@ TARGETS = {
     "HS256": 0.50,
 }
 
+# JWE cases (key management + content encryption) in the order the JWE suite registers them.
+JWE_CASES = [
+    "dir+A256GCM",
+    "A256KW+A256GCM",
+    "ECDH-ES+A256KW+A256GCM",
+    "RSA-OAEP-256+A256GCM",
+]
+
 TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
-def default_binary():
-    for candidate in ("build/release/bench/signet_bench", "build-bench/bench/signet_bench",
-                      "build/dev/bench/signet_bench"):
-        path = os.path.join(ROOT, candidate)
+def default_binary(name="signet_bench"):
+    for build_dir in ("build/release", "build-bench", "build/dev"):
+        path = os.path.join(ROOT, build_dir, "bench", name)
         if os.access(path, os.X_OK):
             return path
     return None
+
+
+def default_jwe_binary(jws_binary):
+    """signet_jwe_bench beside the JWS suite's binary, else in the usual build directories."""
+    if jws_binary:
+        path = os.path.join(os.path.dirname(os.path.abspath(jws_binary)), "signet_jwe_bench")
+        if os.access(path, os.X_OK):
+            return path
+    return default_binary("signet_jwe_bench")
 
 
 def run_suite(binary, min_time, repetitions, bench_filter):
@@ -62,7 +80,20 @@ def run_suite(binary, min_time, repetitions, bench_filter):
     print(f"suite finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
     if proc.returncode != 0:
         sys.exit(f"benchmark binary failed with exit code {proc.returncode}")
+    if not proc.stdout.strip():
+        return {"context": {}, "benchmarks": []}  # the filter matched nothing in this suite
     return json.loads(proc.stdout)
+
+
+def merge_runs(runs):
+    """One Google Benchmark JSON document from several suites' runs; the first run's context wins
+    where both have a key. Benchmark names do not collide (sign/verify vs encrypt/decrypt)."""
+    merged = {"context": {}, "benchmarks": []}
+    for data in runs:
+        for key, value in data.get("context", {}).items():
+            merged["context"].setdefault(key, value)
+        merged["benchmarks"].extend(data.get("benchmarks", []))
+    return merged
 
 
 def collect(data):
@@ -143,18 +174,54 @@ HEADERS = ["alg", "verify ops/s", "raw ops/s", "ratio", "target", "allocs/verify
 RIGHT_ALIGNED = {1, 2, 3, 5, 6, 7, 8}
 
 
-def print_markdown(rows):
-    widths = [max(len(HEADERS[i]), *(len(r[i]) for r in rows)) for i in range(len(HEADERS))]
+def build_jwe_table(results):
+    """One row per JWE case and direction: jwe::encrypt or jwe::decrypt next to the raw OpenSSL
+    work on the same bytes. There are no targets: the issue asks for the ratios."""
+    rows = []
+    errors = []
+    for case in JWE_CASES:
+        for op in ("encrypt", "decrypt"):
+            ours_entry = results.get(f"{op}/{case}")
+            raw_entry = results.get(f"raw_{op}/{case}")
+            if ours_entry is None and raw_entry is None:
+                continue  # filtered out
+            for kind, entry in ((op, ours_entry), (f"raw_{op}", raw_entry)):
+                if entry is not None and entry.get("error_occurred"):
+                    errors.append(f"{kind}/{case}: {entry.get('error_message', 'error')}")
+            ours, base = ops_per_second(ours_entry), ops_per_second(raw_entry)
+            ratio = ours / base if ours and base else None
+            rows.append([
+                case,
+                op,
+                fmt_rate(ours),
+                fmt_rate(base),
+                "-" if ratio is None else f"{ratio:.2f}",
+                fmt_count(ours_entry.get("allocs_per_op") if ours_entry else None),
+                fmt_count(ours_entry.get("ossl_allocs_per_op") if ours_entry else None),
+                fmt_count(raw_entry.get("ossl_allocs_per_op") if raw_entry else None),
+            ])
+    return rows, errors
+
+
+JWE_HEADERS = ["case", "op", "ours ops/s", "raw ops/s", "ratio", "allocs/op", "ossl allocs/op",
+               "ossl allocs/raw"]
+JWE_RIGHT_ALIGNED = {2, 3, 4, 5, 6, 7}
+
+
+def print_markdown(rows, headers=None, right_aligned=None):
+    headers = HEADERS if headers is None else headers
+    right_aligned = RIGHT_ALIGNED if right_aligned is None else right_aligned
+    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) for i in range(len(headers))]
 
     def line(cells):
         out = []
         for i, cell in enumerate(cells):
-            out.append(cell.rjust(widths[i]) if i in RIGHT_ALIGNED else cell.ljust(widths[i]))
+            out.append(cell.rjust(widths[i]) if i in right_aligned else cell.ljust(widths[i]))
         return "| " + " | ".join(out) + " |"
 
-    print(line(HEADERS))
+    print(line(headers))
     print("|" + "|".join(
-        ("-" * (w + 1) + ":") if i in RIGHT_ALIGNED else ("-" * (w + 2))
+        ("-" * (w + 1) + ":") if i in right_aligned else ("-" * (w + 2))
         for i, w in enumerate(widths)) + "|")
     for r in rows:
         print(line(r))
@@ -168,6 +235,8 @@ def print_context(data):
           f"{ctx.get('mhz_per_cpu', '?')} MHz ({caches}); {ctx.get('date', '')}")
     print(f"openssl: {ctx.get('openssl', '?')}; signet {ctx.get('signet', '?')}; "
           f"claims: {ctx.get('claims_bytes', '?')} bytes of JSON")
+    if "nested_token_bytes" in ctx:
+        print(f"jwe plaintext: a {ctx['nested_token_bytes']} byte ES256 access token (cty JWT)")
     if ctx.get("cpu_scaling_enabled"):
         print("note: CPU frequency scaling is enabled; rates may vary between runs")
     if ctx.get("openssl_allocs_counted") == "no":
@@ -177,6 +246,10 @@ def print_context(data):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", help="path to signet_bench (default: build/release/bench/)")
+    parser.add_argument("--jwe-binary",
+                        help="path to signet_jwe_bench (default: beside signet_bench)")
+    parser.add_argument("--suite", choices=("all", "jws", "jwe"), default="all",
+                        help="which suites to run (default all)")
     parser.add_argument("--min-time", type=float, default=0.3,
                         help="--benchmark_min_time per run, seconds (default 0.3)")
     parser.add_argument("--repetitions", type=int, default=3,
@@ -193,26 +266,50 @@ def main():
         with open(args.from_json, encoding="utf-8") as f:
             data = json.load(f)
     else:
+        runs = []
         binary = args.binary or default_binary()
-        if binary is None:
-            sys.exit("signet_bench not found; build it (cmake --preset release && "
-                     "cmake --build --preset release --target signet_bench) or pass --binary")
-        data = run_suite(binary, args.min_time, args.repetitions, args.filter)
+        if args.suite in ("all", "jws"):
+            if binary is None:
+                sys.exit("signet_bench not found; build it (cmake --preset release && "
+                         "cmake --build --preset release --target signet_bench) or pass --binary")
+            runs.append(run_suite(binary, args.min_time, args.repetitions, args.filter))
+        if args.suite in ("all", "jwe"):
+            jwe_binary = args.jwe_binary or default_jwe_binary(binary)
+            if jwe_binary is None:
+                sys.exit("signet_jwe_bench not found; build it (cmake --build --preset release "
+                         "--target signet_jwe_bench), pass --jwe-binary, or use --suite jws")
+            runs.append(run_suite(jwe_binary, args.min_time, args.repetitions, args.filter))
+        data = merge_runs(runs)
         if args.json:
             with open(args.json, "w", encoding="utf-8") as f:
                 json.dump(data, f, indent=2)
 
-    rows, misses, errors = build_table(collect(data))
+    results = collect(data)
+    rows, misses, errors = build_table(results)
+    jwe_rows, jwe_errors = build_jwe_table(results)
+    errors += jwe_errors
     print_context(data)
-    print()
-    print_markdown(rows)
-    print()
     entries = data.get("benchmarks", [])
     basis = ("median of repetitions" if any(e.get("run_type") == "aggregate" for e in entries)
              else "single run")
-    print("ratio = our verify rate / raw OpenSSL verify rate of the same signature "
-          f"(CPU time, {basis})")
-    print("allocs = operator new calls per verify; ossl allocs = CRYPTO_malloc/realloc calls")
+    if rows:
+        print()
+        print_markdown(rows)
+        print()
+        print("ratio = our verify rate / raw OpenSSL verify rate of the same signature "
+              f"(CPU time, {basis})")
+        print("allocs = operator new calls per verify; ossl allocs = CRYPTO_malloc/realloc calls")
+    if jwe_rows:
+        print()
+        print_markdown(jwe_rows, JWE_HEADERS, JWE_RIGHT_ALIGNED)
+        print()
+        print("ratio = our rate / raw OpenSSL rate for the same key management and AES-256-GCM "
+              f"work on the same bytes (CPU time, {basis})")
+        print("allocs = operator new calls per operation; ossl allocs = CRYPTO_malloc/realloc "
+              "calls")
+    if not rows and not jwe_rows:
+        print()
+        print("no benchmark results")
     for e in errors:
         print(f"ERROR {e}")
     if misses:

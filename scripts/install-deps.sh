@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build clang clang-format libclang-rt-14-dev
-    libssl-dev
+    libssl-dev zlib1g-dev
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libtomlplusplus-dev
     libgtest-dev libgmock-dev libbenchmark-dev

@@ -66,6 +66,7 @@ class Jwk {
 
     Jwk with_kid(std::string kid) const;
     Jwk with_alg(Algorithm alg) const;
+    Jwk with_alg(KeyManagement alg) const;
     Jwk with_use(std::string use) const;  // "sig" or "enc" (RFC 7517 §4.2)
 
     // Ok when this key may perform `op` with `alg`: the type and curve fit, "alg" (if any) equals

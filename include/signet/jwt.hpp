@@ -16,9 +16,9 @@
 #include "signet/algorithm.hpp"
 #include "signet/claims.hpp"
 #include "signet/error.hpp"
+#include "signet/jwe.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
-#include "signet/jwe.hpp"
 #include "signet/jws.hpp"
 
 namespace signet {

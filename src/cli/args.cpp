@@ -196,4 +196,28 @@ Curve parse_curve_option(std::string_view option, std::string_view text) {
                      "'");
 }
 
+KeyManagement parse_key_management_option(std::string_view option, std::string_view text) {
+    if (auto alg = parse_key_management(text)) return *alg;
+    std::string message = "option '--" + std::string(option) +
+                          "': unsupported key management algorithm '" + std::string(text) +
+                          "'; use one of";
+    for (KeyManagement alg : all_key_management()) {
+        message += ' ';
+        message += to_string(alg);
+    }
+    throw UsageError(message);
+}
+
+ContentEncryption parse_content_encryption_option(std::string_view option, std::string_view text) {
+    if (auto enc = parse_content_encryption(text)) return *enc;
+    std::string message = "option '--" + std::string(option) +
+                          "': unsupported content encryption '" + std::string(text) +
+                          "'; use one of";
+    for (ContentEncryption enc : all_content_encryption()) {
+        message += ' ';
+        message += to_string(enc);
+    }
+    throw UsageError(message);
+}
+
 }  // namespace signet::cli

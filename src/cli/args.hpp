@@ -85,5 +85,8 @@ std::int64_t parse_integer(std::string_view option, std::string_view text, std::
 // creates or accepts unsecured tokens.
 Algorithm parse_algorithm_option(std::string_view option, std::string_view text);
 Curve parse_curve_option(std::string_view option, std::string_view text);
+// A JWE key management algorithm (RFC 7518 §4.1) or content encryption (RFC 7518 §5.1) name.
+KeyManagement parse_key_management_option(std::string_view option, std::string_view text);
+ContentEncryption parse_content_encryption_option(std::string_view option, std::string_view text);
 
 }  // namespace signet::cli

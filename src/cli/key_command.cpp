@@ -1,8 +1,12 @@
-// `signet key ...`: generate JSON Web Keys (RFC 7517), derive public halves and JWK Sets, compute
-// RFC 7638 thumbprints, and convert between JWK and PEM.
+// `signet key ...`: generate JSON Web Keys (RFC 7517) for JWS and JWE, derive public halves and
+// JWK Sets, compute RFC 7638 thumbprints, and convert between JWK and PEM.
 #include <boost/json/object.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,16 +27,70 @@ std::string non_empty(const Args& args, std::string_view name) {
     return value;
 }
 
-int run_generate(const Args& args) {
-    const Algorithm alg = parse_algorithm_option("alg", *args.value("alg"));
-    KeyGenOptions options;
-    if (args.has("kid")) options.kid = non_empty(args, "kid");
+// `--alg` of key generate and key import: a JWS algorithm (RFC 7518 §3.1) or a JWE key
+// management algorithm (RFC 7518 §4.1). The two registries share no name.
+struct KeyAlgorithm {
+    std::optional<Algorithm> jws;
+    std::optional<KeyManagement> jwe;
+    std::string_view name() const { return jws ? to_string(*jws) : to_string(*jwe); }
+};
+
+KeyAlgorithm parse_key_algorithm(std::string_view option, std::string_view text) {
+    if (auto alg = parse_algorithm(text)) return {alg, std::nullopt};
+    if (auto alg = parse_key_management(text)) return {std::nullopt, alg};
+    std::string message =
+        "option '--" + std::string(option) + "': unsupported algorithm '" + std::string(text) + "'";
+    if (text == "none") message += " (unsecured tokens are never created or accepted)";
+    message += "; use a JWS algorithm (";
+    for (Algorithm alg : all_algorithms()) {
+        message += alg == all_algorithms().front() ? "" : " ";
+        message += to_string(alg);
+    }
+    message += ") or a JWE key management algorithm (";
+    for (KeyManagement alg : all_key_management()) {
+        message += alg == all_key_management().front() ? "" : " ";
+        message += to_string(alg);
+    }
+    message += ")";
+    throw UsageError(message);
+}
+
+bool is_rsa_key_management(KeyManagement alg) {
+    return alg == KeyManagement::RSA1_5 || alg == KeyManagement::RSA_OAEP ||
+           alg == KeyManagement::RSA_OAEP_256;
+}
+
+bool is_ecdh(KeyManagement alg) {
+    return alg == KeyManagement::ECDH_ES || alg == KeyManagement::ECDH_ES_A128KW ||
+           alg == KeyManagement::ECDH_ES_A192KW || alg == KeyManagement::ECDH_ES_A256KW;
+}
+
+int parse_rsa_bits(std::string_view text) {
+    return static_cast<int>(parse_integer("bits", text, 1, 16384));
+}
+
+// JWS keys: RSA modulus or HMAC secret size, and the curve of EdDSA/ES* keys.
+void jws_generate_options(const Args& args, Algorithm alg, KeyGenOptions& options) {
+    if (args.has("enc")) {
+        throw UsageError("option '--enc' applies to \"dir\" keys only, not " +
+                         std::string(to_string(alg)));
+    }
     if (auto bits = args.value("bits")) {
-        if (key_type_for(alg) != KeyType::RSA) {
-            throw UsageError("option '--bits' applies to RSA keys (RS*, PS*) only, not " +
+        if (key_type_for(alg) == KeyType::RSA) {
+            options.rsa_bits = parse_rsa_bits(*bits);
+        } else if (is_hmac(alg)) {
+            // RFC 7518 §3.2: the secret is at least the hash size; the library refuses less
+            // (weak_key). The JWK "k" holds whole bytes, so the size is given in whole bytes.
+            const std::int64_t n = parse_integer("bits", *bits, 8, 16384);
+            if (n % 8 != 0) {
+                throw UsageError("option '--bits': an HMAC secret is a whole number of bytes; " +
+                                 std::string(*bits) + " is not a multiple of 8");
+            }
+            options.secret_bytes = static_cast<std::size_t>(n / 8);
+        } else {
+            throw UsageError("option '--bits' applies to RSA keys and HMAC secrets only, not " +
                              std::string(to_string(alg)));
         }
-        options.rsa_bits = static_cast<int>(parse_integer("bits", *bits, 1, 16384));
     }
     if (auto crv_name = args.value("crv")) {
         const Curve crv = parse_curve_option("crv", *crv_name);
@@ -52,7 +110,51 @@ int run_generate(const Args& args) {
             throw UsageError("option '--crv' does not apply to " + std::string(to_string(alg)));
         }
     }
-    auto key = Jwk::generate(alg, options);
+}
+
+// JWE keys: RSA modulus size, the ECDH-ES curve, and the content encryption a "dir" key is for.
+// The other (oct) keys have the size their algorithm fixes (RFC 7518 §4.4, §4.7).
+void jwe_generate_options(const Args& args, KeyManagement alg, KeyGenOptions& options) {
+    const std::string name(to_string(alg));
+    if (auto enc = args.value("enc")) {
+        if (alg != KeyManagement::dir) {
+            throw UsageError("option '--enc' applies to \"dir\" keys only, not " + name);
+        }
+        options.enc = parse_content_encryption_option("enc", *enc);
+    } else if (alg == KeyManagement::dir) {
+        // RFC 7518 §4.5: a "dir" key is the content encryption key, so its size is that of enc.
+        throw UsageError("a \"dir\" key needs --enc ENC (the content encryption it is for)");
+    }
+    if (auto bits = args.value("bits")) {
+        if (!is_rsa_key_management(alg)) {
+            throw UsageError("option '--bits' does not apply to " + name +
+                             (is_ecdh(alg) ? " (use --crv)" : " (its key size is fixed)"));
+        }
+        options.rsa_bits = parse_rsa_bits(*bits);
+    }
+    if (auto crv_name = args.value("crv")) {
+        const Curve crv = parse_curve_option("crv", *crv_name);
+        if (!is_ecdh(alg)) throw UsageError("option '--crv' does not apply to " + name);
+        // RFC 7518 §4.6 and RFC 8037 §3.2: key agreement on the NIST curves or X25519/X448.
+        if (crv != Curve::P256 && crv != Curve::P384 && crv != Curve::P521 &&
+            crv != Curve::X25519 && crv != Curve::X448) {
+            throw UsageError(name + " keys use curve P-256, P-384, P-521, X25519 or X448, not " +
+                             *crv_name);
+        }
+        options.curve = crv;
+    }
+}
+
+int run_generate(const Args& args) {
+    const KeyAlgorithm alg = parse_key_algorithm("alg", *args.value("alg"));
+    KeyGenOptions options;
+    if (args.has("kid")) options.kid = non_empty(args, "kid");
+    if (alg.jws) {
+        jws_generate_options(args, *alg.jws, options);
+    } else {
+        jwe_generate_options(args, *alg.jwe, options);
+    }
+    auto key = alg.jws ? Jwk::generate(*alg.jws, options) : Jwk::generate(*alg.jwe, options);
     if (!key) return report(key.error());
     print_json(key->to_json(/*include_private=*/true));
     return kExitOk;
@@ -85,9 +187,23 @@ int run_thumbprint(const Args& args) {
     return kExitOk;
 }
 
+// Binds a key to a JWE key management algorithm: "alg" names it and "use" is "enc". Jwk offers
+// with_alg for JWS algorithms only, so the binding goes through the JWK's JSON form.
+Result<Jwk> bind_to_key_management(const Jwk& key, KeyManagement alg) {
+    // Refused here rather than producing a JWK that fails later: an EC key for RSA-OAEP, or any
+    // PEM key (never oct) for the A*KW, A*GCMKW, PBES2 or "dir" algorithms.
+    if (auto usable = key.check_usable(alg, KeyOperation::encrypt); !usable) {
+        return std::move(usable).error();
+    }
+    boost::json::object json = key.to_json(/*include_private=*/key.is_private());
+    json["alg"] = to_string(alg);
+    json["use"] = "enc";
+    return Jwk::from_json(json);
+}
+
 int run_import(const Args& args) {
-    std::optional<Algorithm> alg;
-    if (auto name = args.value("alg")) alg = parse_algorithm_option("alg", *name);
+    std::optional<KeyAlgorithm> alg;
+    if (auto name = args.value("alg")) alg = parse_key_algorithm("alg", *name);
     std::optional<std::string> kid;
     if (args.has("kid")) kid = non_empty(args, "kid");
 
@@ -101,13 +217,18 @@ int run_import(const Args& args) {
     auto key = Jwk::from_pem(*text);
     if (!key) return report(key.error());
     Jwk jwk = std::move(*key);
-    if (alg) {
-        jwk = jwk.with_alg(*alg);
+    if (alg && alg->jws) {
+        // RFC 7517 §4.2: "use":"sig" says what the key is for, next to the "alg" binding.
+        jwk = jwk.with_alg(*alg->jws).with_use("sig");
         // Binding a key to an algorithm it cannot serve (an EC key to RS256) is refused here
         // rather than producing a JWK that fails later.
-        if (auto usable = jwk.check_usable(*alg, KeyOperation::verify); !usable) {
+        if (auto usable = jwk.check_usable(*alg->jws, KeyOperation::verify); !usable) {
             return report(usable.error());
         }
+    } else if (alg) {
+        auto bound = bind_to_key_management(jwk, *alg->jwe);
+        if (!bound) return report(bound.error());
+        jwk = std::move(*bound);
     }
     jwk = jwk.with_kid(kid ? *kid : jwk.thumbprint());
     print_json(jwk.to_json(/*include_private=*/jwk.is_private()));
@@ -155,16 +276,25 @@ const std::vector<Command>& commands() {
           .description =
               "Generate a fresh key for ALG and print it as a private JWK (RFC 7517) with "
               "\"alg\",\n"
-              "\"use\":\"sig\" and \"kid\" set. The kid defaults to the key's RFC 7638 "
-              "thumbprint.\n"
-              "ES256/ES384/ES512/ES256K imply their curve; EdDSA uses Ed25519 unless --crv Ed448.",
+              "\"use\" (\"sig\" for a JWS algorithm, \"enc\" for a JWE one) and \"kid\" set. "
+              "The kid\n"
+              "defaults to the key's RFC 7638 thumbprint.\n"
+              "JWS: ES256/ES384/ES512/ES256K imply their curve; EdDSA uses Ed25519 unless --crv\n"
+              "Ed448. --bits sets the RSA modulus or the HMAC secret size (a multiple of 8, at\n"
+              "least the hash size; default the hash size).\n"
+              "JWE: RSA-OAEP, RSA-OAEP-256 and RSA1_5 make RSA keys (RSA1_5 is unsafe and only\n"
+              "usable with --allow-rsa1_5-unsafe); ECDH-ES and ECDH-ES+A*KW use P-256 unless\n"
+              "--crv P-384, P-521, X25519 or X448; A*KW, A*GCMKW and PBES2-* make oct keys of\n"
+              "the size the algorithm needs; dir needs --enc, whose key size it takes.",
           .options = {{"alg", "ALG",
-                       "Algorithm the key is for: HS256..HS512, RS*, PS*, ES*, "
-                       "ES256K, EdDSA",
+                       "JWS (HS256, RS256, ES256, EdDSA, ...) or JWE (RSA-OAEP-256, A256KW, dir, "
+                       "...)",
                        false, true},
                       {"kid", "KID", "Key id (default: the RFC 7638 thumbprint)"},
-                      {"bits", "N", "RSA modulus size in bits (default 2048, at least 2048)"},
-                      {"crv", "CRV", "Curve: Ed25519 or Ed448 for EdDSA; must match ES*"}},
+                      {"bits", "N",
+                       "RSA modulus bits (default 2048, at least 2048) or HMAC secret bits"},
+                      {"crv", "CRV", "Curve for EdDSA, ES* or ECDH-ES* keys (see above)"},
+                      {"enc", "ENC", "Content encryption a \"dir\" key is for (A256GCM, ...)"}},
           .min_operands = 0,
           .max_operands = 0},
          run_generate},
@@ -195,9 +325,12 @@ const std::vector<Command>& commands() {
           .operands = "PEMFILE",
           .description =
               "Convert a PEM key (SPKI, PKCS#8, traditional RSA/EC, or an X.509 certificate's\n"
-              "public key) to a JWK. The kid defaults to the RFC 7638 thumbprint. Without --alg\n"
-              "the JWK is bound to no algorithm, and verifying with it needs --alg.",
-          .options = {{"alg", "ALG", "Bind the key to this algorithm (\"alg\" member)"},
+              "public key) to a JWK. The kid defaults to the RFC 7638 thumbprint. --alg binds\n"
+              "the key to a JWS algorithm (and sets \"use\":\"sig\") or to a JWE key management\n"
+              "algorithm (\"use\":\"enc\"). Without --alg the JWK is bound to no algorithm, and\n"
+              "verifying or decrypting with it needs --alg.",
+          .options = {{"alg", "ALG",
+                       "Bind the key to this JWS or JWE algorithm (\"alg\" and \"use\")"},
                       {"kid", "KID", "Key id (default: the RFC 7638 thumbprint)"}},
           .min_operands = 1,
           .max_operands = 1,

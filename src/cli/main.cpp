@@ -19,8 +19,9 @@ namespace {
 const std::array kGroups = {
     CommandGroup{"key", "Generate, convert and inspect keys",
                  "Generate, convert and inspect JSON Web Keys (RFC 7517, RFC 7638).", key_commands},
-    CommandGroup{"token", "Sign, verify and decode tokens",
-                 "Sign, verify and decode JSON Web Tokens (RFC 7519) as compact JWS (RFC 7515).",
+    CommandGroup{"token", "Sign, encrypt, decrypt, verify and decode tokens",
+                 "Sign, verify and decode JSON Web Tokens (RFC 7519) as compact JWS (RFC 7515),\n"
+                 "encrypt and decrypt compact JWE (RFC 7516), and verify nested JWTs.",
                  token_commands},
 };
 
@@ -30,7 +31,7 @@ std::string global_help() {
     std::string text =
         "Usage: signet <group> <command> [options] [operands]\n"
         "\n"
-        "Signet: JSON Web Tokens and JOSE (JWS, JWK, JWT) from the command line.\n"
+        "Signet: JSON Web Tokens and JOSE (JWS, JWE, JWK, JWT) from the command line.\n"
         "\n"
         "Commands:\n";
     for (const CommandGroup& group : kGroups) {

@@ -162,16 +162,21 @@ Result<std::string> decrypt_recipient(const Algorithms& a, const KeySet& keys,
                                       const json::object& joint, std::string_view encrypted_key,
                                       const Body& body, const JweDecryptOptions& options) {
     if (a.kid) {
-        const Jwk* key = keys.find(*a.kid);
-        if (key == nullptr) return Error(Errc::key_not_found, "no key has the token's \"kid\"");
-        if (auto ok = key->check_usable(a.alg, KeyOperation::decrypt, a.enc); !ok)
-            return std::move(ok).error();
-        return decrypt_with_key(a, *key, joint, encrypted_key, body, options);
+        if (const Jwk* key = keys.find(*a.kid)) {
+            if (auto ok = key->check_usable(a.alg, KeyOperation::decrypt, a.enc); !ok) {
+                return std::move(ok).error();
+            }
+            return decrypt_with_key(a, *key, joint, encrypted_key, body, options);
+        }
     }
+    // As for signatures: without a "kid" every fitting key is tried; when no key carries the
+    // token's "kid", keys without a "kid" of their own still qualify (RFC 7516 §4.1.6 hint).
     std::size_t tried = 0;
     Result<std::string> last =
-        Error(Errc::key_not_found, "no key fits \"alg\" " + std::string(to_string(a.alg)));
+        Error(Errc::key_not_found, a.kid ? std::string("no key has the token's \"kid\"")
+                                         : "no key fits \"alg\" " + std::string(to_string(a.alg)));
     for (const Jwk& key : keys) {
+        if (a.kid && !key.kid().empty()) continue;
         if (!key.allows(a.alg, KeyOperation::decrypt, a.enc)) continue;
         last = decrypt_with_key(a, key, joint, encrypted_key, body, options);
         if (last || last.code() == Errc::decompressed_too_large || last.code() == Errc::pbes2_limit)

@@ -270,9 +270,14 @@ Result<Jwk> Jwk::generate(Algorithm alg, const KeyGenOptions& options) {
         if (curve != Curve::Ed25519 && curve != Curve::Ed448) {
             return Error(Errc::invalid_argument, "EdDSA keys use curve Ed25519 or Ed448");
         }
+    } else if (options.curve && curve == Curve::none) {
+        return Error(Errc::invalid_argument, "a curve applies to ES* and EdDSA keys only");
     } else if (options.curve && *options.curve != curve) {
         return Error(Errc::invalid_argument, std::string(to_string(alg)) + " keys use curve " +
                                                  std::string(to_string(curve)));
+    }
+    if (options.enc) {
+        return Error(Errc::invalid_argument, "a content encryption applies to \"dir\" keys only");
     }
     std::size_t secret_bytes = min_hmac_key_bytes(alg);
     if (options.secret_bytes != 0) {
@@ -295,6 +300,16 @@ Result<Jwk> Jwk::generate(Algorithm alg, const KeyGenOptions& options) {
 }
 
 Result<Jwk> Jwk::generate(KeyManagement alg, const KeyGenOptions& options) {
+    // Options that do not apply are refused rather than silently ignored.
+    if (options.curve && !is_ecdh(alg)) {
+        return Error(Errc::invalid_argument, "a curve applies to ECDH-ES keys only");
+    }
+    if (options.enc && alg != KeyManagement::dir) {
+        return Error(Errc::invalid_argument, "a content encryption applies to \"dir\" keys only");
+    }
+    if (options.secret_bytes != 0) {
+        return Error(Errc::invalid_argument, "a secret size applies to HS* keys only");
+    }
     Result<detail::KeyPtr> material = Error(Errc::invalid_argument, "unsupported algorithm");
     if (km_fits(alg, KeyType::RSA)) {
         material = detail::generate_key(KeyType::RSA, Curve::none, options.rsa_bits, 0);
@@ -356,6 +371,13 @@ std::size_t Jwk::bits() const noexcept {
 Jwk Jwk::with_kid(std::string kid) const {
     Jwk copy = *this;
     copy.kid_ = std::move(kid);
+    return copy;
+}
+
+Jwk Jwk::with_alg(KeyManagement alg) const {
+    Jwk copy = *this;
+    copy.alg_.reset();
+    copy.alg_name_ = std::string(to_string(alg));
     return copy;
 }
 

@@ -238,7 +238,7 @@ const VerifierOptions& Verifier::options() const noexcept {
 namespace {
 
 Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
-                            json::object* header_out);
+                            json::object* header_out, bool nested = false);
 
 // RFC 7519 §7.2 steps 8-9: decrypt, check "cty", then verify the inner JWS.
 Result<Claims> verify_nested(const VerifierOptions& o, std::string_view token,
@@ -256,12 +256,13 @@ Result<Claims> verify_nested(const VerifierOptions& o, std::string_view token,
     if (std::count(inner.begin(), inner.end(), '.') != 2) {
         return Error(Errc::malformed, "the encrypted token does not hold a compact JWS");
     }
-    return verify_token(o, inner, header_out);
+    return verify_token(o, inner, header_out, /*nested=*/true);
 }
 
+// `nested`: the token came out of a JWE, so it is the inner JWS and is not decrypted again.
 Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
-                            json::object* header_out) {
-    if (!o.decryption_keys.empty()) {
+                            json::object* header_out, bool nested) {
+    if (!nested && !o.decryption_keys.empty()) {
         // A compact JWE has four dots; the size limit is applied by jwe::decrypt.
         if (std::count(token.begin(), token.end(), '.') == 4)
             return verify_nested(o, token, header_out);

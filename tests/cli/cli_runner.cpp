@@ -15,6 +15,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "signet/base64url.hpp"
+
 extern char** environ;
 
 namespace signet::cli::test {
@@ -147,6 +149,35 @@ std::size_t line_count(std::string_view text) {
 std::string describe(const RunResult& result) {
     return "exit " + std::to_string(result.exit_code) + "\n--- stdout:\n" + result.out +
            "\n--- stderr:\n" + result.err;
+}
+
+void expect_rejected(const RunResult& result, const std::string& code) {
+    EXPECT_EQ(result.exit_code, 1) << describe(result);
+    EXPECT_TRUE(result.out.empty()) << describe(result);
+    EXPECT_TRUE(starts_with(result.err, code + ": ")) << "expected " << code << "\n"
+                                                      << describe(result);
+    EXPECT_EQ(line_count(result.err), 1u) << describe(result);
+}
+
+std::vector<std::string> split_token(const std::string& token) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = token.find('.', start);
+        parts.push_back(token.substr(start, dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+boost::json::object token_header(const std::string& token) {
+    auto json = base64url_decode(split_token(token).front());
+    if (!json) {
+        ADD_FAILURE() << "the header of " << token << " is not base64url";
+        return {};
+    }
+    return parse_object(*json);
 }
 
 }  // namespace signet::cli::test

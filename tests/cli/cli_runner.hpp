@@ -56,4 +56,12 @@ std::size_t line_count(std::string_view text);
 // Prints a RunResult in assertion messages.
 std::string describe(const RunResult& result);
 
+// Expects a rejection: exit 1, nothing on stdout, one "<code>: <message>" line on stderr.
+void expect_rejected(const RunResult& result, const std::string& code);
+
+// The dot-separated segments of a compact JWS (3) or JWE (5).
+std::vector<std::string> split_token(const std::string& token);
+// The protected header of a compact token (its first segment, base64url JSON).
+boost::json::object token_header(const std::string& token);
+
 }  // namespace signet::cli::test

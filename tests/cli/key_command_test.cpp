@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/cli_runner.hpp"
@@ -70,11 +72,26 @@ TEST_F(KeyGenerate, RsaBitsBelow2048AreRefused) {
 
 TEST_F(KeyGenerate, ContradictingCrvIsUsageError) {
     const std::vector<std::vector<std::string>> cases = {
-        {"--alg", "ES256", "--crv", "P-384"},   {"--alg", "ES256K", "--crv", "P-256"},
-        {"--alg", "EdDSA", "--crv", "X25519"},  {"--alg", "EdDSA", "--crv", "P-256"},
-        {"--alg", "RS256", "--crv", "P-256"},   {"--alg", "HS256", "--crv", "Ed25519"},
-        {"--alg", "EdDSA", "--crv", "Ed99999"}, {"--alg", "ES256", "--bits", "2048"},
-        {"--alg", "HS256", "--bits", "256"},
+        {"--alg", "ES256", "--crv", "P-384"},
+        {"--alg", "ES256K", "--crv", "P-256"},
+        {"--alg", "EdDSA", "--crv", "X25519"},
+        {"--alg", "EdDSA", "--crv", "P-256"},
+        {"--alg", "RS256", "--crv", "P-256"},
+        {"--alg", "HS256", "--crv", "Ed25519"},
+        {"--alg", "EdDSA", "--crv", "Ed99999"},
+        {"--alg", "ES256", "--bits", "2048"},
+        {"--alg", "HS256", "--bits", "257"},
+        {"--alg", "HS512", "--bits", "0"},
+        {"--alg", "ES256", "--enc", "A256GCM"},
+        {"--alg", "ECDH-ES", "--crv", "Ed25519"},
+        {"--alg", "ECDH-ES", "--crv", "secp256k1"},
+        {"--alg", "ECDH-ES+A128KW", "--bits", "256"},
+        {"--alg", "RSA-OAEP", "--crv", "P-256"},
+        {"--alg", "A128KW", "--bits", "128"},
+        {"--alg", "A256KW", "--enc", "A256GCM"},
+        {"--alg", "PBES2-HS256+A128KW", "--crv", "P-256"},
+        {"--alg", "dir", "--enc", "A256KW"},
+        {"--alg", "dir", "--bits", "256"},
     };
     for (const auto& extra : cases) {
         std::vector<std::string> args = {"key", "generate"};
@@ -84,6 +101,88 @@ TEST_F(KeyGenerate, ContradictingCrvIsUsageError) {
         EXPECT_TRUE(result.out.empty()) << describe(result);
         EXPECT_NE(result.err.find("--help"), std::string::npos) << describe(result);
     }
+}
+
+TEST_F(KeyGenerate, HmacBitsSetTheSecretSize) {
+    const RunResult big = run({"key", "generate", "--alg", "HS256", "--bits", "512"});
+    ASSERT_EQ(big.exit_code, 0) << describe(big);
+    // 64 bytes: 86 base64url characters without padding.
+    EXPECT_EQ(parse_object(big.out).at("k").as_string().size(), 86u);
+    const RunResult exact = run({"key", "generate", "--alg", "HS384", "--bits", "384"});
+    ASSERT_EQ(exact.exit_code, 0) << describe(exact);
+    EXPECT_EQ(parse_object(exact.out).at("k").as_string().size(), 64u);
+    // RFC 7518 §3.2: a secret shorter than the hash output is refused.
+    for (const auto& [alg, bits] : std::vector<std::pair<std::string, std::string>>{
+             {"HS256", "248"}, {"HS384", "256"}, {"HS512", "504"}}) {
+        const RunResult weak = run({"key", "generate", "--alg", alg, "--bits", bits});
+        EXPECT_EQ(weak.exit_code, 1) << alg << " " << bits << "\n" << describe(weak);
+        EXPECT_TRUE(weak.out.empty());
+        EXPECT_TRUE(starts_with(weak.err, "weak_key: ")) << weak.err;
+    }
+}
+
+TEST_F(KeyGenerate, JweKeysAreBoundToTheirAlgorithmForEncryption) {
+    struct Case {
+        std::vector<std::string> args;
+        std::string kty;
+        std::string crv;          // "" when none
+        std::size_t secret_size;  // base64url characters of "k"; 0 when not oct
+    };
+    const std::vector<Case> cases = {
+        {{"--alg", "ECDH-ES"}, "EC", "P-256", 0},
+        {{"--alg", "ECDH-ES", "--crv", "X25519"}, "OKP", "X25519", 0},
+        {{"--alg", "ECDH-ES+A256KW", "--crv", "P-384"}, "EC", "P-384", 0},
+        {{"--alg", "ECDH-ES+A192KW", "--crv", "X448"}, "OKP", "X448", 0},
+        {{"--alg", "A128KW"}, "oct", "", 22},
+        {{"--alg", "A256KW"}, "oct", "", 43},
+        {{"--alg", "A128GCMKW"}, "oct", "", 22},
+        {{"--alg", "A192GCMKW"}, "oct", "", 32},
+        {{"--alg", "PBES2-HS256+A128KW"}, "oct", "", 0},
+        {{"--alg", "dir", "--enc", "A256GCM"}, "oct", "", 43},
+        {{"--alg", "dir", "--enc", "A128CBC-HS256"}, "oct", "", 43},
+        {{"--alg", "dir", "--enc", "A256CBC-HS512"}, "oct", "", 86},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.args[1] + " " + (c.args.size() > 3 ? c.args[3] : ""));
+        std::vector<std::string> args = {"key", "generate"};
+        args.insert(args.end(), c.args.begin(), c.args.end());
+        const RunResult result = run(args);
+        ASSERT_EQ(result.exit_code, 0) << describe(result);
+        const auto jwk = parse_object(result.out);
+        EXPECT_EQ(jwk.at("alg").as_string(), c.args[1]);
+        EXPECT_EQ(jwk.at("use").as_string(), "enc");
+        EXPECT_EQ(jwk.at("kty").as_string(), c.kty);
+        if (!c.crv.empty()) {
+            EXPECT_EQ(jwk.at("crv").as_string(), c.crv);
+        }
+        if (c.kty == "oct") {
+            EXPECT_TRUE(jwk.contains("k"));
+            if (c.secret_size != 0) {
+                EXPECT_EQ(jwk.at("k").as_string().size(), c.secret_size);
+            }
+        } else {
+            EXPECT_TRUE(jwk.contains("d"));
+        }
+    }
+}
+
+TEST_F(KeyGenerate, RsaJweKeysTakeBits) {
+    const RunResult result = run({"key", "generate", "--alg", "RSA-OAEP-256", "--bits", "3072"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    const auto jwk = parse_object(result.out);
+    EXPECT_EQ(jwk.at("n").as_string().size(), 512u);
+    EXPECT_EQ(jwk.at("alg").as_string(), "RSA-OAEP-256");
+    EXPECT_EQ(jwk.at("use").as_string(), "enc");
+    const RunResult weak = run({"key", "generate", "--alg", "RSA-OAEP", "--bits", "1024"});
+    EXPECT_EQ(weak.exit_code, 1) << describe(weak);
+    EXPECT_TRUE(starts_with(weak.err, "weak_key: ")) << weak.err;
+}
+
+TEST_F(KeyGenerate, DirKeyNeedsEnc) {
+    const RunResult result = run({"key", "generate", "--alg", "dir"});
+    EXPECT_EQ(result.exit_code, 2) << describe(result);
+    EXPECT_TRUE(result.out.empty());
+    EXPECT_NE(result.err.find("--enc"), std::string::npos) << result.err;
 }
 
 TEST_F(KeyGenerate, NeverOffersAlgNone) {
@@ -218,6 +317,7 @@ TEST_F(KeyPem, ExportAndImportKeepTheKey) {
     ASSERT_EQ(imported.exit_code, 0) << describe(imported);
     const auto jwk = parse_object(imported.out);
     EXPECT_EQ(jwk.at("alg").as_string(), "ES256");
+    EXPECT_EQ(jwk.at("use").as_string(), "sig");
     EXPECT_EQ(jwk.at("kid"), original.at("kid"));
     for (const char* member : {"crv", "x", "y", "d"}) {
         EXPECT_EQ(jwk.at(member), original.at(member)) << member;
@@ -229,6 +329,7 @@ TEST_F(KeyPem, ExportAndImportKeepTheKey) {
     EXPECT_EQ(pub_jwk.at("kid").as_string(), "given");
     EXPECT_FALSE(pub_jwk.contains("d"));
     EXPECT_FALSE(pub_jwk.contains("alg"));  // not bound without --alg
+    EXPECT_FALSE(pub_jwk.contains("use"));
     EXPECT_EQ(pub_jwk.at("x"), original.at("x"));
 }
 
@@ -250,6 +351,35 @@ TEST_F(KeyPem, ImportRefusesAlgTheKeyCannotServe) {
     EXPECT_EQ(result.exit_code, 1) << describe(result);
     EXPECT_TRUE(result.out.empty());
     EXPECT_TRUE(starts_with(result.err, "key_alg_mismatch: ")) << result.err;
+}
+
+TEST_F(KeyPem, ImportBindsJweAlgorithmForEncryption) {
+    const std::string key = generate_key("key.jwk", {"--alg", "ECDH-ES+A128KW", "--crv", "P-521"});
+    ASSERT_FALSE(key.empty());
+    const std::string pem = save_output("pub.pem", {"key", "export", key, "--public"});
+    ASSERT_FALSE(pem.empty());
+    const RunResult imported = run({"key", "import", pem, "--alg", "ECDH-ES+A128KW"});
+    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
+    const auto jwk = parse_object(imported.out);
+    EXPECT_EQ(jwk.at("alg").as_string(), "ECDH-ES+A128KW");
+    EXPECT_EQ(jwk.at("use").as_string(), "enc");
+    EXPECT_FALSE(jwk.contains("d"));
+    // The imported public JWK encrypts (with its own "alg"), and the original key decrypts.
+    const std::string pub = write_file("pub.jwk", imported.out);
+    const RunResult encrypted =
+        run({"token", "encrypt", "--key", pub, "--enc", "A128GCM", "-"}, "imported");
+    ASSERT_EQ(encrypted.exit_code, 0) << describe(encrypted);
+    const RunResult decrypted = run({"token", "decrypt", "--key", key, chomp(encrypted.out)});
+    ASSERT_EQ(decrypted.exit_code, 0) << describe(decrypted);
+    EXPECT_EQ(decrypted.out, "imported");
+
+    // An EC key cannot serve RSA-OAEP, and a PEM key (never oct) cannot serve AES key wrap.
+    for (const char* alg : {"RSA-OAEP-256", "A256KW", "dir", "PBES2-HS256+A128KW"}) {
+        const RunResult refused = run({"key", "import", pem, "--alg", alg});
+        EXPECT_EQ(refused.exit_code, 1) << alg << "\n" << describe(refused);
+        EXPECT_TRUE(refused.out.empty());
+        EXPECT_TRUE(starts_with(refused.err, "key_alg_mismatch: ")) << alg << ": " << refused.err;
+    }
 }
 
 TEST_F(KeyPem, OctKeyHasNoPem) {

@@ -25,27 +25,6 @@ std::int64_t now_seconds() {
         .count();
 }
 
-std::vector<std::string> split_token(const std::string& token) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = token.find('.', start);
-        parts.push_back(token.substr(start, dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-    }
-    return parts;
-}
-
-// Expects a rejection: exit 1, nothing on stdout, one "<code>: <message>" line on stderr.
-void expect_rejected(const RunResult& result, const std::string& code) {
-    EXPECT_EQ(result.exit_code, 1) << describe(result);
-    EXPECT_TRUE(result.out.empty()) << describe(result);
-    EXPECT_TRUE(starts_with(result.err, code + ": ")) << "expected " << code << "\n"
-                                                      << describe(result);
-    EXPECT_EQ(line_count(result.err), 1u) << describe(result);
-}
-
 struct AlgCase {
     const char* alg;
     const char* crv;  // nullptr: the algorithm's default
@@ -177,6 +156,32 @@ TEST_F(TokenVerify, AcceptsKeyImportedFromPem) {
     const std::string token = sign(key, R"({"sub":"dave"})");
     const RunResult result = run({"token", "verify", "--key", imported, token});
     EXPECT_EQ(result.exit_code, 0) << describe(result);
+}
+
+TEST_F(TokenVerify, KeyWithoutKidInJwksServesUnknownKid) {
+    // A JWKS of a key with a kid and a PEM key without one: a token whose kid no key carries is
+    // checked against the kid-less key (which still must fit the algorithm), never the other.
+    const std::string named = generate_key("named.jwk", {"--alg", "ES256", "--kid", "named"});
+    const std::string pem_key = generate_key("pem.jwk", {"--alg", "ES256"});
+    const std::string stranger = generate_key("stranger.jwk", {"--alg", "ES256"});
+    ASSERT_FALSE(named.empty());
+    ASSERT_FALSE(pem_key.empty());
+    ASSERT_FALSE(stranger.empty());
+    const std::string pem = save_output("pub.pem", {"key", "export", pem_key, "--public"});
+    ASSERT_FALSE(pem.empty());
+    const std::string jwks = save_output("jwks.json", {"key", "jwks", named, pem});
+    ASSERT_FALSE(jwks.empty());
+
+    const RunResult ok =
+        run({"token", "verify", "--key", jwks, "--alg", "ES256", sign(pem_key, R"({"sub":"x"})")});
+    EXPECT_EQ(ok.exit_code, 0) << describe(ok);
+    EXPECT_EQ(parse_object(ok.out).at("sub").as_string(), "x");
+    expect_rejected(
+        run({"token", "verify", "--key", jwks, "--alg", "ES256", sign(stranger, R"({"sub":"y"})")}),
+        "bad_signature");
+    const RunResult by_kid =
+        run({"token", "verify", "--key", jwks, "--alg", "ES256", sign(named, R"({"sub":"z"})")});
+    EXPECT_EQ(by_kid.exit_code, 0) << describe(by_kid);
 }
 
 TEST_F(TokenVerify, KeyWithOtherKidIsNotFound) {

@@ -14,9 +14,9 @@ namespace {
 using CliUsage = CliTest;
 
 const std::vector<std::vector<std::string>> kCommands = {
-    {"key", "generate"}, {"key", "public"},   {"key", "thumbprint"},
-    {"key", "import"},   {"key", "export"},   {"key", "jwks"},
-    {"token", "sign"},   {"token", "verify"}, {"token", "decode"},
+    {"key", "generate"}, {"key", "public"},    {"key", "thumbprint"}, {"key", "import"},
+    {"key", "export"},   {"key", "jwks"},      {"token", "sign"},     {"token", "verify"},
+    {"token", "decode"}, {"token", "encrypt"}, {"token", "decrypt"},
 };
 
 TEST_F(CliUsage, HelpExitsZeroForEveryCommandAndGroup) {
@@ -63,12 +63,39 @@ TEST_F(CliUsage, HelpShowsTheDocumentedForms) {
         << import.out;
     const RunResult generate = run({"key", "generate", "--help"});
     ASSERT_EQ(generate.exit_code, 0);
-    EXPECT_TRUE(starts_with(
-        generate.out, "Usage: signet key generate --alg ALG [--kid KID] [--bits N] [--crv CRV]\n"))
+    EXPECT_TRUE(starts_with(generate.out,
+                            "Usage: signet key generate --alg ALG [--kid KID] "
+                            "[--bits N] [--crv CRV] [--enc ENC]\n"))
         << generate.out;
     const RunResult sign = run({"token", "sign", "--help"});
     ASSERT_EQ(sign.exit_code, 0);
     EXPECT_NE(sign.out.find("[--expires-in SECONDS] CLAIMS_FILE|-"), std::string::npos) << sign.out;
+
+    for (const char* form :
+         {"[--decrypt-key FILE]", "[--decrypt-alg ALG]...", "[--require-encryption]"}) {
+        EXPECT_NE(verify.out.find(form), std::string::npos) << form << "\n" << verify.out;
+    }
+    const RunResult encrypt = run({"token", "encrypt", "--help"});
+    ASSERT_EQ(encrypt.exit_code, 0);
+    EXPECT_TRUE(starts_with(encrypt.out,
+                            "Usage: signet token encrypt --key FILE [--alg ALG] --enc ENC "
+                            "[--zip DEF] [--cty TYPE] [--kid KID] [--pbes2-count N] "
+                            "[--allow-rsa1_5-unsafe] PLAINTEXT_FILE|-\n"))
+        << encrypt.out;
+    const RunResult decrypt = run({"token", "decrypt", "--help"});
+    ASSERT_EQ(decrypt.exit_code, 0);
+    EXPECT_TRUE(starts_with(decrypt.out,
+                            "Usage: signet token decrypt --key FILE [--alg ALG]... [--enc ENC]... "
+                            "[--max-decompressed BYTES] [--allow-rsa1_5-unsafe] TOKEN|-\n"))
+        << decrypt.out;
+    // The RSA1_5 switch says what it is, and decrypt documents that nothing is added to the
+    // plaintext.
+    for (const RunResult* help : {&encrypt, &decrypt}) {
+        const std::size_t row = help->out.find("  --allow-rsa1_5-unsafe ");
+        ASSERT_NE(row, std::string::npos) << help->out;
+        EXPECT_NE(help->out.find("UNSAFE", row), std::string::npos) << help->out;
+    }
+    EXPECT_NE(decrypt.out.find("no newline added"), std::string::npos) << decrypt.out;
 }
 
 TEST_F(CliUsage, VersionPrintsVersion) {
@@ -114,6 +141,34 @@ TEST_F(CliUsage, UsageErrorsExitTwoWithHint) {
         {"token", "sign", "--key", "k"},
         {"token", "decode"},
         {"token", "decode", "a", "b"},
+        {"token", "encrypt", "--key", "k", "p.txt"},
+        {"token", "encrypt", "--enc", "A128GCM", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "a", "b"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCMKW", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "a128gcm", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--alg", "HS256", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--alg", "none", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--zip", "GZIP", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--zip", "def", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--zip", "", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--cty", "", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--kid", "", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--pbes2-count", "999", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--pbes2-count", "1000001", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--allow-rsa1_5-unsafe=1", "p.txt"},
+        {"token", "encrypt", "--key", "k", "--enc", "A128GCM", "--allow-rsa1_5", "p.txt"},
+        {"token", "decrypt", "tok"},
+        {"token", "decrypt", "--key", "k"},
+        {"token", "decrypt", "--key", "k", "--alg", "ES256", "tok"},
+        {"token", "decrypt", "--key", "k", "--alg", "none", "tok"},
+        {"token", "decrypt", "--key", "k", "--enc", "A256KW", "tok"},
+        {"token", "decrypt", "--key", "k", "--max-decompressed", "0", "tok"},
+        {"token", "decrypt", "--key", "k", "--max-decompressed", "1k", "tok"},
+        {"token", "verify", "--key", "k", "--decrypt-key", "d", "--decrypt-alg", "RS256", "tok"},
+        {"token", "verify", "--key", "k", "--decrypt-alg", "A128KW", "tok"},
+        {"token", "verify", "--key", "k", "--require-encryption", "tok"},
+        {"token", "verify", "--key", "k", "--decrypt-key"},
     };
     for (const auto& args : cases) {
         std::string shown;

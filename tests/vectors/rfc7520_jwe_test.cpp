@@ -6,8 +6,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -111,8 +111,9 @@ void run_example(const std::string& name, const ExtraCheck& extra = {}) {
                     "plaintext differs from the cookbook's, byte for byte");
         const boost::json::object none;
         const auto* prot = content.if_contains("protected");
-        tally.check(d.result->protected_header == (prot ? prot->as_object() : none), d.label,
-                    "protected header differs: " + boost::json::serialize(d.result->protected_header));
+        tally.check(
+            d.result->protected_header == (prot ? prot->as_object() : none), d.label,
+            "protected header differs: " + boost::json::serialize(d.result->protected_header));
         if (const auto* unprotected = content.if_contains("unprotected")) {
             tally.check(d.result->unprotected_header == unprotected->as_object(), d.label,
                         "shared unprotected header differs: " +
@@ -147,7 +148,8 @@ TEST(Rfc7520Jwe, Example53Pbes2WithA128CbcHs256Decrypts) {
 }
 
 TEST(Rfc7520Jwe, Example53Pbes2CountAboveTheLimitIsRefused) {
-    const std::string file = kJwe + "5_3.key_wrap_using_pbes2-aes-keywrap_with-aes-cbc-hmac-sha2.json";
+    const std::string file =
+        kJwe + "5_3.key_wrap_using_pbes2-aes-keywrap_with-aes-cbc-hmac-sha2.json";
     const auto example = read_json_file(file).as_object();
     ASSERT_EQ(example.at("encrypting_key").at("iteration_count").as_int64(), 8192);
     JweDecryptOptions options = options_of(example);
@@ -222,11 +224,10 @@ TEST(Rfc7520Jwe, Example511UnprotectedAlgAndKidAreHonoured) {
 }
 
 TEST(Rfc7520Jwe, Example512ContentOnlyProtectionDecryptsWithoutProtectedHeader) {
-    run_example("5_12.protecting_content_only.json",
-                [](Tally& tally, const Decrypted& d, const boost::json::object&) {
-                    tally.check(d.result->protected_header.empty(), d.label,
-                                "a protected header appeared");
-                });
+    run_example("5_12.protecting_content_only.json", [](Tally& tally, const Decrypted& d,
+                                                        const boost::json::object&) {
+        tally.check(d.result->protected_header.empty(), d.label, "a protected header appeared");
+    });
 }
 
 // §5.13 recipients, in order: RSA1_5 (frodo), ECDH-ES+A256KW on P-384 (peregrin), A256GCMKW.

@@ -68,7 +68,8 @@ TEST(Rfc7520Nested, EverySerializationDecryptsToTheSignedJwtWhichVerifies) {
         const auto* cty = decrypted->protected_header.if_contains("cty");
         tally.check(cty != nullptr && cty->is_string() && cty->as_string() == "JWT", label,
                     "the protected header lacks \"cty\": \"JWT\" (RFC 7519 §5.2)");
-        auto payload = jws::verify(decrypted->plaintext, verification_keys, allow({Algorithm::PS256}));
+        auto payload =
+            jws::verify(decrypted->plaintext, verification_keys, allow({Algorithm::PS256}));
         tally.check(payload.ok(), label,
                     "the inner JWS does not verify: " + describe(Outcome::of(payload)));
         if (payload) {
@@ -79,36 +80,55 @@ TEST(Rfc7520Nested, EverySerializationDecryptsToTheSignedJwtWhichVerifies) {
     tally.finish(output.size());
 }
 
-VerifierOptions nested_options(const boost::json::object& ex) {
+VerifierOptions nested_options(const boost::json::object& ex, bool require_encryption) {
     VerifierOptions options;
     options.keys = key_set_of(signing_key(ex).public_key().value());
     options.algorithms = {Algorithm::PS256};
     options.decryption_keys = key_set_of(encryption_key(ex));
-    options.require_encryption = true;
+    options.require_encryption = require_encryption;
     options.clock = [] {
         return std::chrono::system_clock::time_point(kExampleExp - std::chrono::seconds(1));
     };
     return options;
 }
 
-TEST(Rfc7520Nested, VerifierDecryptsThenVerifiesTheNestedJwt) {
+void expect_nested_jwt_verifies(const VerifierOptions& options) {
     const auto ex = example();
-    auto verifier = Verifier::create(nested_options(ex));
+    auto verifier = Verifier::create(options);
     SIGNET_ASSERT_OK(verifier);
-    auto token = verifier->verify_with_header(
-        part(ex, "encrypt").at("output").at("compact").as_string());
+    auto token =
+        verifier->verify_with_header(part(ex, "encrypt").at("output").at("compact").as_string());
     SIGNET_ASSERT_OK(token);
     EXPECT_EQ(token->claims.issuer(), "hobbiton.example");
     EXPECT_EQ(token->claims.get_bool("http://example.com/is_root"), true);
+    // The header returned is the inner JWS's: the one the signature covers.
     EXPECT_EQ(token->header, part(ex, "sign").at("signing").at("protected").as_object());
+}
+
+TEST(Rfc7520Nested, VerifierDecryptsThenVerifiesTheNestedJwt) {
+    expect_nested_jwt_verifies(nested_options(example(), false));
+}
+
+TEST(Rfc7520Nested, VerifierThatRequiresEncryptionVerifiesTheNestedJwt) {
+    expect_nested_jwt_verifies(nested_options(example(), true));
 }
 
 TEST(Rfc7520Nested, VerifierThatRequiresEncryptionRefusesTheBareSignedJwt) {
     const auto ex = example();
-    auto verifier = Verifier::create(nested_options(ex));
+    auto verifier = Verifier::create(nested_options(ex, true));
     SIGNET_ASSERT_OK(verifier);
     SIGNET_EXPECT_ERROR(verifier->verify(part(ex, "sign").at("output").at("compact").as_string()),
                         Errc::not_encrypted);
+}
+
+TEST(Rfc7520Nested, VerifierWithDecryptionKeysStillAcceptsTheBareSignedJwtByDefault) {
+    // Without require_encryption the decryption keys add the nested form; plain JWTs still verify.
+    const auto ex = example();
+    auto verifier = Verifier::create(nested_options(ex, false));
+    SIGNET_ASSERT_OK(verifier);
+    auto claims = verifier->verify(part(ex, "sign").at("output").at("compact").as_string());
+    SIGNET_ASSERT_OK(claims);
+    EXPECT_EQ(claims->issuer(), "hobbiton.example");
 }
 
 }  // namespace

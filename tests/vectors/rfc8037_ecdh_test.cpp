@@ -70,10 +70,9 @@ TEST(Rfc8037Ecdh, X25519EcdhEsDecryptsEverySerialization) {
     for (const char* serialization : {"compact", "json", "json_flat"}) {
         const std::string label = kFile + " (" + serialization + ")";
         const auto& token = output.at(serialization);
-        auto result = token.is_string()
-                          ? jwe::decrypt(token.as_string(), key_set_of(key), options)
-                          : jwe::decrypt_json(boost::json::serialize(token), key_set_of(key),
-                                              options);
+        auto result = token.is_string() ? jwe::decrypt(token.as_string(), key_set_of(key), options)
+                                        : jwe::decrypt_json(boost::json::serialize(token),
+                                                            key_set_of(key), options);
         tally.expect(label, Expected::valid, Outcome::of(result));
         if (result) {
             tally.check(result->plaintext == plaintext, label,

@@ -73,8 +73,7 @@ void run_aead_file(const std::string& name, Family family) {
             auto plaintext = open(family, c);
             const Outcome outcome = Outcome::of(plaintext);
             if (!jose && expected != Expected::invalid) {
-                tally.conflict_rejected(label, conflict_reason, outcome,
-                                        {Errc::decryption_failed});
+                tally.conflict_rejected(label, conflict_reason, outcome, {Errc::decryption_failed});
                 // Encryption refuses the IV size as well: a caller's mistake, not a failure.
                 auto sealed = seal(family, c);
                 tally.check(!sealed && sealed.code() == Errc::invalid_argument, label,
@@ -88,8 +87,7 @@ void run_aead_file(const std::string& name, Family family) {
             } else {
                 // One error for every cause (tag, padding, length): no oracle.
                 tally.check(plaintext.code() == Errc::decryption_failed, label,
-                            "expected the single code decryption_failed, got " +
-                                describe(outcome));
+                            "expected the single code decryption_failed, got " + describe(outcome));
             }
             if (expected == Expected::valid) {
                 // Encryption is deterministic for a given IV: it must give the published ct/tag.

@@ -36,8 +36,7 @@ TEST(WycheproofAesWrap, UnwrapsValidKeysAndRejectsModifiedWrapsWithOneError) {
                 tally.check(*unwrapped == key, label, "unwrapped key differs from msg");
             } else {
                 tally.check(unwrapped.code() == Errc::decryption_failed, label,
-                            "expected the single code decryption_failed, got " +
-                                describe(outcome));
+                            "expected the single code decryption_failed, got " + describe(outcome));
             }
 
             auto rewrapped = detail::aes_key_wrap(kek, key);

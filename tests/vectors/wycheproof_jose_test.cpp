@@ -271,7 +271,8 @@ void run_jose_file(const std::string& name, const std::vector<JoseConflict>& con
 
             const auto& jws_value = test.at("jws");
             // JSON serialization (RFC 7515 §7.2) is outside this compact-only API: it must be
-            // rejected as a malformed compact JWS, never verified.
+            // rejected as a malformed compact JWS, never verified. jws_json_test.cpp gives the
+            // same cases to jws::verify_json.
             const bool json_serialization =
                 jws_value.is_object() || has_flag(test, "JsonSerialization");
             const std::string token = jws_value.is_string() ? std::string(jws_value.as_string())

@@ -34,11 +34,13 @@ struct RuleCode {
 const std::vector<RuleCode>& encryption_rule_codes() {
     static const std::vector<RuleCode> codes = {
         // Authentication tags of the wrong length: one error, like any other tag failure.
-        {4, {Errc::decryption_failed}},   // A256CBC-HS512 tag too long
-        {5, {Errc::decryption_failed}},   // truncated by 1 byte
-        {6, {Errc::decryption_failed}},   // by 4 bytes
-        {7, {Errc::decryption_failed}},   // by 8 bytes
-        {24, {Errc::decryption_failed}},  // A128GCM tag too long
+        {4, {Errc::decryption_failed}},  // A256CBC-HS512 tag too long
+        {5, {Errc::decryption_failed}},  // truncated by 1 byte
+        {6, {Errc::decryption_failed}},  // by 4 bytes
+        {7, {Errc::decryption_failed}},  // by 8 bytes
+        // A128GCM tag one byte too long; that byte is encoded non-canonically ("...02e": the
+        // last character has unused bits set), so the strict decoder refuses it first.
+        {24, {Errc::decryption_failed, Errc::bad_base64}},
         {25, {Errc::decryption_failed}},
         {26, {Errc::decryption_failed}},
         {27, {Errc::decryption_failed}},
@@ -170,9 +172,9 @@ void run_jwe_file(const std::string& name, const std::vector<RuleCode>& rule_cod
         const auto* public_jwk = group.if_contains("public");
         const Result<KeySet> public_keys =
             public_jwk ? load_key(*public_jwk) : Result<KeySet>(KeySet{});
-        tally.check(keys.ok(), "group " + std::string(group.at("comment").as_string()),
-                    "the private JWK does not load: " +
-                        (keys ? std::string() : keys.error().to_string()));
+        tally.check(
+            keys.ok(), "group " + std::string(group.at("comment").as_string()),
+            "the private JWK does not load: " + (keys ? std::string() : keys.error().to_string()));
         for (const auto& test_value : tests) {
             const auto& test = test_value.as_object();
             const std::string label = case_label(file.name, test);
@@ -217,8 +219,8 @@ void run_jwe_file(const std::string& name, const std::vector<RuleCode>& rule_cod
                     for (const auto& rule : flag_codes()) {
                         if (rule.flag != flag) continue;
                         tally.check(code_in(outcome.code, rule.codes), label,
-                                    std::string(flag) + ": expected " +
-                                        describe_codes(rule.codes) + ", got " + describe(outcome));
+                                    std::string(flag) + ": expected " + describe_codes(rule.codes) +
+                                        ", got " + describe(outcome));
                     }
                 }
             }

@@ -11,9 +11,13 @@
 //   decryption must fail.
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crypto/crypto.hpp"
 #include "vectors/vector_support.hpp"
@@ -38,30 +42,45 @@ std::optional<JoseOaep> jose_oaep(std::string_view sha, std::string_view mgf,
     return std::nullopt;
 }
 
-Result<Jwk> group_key(const boost::json::object& group) {
-    if (const auto* jwk = group.if_contains("privateKeyJwk")) {
-        return Jwk::from_json(jwk->as_object());
+// The group's private key: its JWK when it has one, else its PKCS#8 PEM. Imports are cached by
+// their text, since groups share keys and an import validates the key pair (costly at 8192 bits).
+class KeyCache {
+  public:
+    Result<Jwk> group_key(const boost::json::object& group) {
+        const auto* jwk = group.if_contains("privateKeyJwk");
+        const std::string text =
+            jwk ? boost::json::serialize(*jwk) : std::string(group.at("privateKeyPem").as_string());
+        for (const auto& [cached_text, key] : keys_) {
+            if (cached_text == text) return key;
+        }
+        Result<Jwk> key = jwk ? Jwk::from_json(jwk->as_object())
+                              : Jwk::from_pem(group.at("privateKeyPem").as_string());
+        keys_.emplace_back(text, key);
+        return key;
     }
-    return Jwk::from_pem(group.at("privateKeyPem").as_string());
-}
+
+  private:
+    std::vector<std::pair<std::string, Result<Jwk>>> keys_;
+};
 
 void run_oaep_file(const std::string& name) {
     WycheproofFile file(name);
     Tally tally(file.name);
+    KeyCache cache;
     for (const auto& group_value : file.groups()) {
         const auto& group = group_value.as_object();
         const std::int64_t bits = group.at("keySize").as_int64();
         const std::string sha(group.at("sha").as_string());
         const std::string mgf_sha(group.at("mgfSha").as_string());
         const auto jose = jose_oaep(sha, group.at("mgf").as_string(), mgf_sha);
-        const auto key = group_key(group);
+        const auto key = cache.group_key(group);
         if (key && jose && group.contains("privateKeyJwk") && !key->alg_name().empty()) {
             // The JWK names the JOSE algorithm these parameters are.
             tally.check(key->key_management() == jose->alg, "group of " + name,
                         "the JWK's \"alg\" is " + key->alg_name());
         }
-        const std::string params = std::to_string(bits) + "-bit key, " + sha + " with MGF1-" +
-                                   mgf_sha;
+        const std::string params =
+            std::to_string(bits) + "-bit key, " + sha + " with MGF1-" + mgf_sha;
         for (const auto& test_value : group.at("tests").as_array()) {
             const auto& test = test_value.as_object();
             const std::string label = case_label(file.name, test);
@@ -81,14 +100,16 @@ void run_oaep_file(const std::string& name) {
             if (!key) continue;
             if (!jose) {
                 // Neither JOSE padding may decrypt it.
-                auto as_oaep = detail::rsa_decrypt(key->material(), detail::RsaPadding::oaep_sha1, ct);
+                auto as_oaep =
+                    detail::rsa_decrypt(key->material(), detail::RsaPadding::oaep_sha1, ct);
                 auto as_oaep_256 =
                     detail::rsa_decrypt(key->material(), detail::RsaPadding::oaep_sha256, ct);
                 const Outcome outcome = as_oaep ? Outcome::accept() : Outcome::of(as_oaep_256);
                 tally.conflict_rejected(label,
-                                        params + ": no JOSE algorithm uses these OAEP parameters "
-                                                 "(RFC 7518 §4.3 defines SHA-1/MGF1-SHA-1 and "
-                                                 "SHA-256/MGF1-SHA-256 only)",
+                                        params +
+                                            ": no JOSE algorithm uses these OAEP parameters "
+                                            "(RFC 7518 §4.3 defines SHA-1/MGF1-SHA-1 and "
+                                            "SHA-256/MGF1-SHA-256 only)",
                                         outcome, {Errc::decryption_failed});
                 continue;
             }
@@ -106,8 +127,7 @@ void run_oaep_file(const std::string& name) {
                 tally.check(*decrypted == msg, label, "decrypted message differs from msg");
             } else {
                 tally.check(decrypted.code() == Errc::decryption_failed, label,
-                            "expected the single code decryption_failed, got " +
-                                describe(outcome));
+                            "expected the single code decryption_failed, got " + describe(outcome));
             }
         }
     }
