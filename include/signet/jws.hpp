@@ -22,9 +22,13 @@ namespace signet {
 inline constexpr std::size_t kDefaultMaxTokenSize = 64 * 1024;
 inline constexpr std::size_t kDefaultMaxJsonDepth = 16;
 
+inline constexpr std::size_t kDefaultMaxHeaderMembers = 64;
+
 struct ParseLimits {
     std::size_t max_token_size = kDefaultMaxTokenSize;
     std::size_t max_json_depth = kDefaultMaxJsonDepth;
+    // Members of a JWS or JWE protected header: real headers have a handful.
+    std::size_t max_header_members = kDefaultMaxHeaderMembers;
 };
 
 // A parsed compact JWS: the decoded header, and views into the token for the rest.

@@ -89,12 +89,12 @@ class Scanner {
         const std::size_t start = i_;
         std::int64_t v = 0;
         while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+            if (i_ - start == 18) return false;  // 19+ digits: before v could overflow
             v = v * 10 + (s_[i_] - '0');
             ++i_;
         }
         const std::size_t digits = i_ - start;
-        if (digits == 0 || digits > 18 || (digits > 1 && s_[start] == '0') ||
-            (negative && v == 0)) {
+        if (digits == 0 || (digits > 1 && s_[start] == '0') || (negative && v == 0)) {
             return false;
         }
         if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E')) return false;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace signet::detail {
@@ -28,10 +29,16 @@ std::uint64_t prefix_of(std::string_view s) {
     return v ^ s.size();
 }
 
+// Objects with up to this many members are checked by a linear scan (the common case: no
+// allocation, no hashing); larger ones switch to a hash set so the check stays linear overall
+// and a wide object cannot make parsing quadratic.
+constexpr std::size_t kLinearNames = 16;
+
 struct NameTracker {
     std::vector<Name> names;
     std::vector<std::uint32_t> frames;  // first index in `names` per open object
-    std::string pending;                // a name delivered in parts
+    std::vector<std::unordered_set<std::string_view>> sets;  // per nesting depth, for wide objects
+    std::string pending;                                     // a name delivered in parts
     std::deque<std::string> unescaped;  // stable copies (deque: push_back keeps references)
 
     void clear() {
@@ -90,12 +97,28 @@ struct StrictHandler {
             names.pending.clear();
         }
         const std::uint64_t prefix = prefix_of(key);
-        for (std::size_t i = names.frames.back(); i < names.names.size(); ++i) {
-            if (names.names[i].prefix == prefix && names.names[i].text == key) {
-                duplicate = true;
-                ec = json::error::syntax;  // stops the parser; reported as duplicate_member
-                return false;
+        const std::size_t first = names.frames.back();
+        const std::size_t count = names.names.size() - first;
+        bool repeated = false;
+        if (count < kLinearNames) {
+            for (std::size_t i = first; i < names.names.size(); ++i) {
+                repeated |= names.names[i].prefix == prefix && names.names[i].text == key;
             }
+        } else {
+            const std::size_t depth = names.frames.size() - 1;
+            if (names.sets.size() <= depth) names.sets.resize(depth + 1);
+            auto& set = names.sets[depth];
+            if (count == kLinearNames) {
+                set.clear();
+                for (std::size_t i = first; i < names.names.size(); ++i)
+                    set.insert(names.names[i].text);
+            }
+            repeated = !set.insert(key).second;
+        }
+        if (repeated) {
+            duplicate = true;
+            ec = json::error::syntax;  // stops the parser; reported as duplicate_member
+            return false;
         }
         names.names.push_back({key, prefix});
         st.push_key(s);

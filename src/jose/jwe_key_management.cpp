@@ -254,21 +254,8 @@ Result<std::string> unwrap_cek(KeyManagement alg, ContentEncryption enc, const J
         if (!kek) return std::move(kek).error();
         cek = aes_key_unwrap(*kek, encrypted_key);
     } else if (alg == KeyManagement::RSA1_5) {
-        // RFC 7516 §11.5 / RFC 3218: on any failure continue with a random CEK, chosen without a
-        // branch on the outcome, so the content decryption fails the same way every time.
-        std::string random = random_string(size);
-        auto decrypted = rsa_decrypt(key.material(), RsaPadding::pkcs1_v1_5, encrypted_key);
-        std::string candidate(size, '\0');
-        unsigned char good = decrypted.ok() ? 0xff : 0x00;
-        if (decrypted.ok()) {
-            good &= static_cast<unsigned char>(decrypted->size() == size ? 0xff : 0x00);
-            std::memcpy(candidate.data(), decrypted->data(), std::min(size, decrypted->size()));
-        }
-        for (std::size_t i = 0; i < size; ++i) {
-            candidate[i] = static_cast<char>((static_cast<unsigned char>(candidate[i]) & good) |
-                                             (static_cast<unsigned char>(random[i]) & ~good));
-        }
-        return candidate;
+        // RFC 7516 §11.5: a failure yields a random CEK, so content decryption fails the same way.
+        return rsa1_5_decrypt_cek(key.material(), encrypted_key, random_string(size));
     } else {
         cek = rsa_decrypt(key.material(), rsa_padding(alg), encrypted_key);
     }

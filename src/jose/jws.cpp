@@ -63,6 +63,14 @@ Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits
     return parts;
 }
 
+Result<void> check_header_size(const json::object& header, const ParseLimits& limits) {
+    if (header.size() > limits.max_header_members) {
+        return Error(Errc::bad_header, "the header has more than " +
+                                           std::to_string(limits.max_header_members) + " members");
+    }
+    return {};
+}
+
 Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits,
                           json::storage_ptr sp, std::string& scratch, json::object& out) {
     if (!base64url_decode_into(header_b64, scratch)) {
@@ -72,7 +80,7 @@ Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits
         parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", std::move(sp));
     if (!header) return std::move(header).error();
     out = std::move(*header);
-    return {};
+    return check_header_size(out, limits);
 }
 
 Result<bool> check_crit(const json::object& header, std::span<const std::string> understood_crit,

@@ -24,6 +24,9 @@ struct JwsParts {
 // Exactly three segments (RFC 7515 §7.1), within the size limit.
 Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits);
 
+// At most limits.max_header_members members.
+Result<void> check_header_size(const boost::json::object& header, const ParseLimits& limits);
+
 // Decodes and strictly parses the header into `out` using `sp`; `scratch` holds the decoded bytes.
 Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits,
                           boost::json::storage_ptr sp, std::string& scratch,

@@ -208,7 +208,8 @@ Result<Verifier> Verifier::create(VerifierOptions options) {
     if (options.max_age && options.max_age->count() < 0) {
         return Error(Errc::invalid_argument, "max age must not be negative");
     }
-    if (options.limits.max_token_size == 0 || options.limits.max_json_depth == 0) {
+    if (options.limits.max_token_size == 0 || options.limits.max_json_depth == 0 ||
+        options.limits.max_header_members == 0) {
         return Error(Errc::invalid_argument, "limits must be positive");
     }
     if (!options.decryption_keys.empty() && options.decryption.algorithms.empty()) {
@@ -301,6 +302,8 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
                                                        "JWS header", sp);
         if (!parsed) return std::move(parsed).error();
         header = std::move(*parsed);
+        if (auto ok = detail::check_header_size(header, o.limits); !ok)
+            return std::move(ok).error();
         auto checked = detail::check_header(header, {}, false);
         if (!checked) return std::move(checked).error();
         info = *checked;

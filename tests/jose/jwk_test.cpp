@@ -379,6 +379,16 @@ TEST(Jwk, RejectsEcCoordinateOfWrongLength) {
         obj["crv"] = "P-256";
         EXPECT_EQ(parse_obj(obj).code(), Errc::invalid_key);
     }
+    {
+        // A byte moved from y to x: the concatenation x||y is still the valid point, but the
+        // coordinates are not (RFC 7518 §6.2.1.2: each is exactly the field size).
+        json::object obj = good;
+        const std::string x = member_bytes(good, "x");
+        const std::string y = member_bytes(good, "y");
+        set_bytes(obj, "x", x + y.substr(0, 1));  // 33 bytes
+        set_bytes(obj, "y", y.substr(1));         // 31 bytes
+        EXPECT_EQ(parse_obj(obj).code(), Errc::invalid_key);
+    }
 }
 
 TEST(Jwk, RejectsEcPrivateKeyOfWrongLength) {
@@ -479,7 +489,10 @@ TEST(Jwk, RejectsRsaKeyWithSomeButNotAllCrtParameters) {
     for (const char* m : {"p", "q", "dp", "dq", "qi"}) {
         json::object obj = good;
         obj.erase(m);
-        EXPECT_EQ(parse_obj(obj).code(), Errc::invalid_key) << "without " << m;
+        auto r = parse_obj(obj);
+        EXPECT_EQ(r.code(), Errc::invalid_key) << "without " << m;
+        // Named as what it is, not as a mismatch found later.
+        EXPECT_NE(r.error().message().find("CRT"), std::string::npos) << r.error().message();
     }
 }
 
@@ -600,12 +613,17 @@ TEST(Jwk, RejectsUnknownCurveAsUnsupported) {
     json::object ec = test_key(Algorithm::ES256).to_json(false);
     for (const char* crv : {"P-192", "p-256", "brainpoolP256r1", "Ed25519", "X25519"}) {
         ec["crv"] = crv;
-        EXPECT_EQ(parse_obj(ec).code(), Errc::unsupported_key) << "EC " << crv;
+        auto r = parse_obj(ec);
+        EXPECT_EQ(r.code(), Errc::unsupported_key) << "EC " << crv;
+        // The message names the curve the key claimed.
+        EXPECT_NE(r.error().message().find(crv), std::string::npos) << r.error().message();
     }
     json::object okp = json::parse(kRfc8037Ed25519).as_object();
     for (const char* crv : {"Ed1174", "ed25519", "P-256", "secp256k1"}) {
         okp["crv"] = crv;
-        EXPECT_EQ(parse_obj(okp).code(), Errc::unsupported_key) << "OKP " << crv;
+        auto r = parse_obj(okp);
+        EXPECT_EQ(r.code(), Errc::unsupported_key) << "OKP " << crv;
+        EXPECT_NE(r.error().message().find(crv), std::string::npos) << r.error().message();
     }
 }
 
@@ -1038,7 +1056,10 @@ MaS7/qVd2PfTXbNPJOLu3LEHyeXr+JmH0WsM8vbmpTKXUJDXur/kWtDh3qGC2yhc
 mx2ZNYXAtzXqwlYGiL4PrjZK
 -----END PUBLIC KEY-----
 )";
-    EXPECT_EQ(Jwk::from_pem(kP224).code(), Errc::unsupported_key);  // P-224: no JOSE curve
+    auto p224 = Jwk::from_pem(kP224);  // P-224: no JOSE curve
+    EXPECT_EQ(p224.code(), Errc::unsupported_key);
+    EXPECT_NE(p224.error().message().find("secp224r1"), std::string::npos)
+        << p224.error().message();
     EXPECT_EQ(Jwk::from_pem(kDsa).code(), Errc::unsupported_key);
 }
 

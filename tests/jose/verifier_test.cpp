@@ -430,49 +430,54 @@ TEST(VerifierPayload, HeaderAndClaimsTextsAreReadStrictly) {
 }
 
 TEST(VerifierPayload, StringsAreDecodedWhereverTheSpecialCharacterSits) {
-    // Escapes, control characters, DEL and UTF-8 at every position of a string long enough to
-    // span several eight-byte blocks, in a claim value and in the header "kid".
+    // Escapes, control characters, DEL and UTF-8 at every position of strings of every length
+    // up to three eight-byte blocks, in a claim value and in the header "kid".
     VerifierOptions o = base_options();
     o.issuers.clear();
     o.audiences.clear();
-    const std::string base = "abcdefghijklmnopqrstuvw";  // 23 characters
-    for (std::size_t at = 0; at <= base.size(); ++at) {
-        const auto spell = [&](std::string_view insert) {
-            return base.substr(0, at) + std::string(insert) + base.substr(at);
-        };
-        const auto claims_token = [&](std::string_view raw) {
-            return make_token(R"({"alg":"ES256"})", "{\"sub\":\"" + spell(raw) + "\"}", es256(),
-                              Algorithm::ES256);
-        };
-        const Verifier v = make_verifier(o);
-        auto escaped = v.verify(claims_token("\\n"));
-        ASSERT_TRUE(escaped) << at << ": " << escaped.error().to_string();
-        EXPECT_EQ(escaped->subject(), spell("\n")) << at;
-        auto quoted = v.verify(claims_token("\\\""));
-        ASSERT_TRUE(quoted) << at;
-        EXPECT_EQ(quoted->subject(), spell("\"")) << at;
-        auto del = v.verify(claims_token("\x7f"));
-        ASSERT_TRUE(del) << at;
-        EXPECT_EQ(del->subject(), spell("\x7f")) << at;
-        auto utf8 = v.verify(claims_token("\xc3\xa9"));
-        ASSERT_TRUE(utf8) << at;
-        EXPECT_EQ(utf8->subject(), spell("\xc3\xa9")) << at;
-        EXPECT_EQ(v.verify(claims_token("\x01")).code(), Errc::bad_json) << at;
-        EXPECT_EQ(v.verify(claims_token("\x1f")).code(), Errc::bad_json) << at;
-        EXPECT_EQ(v.verify(claims_token("\xff")).code(), Errc::bad_json) << at;
-        EXPECT_EQ(v.verify(claims_token("\\x")).code(), Errc::bad_json) << at;
+    const Verifier v = make_verifier(o);
+    const std::string alphabet = "abcdefghijklmnopqrstuvwxyz";
+    for (std::size_t length = 0; length <= 24; ++length) {
+        const std::string base = alphabet.substr(0, length);
+        for (std::size_t at = 0; at <= length; ++at) {
+            const auto spell = [&](std::string_view insert) {
+                return base.substr(0, at) + std::string(insert) + base.substr(at);
+            };
+            const auto claims_token = [&](std::string_view raw) {
+                return make_token(R"({"alg":"ES256"})", "{\"sub\":\"" + spell(raw) + "\"}", es256(),
+                                  Algorithm::ES256);
+            };
+            const std::string where = std::to_string(length) + "/" + std::to_string(at);
+            auto escaped = v.verify(claims_token("\\n"));
+            ASSERT_TRUE(escaped) << where << ": " << escaped.error().to_string();
+            EXPECT_EQ(escaped->subject(), spell("\n")) << where;
+            auto quoted = v.verify(claims_token("\\\""));
+            ASSERT_TRUE(quoted) << where;
+            EXPECT_EQ(quoted->subject(), spell("\"")) << where;
+            auto del = v.verify(claims_token("\x7f"));
+            ASSERT_TRUE(del) << where;
+            EXPECT_EQ(del->subject(), spell("\x7f")) << where;
+            auto utf8 = v.verify(claims_token("\xc3\xa9"));
+            ASSERT_TRUE(utf8) << where;
+            EXPECT_EQ(utf8->subject(), spell("\xc3\xa9")) << where;
+            EXPECT_EQ(v.verify(claims_token("\x01")).code(), Errc::bad_json) << where;
+            EXPECT_EQ(v.verify(claims_token("\x1f")).code(), Errc::bad_json) << where;
+            EXPECT_EQ(v.verify(claims_token("\xff")).code(), Errc::bad_json) << where;
+            EXPECT_EQ(v.verify(claims_token("\\x")).code(), Errc::bad_json) << where;
 
-        // The same in the header: an escaped kid names the key with the unescaped kid.
-        VerifierOptions k = o;
-        k.keys = key_set({public_of(es256()).with_kid(spell("/"))});
-        const Verifier kv = make_verifier(k);
-        const std::string header = R"({"alg":"ES256","kid":")" + spell("\\/") + "\"}";
-        EXPECT_EQ(kv.verify(make_token(header, "{}", es256(), Algorithm::ES256)).code(), Errc::ok)
-            << at;
-        const std::string raw = R"({"alg":"ES256","kid":")" + spell("\x02") + "\"}";
-        EXPECT_EQ(kv.verify(make_token(raw, "{}", es256(), Algorithm::ES256)).code(),
-                  Errc::bad_json)
-            << at;
+            // The same in the header: an escaped kid names the key with the unescaped kid.
+            VerifierOptions k = o;
+            k.keys = key_set({public_of(es256()).with_kid(spell("/"))});
+            const Verifier kv = make_verifier(k);
+            const std::string header = R"({"alg":"ES256","kid":")" + spell("\\/") + "\"}";
+            EXPECT_EQ(kv.verify(make_token(header, "{}", es256(), Algorithm::ES256)).code(),
+                      Errc::ok)
+                << where;
+            const std::string raw = R"({"alg":"ES256","kid":")" + spell("\x02") + "\"}";
+            EXPECT_EQ(kv.verify(make_token(raw, "{}", es256(), Algorithm::ES256)).code(),
+                      Errc::bad_json)
+                << where;
+        }
     }
 }
 

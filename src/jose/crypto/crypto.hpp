@@ -99,6 +99,11 @@ Result<std::string> aes_key_unwrap(std::string_view kek, std::string_view wrappe
 enum class RsaPadding : std::uint8_t { pkcs1_v1_5, oaep_sha1, oaep_sha256 };
 Result<std::string> rsa_encrypt(const KeyMaterial& key, RsaPadding padding, std::string_view data);
 Result<std::string> rsa_decrypt(const KeyMaterial& key, RsaPadding padding, std::string_view data);
+// RSA1_5 CEK decryption with the RFC 7516 §11.5 (RFC 3218 §2.3.2) countermeasure built in: the
+// result is the decrypted CEK when the padding is valid and the CEK is random_cek.size() bytes,
+// otherwise random_cek, selected with a mask rather than a branch on the outcome.
+std::string rsa1_5_decrypt_cek(const KeyMaterial& key, std::string_view encrypted,
+                               std::string_view random_cek);
 
 // The raw shared secret Z of ECDH (EC curves, X25519, X448) between our private key and a peer.
 Result<std::string> ecdh_shared_secret(const KeyMaterial& own_private,

@@ -97,7 +97,8 @@ Result<PemKey> read_pem(std::string_view pem) {
         pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, no_passphrase, nullptr));
     } else if (begins("ENCRYPTED PRIVATE KEY")) {
         return Error(Errc::unsupported_key, "encrypted PEM private keys are not supported");
-    } else if (begins("PRIVATE KEY")) {  // PKCS#8, "RSA PRIVATE KEY", "EC PRIVATE KEY"
+    } else if (begins("PRIVATE KEY") || begins("RSA PRIVATE KEY") || begins("EC PRIVATE KEY")) {
+        // PKCS#8, or the traditional PKCS#1 RSA and SEC 1 EC forms.
         pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
         is_private = true;
     } else {

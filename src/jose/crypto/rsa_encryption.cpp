@@ -66,4 +66,29 @@ Result<std::string> rsa_decrypt(const KeyMaterial& key, RsaPadding padding, std:
     return out;
 }
 
+std::string rsa1_5_decrypt_cek(const KeyMaterial& key, std::string_view encrypted,
+                               std::string_view random_cek) {
+    std::string buffer(static_cast<std::size_t>(EVP_PKEY_get_size(key.pkey.get())), '\0');
+    std::size_t len = buffer.size();
+    int ret = 0;
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr));
+    if (ctx && EVP_PKEY_decrypt_init(ctx.get()) == 1 &&
+        configure(ctx.get(), RsaPadding::pkcs1_v1_5)) {
+        ret = EVP_PKEY_decrypt(ctx.get(), reinterpret_cast<unsigned char*>(buffer.data()), &len,
+                               reinterpret_cast<const unsigned char*>(encrypted.data()),
+                               encrypted.size());
+    }
+    ERR_clear_error();
+    const unsigned good =
+        static_cast<unsigned>(ret == 1) & static_cast<unsigned>(len == random_cek.size());
+    const auto mask = static_cast<unsigned char>(0u - good);
+    std::string cek(random_cek.size(), '\0');
+    for (std::size_t i = 0; i < cek.size() && i < buffer.size(); ++i) {
+        cek[i] = static_cast<char>((static_cast<unsigned char>(buffer[i]) & mask) |
+                                   (static_cast<unsigned char>(random_cek[i]) & ~mask));
+    }
+    OPENSSL_cleanse(buffer.data(), buffer.size());
+    return cek;
+}
+
 }  // namespace signet::detail

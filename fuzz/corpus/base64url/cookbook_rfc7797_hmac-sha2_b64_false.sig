@@ -1,0 +1,1 @@
+ciks0B6Hs-amhOqxI5_iG6mPKnMDlWCb7J2Wu7mtIcg

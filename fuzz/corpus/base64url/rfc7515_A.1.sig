@@ -1,0 +1,1 @@
+dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk

@@ -1,0 +1,107 @@
+// Differential fuzz target for the verifier's flat-JSON fast path (src/jose/flat_json.hpp) against
+// the strict parser (json_strict.hpp, RFC 8259 with the RFC 7515 §5.2 duplicate-name rule): on
+// every input the fast path accepts, the strict parser must accept too and build the same object,
+// and the header members the scanner reports must be those of the strictly parsed header.
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/storage_ptr.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz_support.hpp"
+#include "jose/flat_json.hpp"
+#include "jose/json_strict.hpp"
+#include "jose/jws_internal.hpp"
+#include "signet/jws.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using namespace signet;
+using namespace signet::fuzz;
+
+std::string describe(const json::object& a, const json::object& b) {
+    return json::serialize(a) + " vs " + json::serialize(b);
+}
+
+void check_flat_object(std::string_view text) {
+    // The depths a caller may configure around the fast path's own limit of 2.
+    for (std::size_t depth : std::array<std::size_t, 4>{1, 2, 3, kDefaultMaxJsonDepth}) {
+        json::object flat;
+        const bool accepted = detail::parse_flat_object(text, depth, {}, flat);
+        if (depth < 2) FUZZ_CHECK(!accepted);
+        // The verifier builds claims in a monotonic arena; the result must not depend on that.
+        json::monotonic_resource arena;
+        json::storage_ptr sp(&arena);
+        json::object in_arena(sp);
+        FUZZ_CHECK(detail::parse_flat_object(text, depth, sp, in_arena) == accepted);
+        if (!accepted) continue;
+        auto strict = detail::parse_json_object_strict(text, depth, "flat object");
+        FUZZ_CHECK_MSG(strict.ok(), "the fast path accepted what the strict parser refuses (" +
+                                        strict.error().to_string() + ")");
+        FUZZ_CHECK_MSG(same_json(flat, *strict), describe(flat, *strict));
+        FUZZ_CHECK(flat == *strict);
+        FUZZ_CHECK_MSG(same_json(in_arena, *strict), describe(in_arena, *strict));
+    }
+}
+
+// A member reported by the scanner: present exactly when the strict object has it, as a string
+// of the same value.
+void check_string_member(const json::object& header, std::string_view name, bool has,
+                         std::string_view value) {
+    const json::value* v = header.if_contains(name);
+    FUZZ_CHECK_MSG((v != nullptr) == has, std::string(name));
+    if (v == nullptr) return;
+    FUZZ_CHECK_MSG(v->is_string() && std::string_view(v->get_string()) == value, std::string(name));
+}
+
+void check_flat_header(std::string_view text) {
+    detail::FlatHeader flat;
+    if (!detail::scan_flat_header(text, flat)) return;
+    auto strict = detail::parse_json_object_strict(text, kDefaultMaxJsonDepth, "JWS header");
+    FUZZ_CHECK_MSG(strict.ok(), "the header scanner accepted what the strict parser refuses (" +
+                                    strict.error().to_string() + ")");
+    const json::object& header = *strict;
+    check_string_member(header, "alg", flat.has_alg, flat.alg);
+    check_string_member(header, "kid", flat.has_kid, flat.kid);
+    check_string_member(header, "typ", flat.has_typ, flat.typ);
+    check_string_member(header, "cty", flat.has_cty, flat.cty);
+    const json::value* b64 = header.if_contains("b64");
+    FUZZ_CHECK((b64 != nullptr) == flat.has_b64);
+    if (b64 != nullptr) FUZZ_CHECK(b64->is_bool() && b64->get_bool() == flat.b64);
+    if (!flat.has_b64) FUZZ_CHECK(flat.b64);
+    // "crit" always goes to the full header check, and the scanner reads at most 16 members.
+    FUZZ_CHECK(!header.contains("crit"));
+    FUZZ_CHECK(header.size() <= 16);
+    for (const auto& member : header) {
+        FUZZ_CHECK(member.value().is_string() || member.value().is_bool());
+    }
+
+    // The verifier's fast path (verifier.cpp) decides from the scan alone; it must reach the
+    // verdict of the full RFC 7515 §4.1 header check on the strictly parsed header.
+    const Errc fast = !flat.has_alg               ? Errc::malformed
+                      : flat.has_b64 && !flat.b64 ? Errc::unencoded_payload
+                                                  : Errc::ok;
+    auto checked = detail::check_header(header, {}, false);
+    FUZZ_CHECK_MSG(checked.code() == fast,
+                   std::string(to_string(checked.code())) + " vs " + std::string(to_string(fast)));
+    if (checked) {
+        FUZZ_CHECK(checked->alg == flat.alg);
+        FUZZ_CHECK(checked->kid.has_value() == flat.has_kid);
+        if (checked->kid) FUZZ_CHECK(*checked->kid == flat.kid);
+        FUZZ_CHECK(!checked->unencoded);
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text = as_text(data, size);
+    check_flat_object(text);
+    check_flat_header(text);
+    return 0;
+}
