@@ -1,16 +1,23 @@
 // Differential fuzz target for the verifier's flat-JSON fast path (src/jose/flat_json.hpp) against
 // the strict parser (json_strict.hpp, RFC 8259 with the RFC 7515 §5.2 duplicate-name rule): on
 // every input the fast path accepts, the strict parser must accept too and build the same object,
-// and the header members the scanner reports must be those of the strictly parsed header.
+// and the header members the scanner reports must be those of the strictly parsed header. The
+// strict parser's own duplicate-name check (a linear scan for small objects, a hash set for wide
+// ones) is compared with a plain std::set per object on the same Boost.JSON parser, and the
+// numbers it yields must be finite (RFC 8259 §6 has no Infinity or NaN to write them back as).
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/storage_ptr.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_support.hpp"
 #include "jose/flat_json.hpp"
@@ -23,6 +30,102 @@ namespace {
 namespace json = boost::json;
 using namespace signet;
 using namespace signet::fuzz;
+
+// The same Boost.JSON parser and options as json_strict.cpp, with every object's member names in
+// a std::set: the reference for the duplicate-name rule of RFC 7515 §5.2 step 4.
+struct ReferenceHandler {
+    static constexpr std::size_t max_object_size = json::object::max_size();
+    static constexpr std::size_t max_array_size = json::array::max_size();
+    static constexpr std::size_t max_key_size = json::string::max_size();
+    static constexpr std::size_t max_string_size = json::string::max_size();
+
+    std::vector<std::set<std::string>> open;
+    std::string key;
+    bool duplicate = false;
+
+    bool on_document_begin(json::error_code&) { return true; }
+    bool on_document_end(json::error_code&) { return true; }
+    bool on_object_begin(json::error_code&) {
+        open.emplace_back();
+        return true;
+    }
+    bool on_object_end(std::size_t, json::error_code&) {
+        open.pop_back();
+        return true;
+    }
+    bool on_array_begin(json::error_code&) { return true; }
+    bool on_array_end(std::size_t, json::error_code&) { return true; }
+    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+        key.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+        key.append(s.data(), s.size());
+        if (!open.back().insert(key).second) {
+            duplicate = true;
+            ec = json::error::syntax;
+            return false;
+        }
+        key.clear();
+        return true;
+    }
+    bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
+    bool on_string(json::string_view, std::size_t, json::error_code&) { return true; }
+    bool on_number_part(json::string_view, json::error_code&) { return true; }
+    bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
+    bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
+    bool on_double(double, json::string_view, json::error_code&) { return true; }
+    bool on_bool(bool, json::error_code&) { return true; }
+    bool on_null(json::error_code&) { return true; }
+    bool on_comment_part(json::string_view, json::error_code&) { return false; }
+    bool on_comment(json::string_view, json::error_code&) { return false; }
+};
+
+Errc reference_verdict(std::string_view text, std::size_t depth) {
+    json::parse_options opts;
+    opts.max_depth = depth;
+    opts.allow_comments = false;
+    opts.allow_trailing_commas = false;
+    opts.allow_invalid_utf8 = false;
+    json::basic_parser<ReferenceHandler> parser(opts);
+    json::error_code ec;
+    const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+    if (parser.handler().duplicate) return Errc::duplicate_member;
+    if (ec == json::error::too_deep) return Errc::json_too_deep;
+    if (ec || used != text.size()) return Errc::bad_json;
+    return Errc::ok;
+}
+
+bool all_finite(const json::value& v) {
+    if (v.is_double()) return std::isfinite(v.get_double());
+    if (v.is_object()) {
+        for (const auto& m : v.get_object()) {
+            if (!all_finite(m.value())) return false;
+        }
+    }
+    if (v.is_array()) {
+        for (const auto& e : v.get_array()) {
+            if (!all_finite(e)) return false;
+        }
+    }
+    return true;
+}
+
+void check_strict(std::string_view text) {
+    for (std::size_t depth : std::array<std::size_t, 2>{2, kDefaultMaxJsonDepth}) {
+        auto strict = detail::parse_json_strict(text, depth);
+        check_error(strict);
+        const Errc expected = reference_verdict(text, depth);
+        FUZZ_CHECK_MSG(strict.code() == expected,
+                       "strict parser: " + std::string(to_string(strict.code())) +
+                           ", reference: " + std::string(to_string(expected)));
+        if (strict) {
+            FUZZ_CHECK_MSG(all_finite(*strict),
+                           "the strict parser yields a number JSON cannot express: " +
+                               json::serialize(*strict));
+        }
+    }
+}
 
 std::string describe(const json::object& a, const json::object& b) {
     return json::serialize(a) + " vs " + json::serialize(b);
@@ -101,6 +204,7 @@ void check_flat_header(std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text = as_text(data, size);
+    check_strict(text);
     check_flat_object(text);
     check_flat_header(text);
     return 0;

@@ -236,6 +236,10 @@ HAND_CLAIMS = {
     "sub_object": {"iss": "joe", "aud": "signet-fuzz", "sub": {"id": 1}},
 }
 
+def WIDE(n, tail=""):
+    return "{" + ",".join(f'"m{i}":{i}' for i in range(n)) + tail + "}"
+
+
 RAW_JSON = [
     ("exp_huge", '{"iss":"joe","aud":"signet-fuzz","exp":1e308}'),
     ("exp_overflow", '{"iss":"joe","aud":"signet-fuzz","exp":1e400}'),
@@ -263,6 +267,14 @@ RAW_JSON = [
     ("array_of_arrays", '{"a":[["x"],[]],"b":[1,true,null]}'),
     ("all_types", '{"s":"x","i":1,"n":null,"t":true,"f":false,"a":["p","q"],"o":{}}'),
     ("seventeen", "{" + ",".join(f'"m{i}":"v"' for i in range(17)) + "}"),
+    # Wide objects: the strict parser's duplicate check changes method past 16 members.
+    ("wide_20", WIDE(20)),
+    ("wide_dup_last", WIDE(20, ',"m17":0')),
+    ("wide_dup_first", WIDE(18, ',"m0":0')),
+    ("wide_dup_escaped", WIDE(17, ',"\\u006d3":0')),
+    ("wide_nested", '{"a":' + WIDE(20) + ',"b":' + WIDE(20) + "}"),
+    ("wide_siblings", "[" + WIDE(20) + "," + WIDE(17, ',"m16":1') + "]"),
+    ("wide_inner_dup", '{"a":' + WIDE(19) + ',"a":1}'),
     ("control_char", '{"iss":"jo\x01e"}'),
     ("del_char", '{"iss":"jo\x7fe"}'),
 ]
@@ -295,6 +307,8 @@ HEADERS = {
     "alg_missing": {"typ": "JWT"},
     "alg_array": {"alg": ["HS256"]},
     "alg_es256_kid_hs": {"alg": "ES256", "kid": "hs256"},
+    "wide_20": dict({"alg": "HS256"}, **{f"m{i}": "v" for i in range(19)}),
+    "wide_65": dict({"alg": "HS256"}, **{f"m{i}": i for i in range(64)}),
 }
 
 

@@ -22,6 +22,16 @@ class Claims {
   public:
     Claims() = default;
     explicit Claims(boost::json::object json) : json_(std::move(json)) {}
+    // Claims a Verifier returns live in one arena that is not safe to share between threads;
+    // a copy therefore gets storage of its own. Moves keep the arena.
+    Claims(const Claims& other) : json_(other.json_, boost::json::storage_ptr()) {}
+    Claims& operator=(const Claims& other) {
+        if (this != &other) json_ = boost::json::object(other.json_, boost::json::storage_ptr());
+        return *this;
+    }
+    Claims(Claims&&) noexcept = default;
+    Claims& operator=(Claims&&) noexcept = default;
+    ~Claims() = default;
 
     // Strict parse: a JSON object, no duplicate member names, bounded depth.
     static Result<Claims> parse(std::string_view json, std::size_t max_depth = 16);

@@ -122,6 +122,7 @@ bool scan_flat_header(std::string_view text, FlatHeader& out) noexcept {
             if (names[k] == name) return false;  // a duplicate: the full parser reports it
         }
         names[count++] = name;
+        out.members = count;
         // The members the header check reads; every other name is ignored as the full path does.
         enum { other, alg, kid, typ, cty, b64, crit } which = other;
         if (name.size() == 3) {

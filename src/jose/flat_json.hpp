@@ -17,6 +17,7 @@ struct FlatHeader {
     std::string_view alg, kid, typ, cty;
     bool has_alg = false, has_kid = false, has_typ = false, has_cty = false;
     bool has_b64 = false, b64 = true;
+    std::size_t members = 0;
 };
 
 // Reads the members a JWS header check needs, without building a document.

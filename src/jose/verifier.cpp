@@ -288,6 +288,11 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
     std::optional<std::string_view> typ, cty;
     detail::FlatHeader flat;
     if (!o.key_resolver && header_out == nullptr && detail::scan_flat_header(header_json, flat)) {
+        if (flat.members > o.limits.max_header_members) {
+            return Error(Errc::bad_header, "the header has more than " +
+                                               std::to_string(o.limits.max_header_members) +
+                                               " members");
+        }
         if (!flat.has_alg) return Error(Errc::malformed, "the JWS header has no \"alg\"");
         if (flat.has_b64 && !flat.b64) {
             return Error(Errc::unencoded_payload,

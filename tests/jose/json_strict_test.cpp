@@ -81,6 +81,50 @@ TEST(JsonStrict, AcceptsSameNameInSiblingAndNestedObjects) {
     EXPECT_TRUE(Claims::parse(R"({"ab":1,"a\u0063":2,"abc":3})"));
 }
 
+// {"m0":0,"m1":1,...} with `count` members, then `extra` appended verbatim.
+std::string wide_object(std::size_t count, std::string_view extra = "") {
+    std::string s = "{";
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i != 0) s += ",";
+        s += "\"m" + std::to_string(i) + "\":" + std::to_string(i);
+    }
+    if (!extra.empty()) s += (count != 0 ? "," : "") + std::string(extra);
+    return s + "}";
+}
+
+TEST(JsonStrict, RejectsDuplicatesInWideObjects) {
+    // Every pairing of positions around the point where a wide object's names are tracked
+    // differently: both early, one early and one late, both late.
+    for (std::size_t count : {15u, 16u, 17u, 40u}) {
+        EXPECT_TRUE(Claims::parse(wide_object(count))) << count;
+        for (std::size_t repeat : {0u, 7u, 15u, 16u, 20u, 39u}) {
+            if (repeat >= count) continue;
+            const std::string text =
+                wide_object(count, "\"m" + std::to_string(repeat) + "\":\"again\"");
+            EXPECT_EQ(Claims::parse(text).code(), Errc::duplicate_member)
+                << count << " members, repeating m" << repeat;
+        }
+    }
+    // A repeated name spelled with an escape, late in a wide object.
+    EXPECT_EQ(Claims::parse(wide_object(30, R"("m\u0032\u0035":0)")).code(),
+              Errc::duplicate_member);
+}
+
+TEST(JsonStrict, WideSiblingAndNestedObjectsDoNotShareNames) {
+    const std::string a = wide_object(20);
+    // The same 20 names in sibling objects, in an array of objects, and nested one level down.
+    EXPECT_TRUE(Claims::parse("{\"x\":" + a + ",\"y\":" + a + "}"));
+    EXPECT_TRUE(Claims::parse("{\"list\":[" + a + "," + a + "," + a + "]}"));
+    EXPECT_TRUE(Claims::parse(wide_object(20, "\"inner\":" + a)));
+    EXPECT_TRUE(Claims::parse(wide_object(20, "\"inner\":" + a + ",\"m25\":1")));
+    // After a wide nested object closes, the outer object still remembers its own names.
+    EXPECT_EQ(Claims::parse(wide_object(20, "\"inner\":" + a + ",\"m3\":1")).code(),
+              Errc::duplicate_member);
+    // A duplicate in the second of two wide siblings.
+    EXPECT_EQ(Claims::parse("{\"x\":" + a + ",\"y\":" + wide_object(20, "\"m19\":0") + "}").code(),
+              Errc::duplicate_member);
+}
+
 TEST(JsonStrict, RejectsDuplicateJwkMember) {
     EXPECT_EQ(Jwk::parse(R"({"kty":"oct","k":"AAAA","k":"BBBB"})").code(), Errc::duplicate_member);
     EXPECT_EQ(Jwk::parse(R"({"kty":"oct","kty":"RSA","k":"AAAA"})").code(), Errc::duplicate_member);

@@ -154,6 +154,33 @@ TEST(Jws, RejectsDuplicateHeaderMembers) {
     EXPECT_EQ(verify_hs256(token), Errc::duplicate_member);
 }
 
+std::string header_with_members(std::size_t members) {
+    json::object h{{"alg", "HS256"}};
+    for (std::size_t i = 1; i < members; ++i)
+        h["x" + std::to_string(i)] = "v";
+    return json::serialize(h);
+}
+
+TEST(Jws, HeaderMemberCountIsLimited) {
+    const auto token = [](std::size_t members) {
+        return make_token(header_with_members(members), kPayload, hs256(), Algorithm::HS256);
+    };
+    EXPECT_EQ(verify_hs256(token(kDefaultMaxHeaderMembers)), Errc::ok);
+    EXPECT_EQ(verify_hs256(token(kDefaultMaxHeaderMembers + 1)), Errc::bad_header);
+    EXPECT_EQ(CompactJws::parse(token(kDefaultMaxHeaderMembers + 1)).code(), Errc::bad_header);
+    JwsVerifyOptions o = allow({Algorithm::HS256});
+    o.limits.max_header_members = 3;
+    EXPECT_EQ(verify_hs256(token(3), o), Errc::ok);
+    EXPECT_EQ(verify_hs256(token(4), o), Errc::bad_header);
+}
+
+TEST(Jws, RejectsDuplicateLateInAWideHeader) {
+    std::string header = header_with_members(30);
+    header.insert(header.size() - 1, R"(,"x25":"again")");
+    EXPECT_EQ(verify_hs256(make_token(header, kPayload, hs256(), Algorithm::HS256)),
+              Errc::duplicate_member);
+}
+
 TEST(Jws, HeaderDepthFollowsLimits) {
     const std::string token =
         make_token(R"({"alg":"HS256","x":{"y":{"z":{}}}})", kPayload, hs256(), Algorithm::HS256);

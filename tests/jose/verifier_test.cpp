@@ -122,6 +122,9 @@ TEST(VerifierCreate, RefusesZeroLimits) {
     VerifierOptions d = base_options();
     d.limits.max_json_depth = 0;
     EXPECT_EQ(Verifier::create(d).code(), Errc::invalid_argument);
+    VerifierOptions m = base_options();
+    m.limits.max_header_members = 0;
+    EXPECT_EQ(Verifier::create(m).code(), Errc::invalid_argument);
 }
 
 TEST(VerifierCreate, DerivesAlgorithmsFromKeyAlg) {
@@ -338,6 +341,28 @@ TEST(VerifierPayload, PayloadDepthFollowsLimits) {
     EXPECT_EQ(verify(token, o), Errc::ok);
     o.limits.max_json_depth = 3;
     EXPECT_EQ(verify(token, o), Errc::json_too_deep);
+}
+
+TEST(VerifierPayload, HeaderMemberCountIsLimited) {
+    const auto token = [](std::size_t members) {
+        json::object h = jwt_header();
+        for (std::size_t i = h.size(); i < members; ++i)
+            h["x" + std::to_string(i)] = "v";
+        return es256_token(valid_claims(), h);
+    };
+    const Verifier v = make_verifier();
+    EXPECT_EQ(v.verify(token(kDefaultMaxHeaderMembers)).code(), Errc::ok);
+    EXPECT_EQ(v.verify(token(kDefaultMaxHeaderMembers + 1)).code(), Errc::bad_header);
+    EXPECT_EQ(v.verify_with_header(token(kDefaultMaxHeaderMembers + 1)).code(), Errc::bad_header);
+    EXPECT_EQ(decode_without_verification(token(kDefaultMaxHeaderMembers + 1)).code(),
+              Errc::bad_header);
+    VerifierOptions o = base_options();
+    o.limits.max_header_members = 4;
+    EXPECT_EQ(verify(token(4), o), Errc::ok);
+    // A configured limit holds however the header is read (verify_with_header always parses it
+    // as a document; verify may take a faster route for small flat headers).
+    EXPECT_EQ(make_verifier(o).verify_with_header(token(5)).code(), Errc::bad_header);
+    EXPECT_EQ(verify(token(5), o), Errc::bad_header);
 }
 
 TEST(VerifierPayload, TokenSizeLimitBoundary) {

@@ -71,19 +71,41 @@ bool ec_check(EVP_PKEY* pkey, bool is_private) {
            (EVP_PKEY_private_check(ctx.get()) == 1 && EVP_PKEY_pairwise_check(ctx.get()) == 1);
 }
 
-// An RSA private key must be the private half of its public key: n = p·q when the factors are
-// given, and a test signature made with the private values verifies with e. This costs one
-// private operation instead of the primality tests of a full check.
+// An RSA private key must be the private half of its public key. With the CRT values (RFC 8017
+// §3.2): n = p·q, d·e ≡ 1 mod (p−1) and mod (q−1), dP = d mod (p−1), dQ = d mod (q−1) and
+// qInv·q ≡ 1 mod p; these are cheap, unlike the primality tests of a full check, and they matter
+// because OpenSSL silently falls back from inconsistent CRT values to d, which would hide a key
+// that other implementations sign wrongly with. With d alone: a probe signature must verify.
 Result<void> rsa_private_matches(const KeyMaterial& key, const RsaParams& p) {
     if (!p.p.empty()) {
-        BnPtr n = to_bn(p.n), fp = to_bn(p.p), fq = to_bn(p.q), pq(BN_new());
-        std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> bn_ctx(BN_CTX_new(), &BN_CTX_free);
-        if (!n || !fp || !fq || !pq || !bn_ctx ||
-            BN_mul(pq.get(), fp.get(), fq.get(), bn_ctx.get()) != 1) {
+        std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), &BN_CTX_free);
+        BnPtr n = to_bn(p.n), e = to_bn(p.e), d = to_bn(p.d), fp = to_bn(p.p), fq = to_bn(p.q),
+              dp = to_bn(p.dp), dq = to_bn(p.dq), qi = to_bn(p.qi);
+        BnPtr t(BN_new()), p1(BN_new()), q1(BN_new()), de(BN_new());
+        if (!ctx || !n || !e || !d || !fp || !fq || !dp || !dq || !qi || !t || !p1 || !q1 || !de) {
             return Error(Errc::crypto_failure, "out of memory");
         }
-        if (BN_cmp(pq.get(), n.get()) != 0)
+        const auto fail = [] {
+            return Error(Errc::invalid_key, "RSA CRT parameters are inconsistent");
+        };
+        if (BN_mul(t.get(), fp.get(), fq.get(), ctx.get()) != 1 || BN_cmp(t.get(), n.get()) != 0) {
             return Error(Errc::invalid_key, "RSA p·q differs from n");
+        }
+        if (!BN_sub(p1.get(), fp.get(), BN_value_one()) ||
+            !BN_sub(q1.get(), fq.get(), BN_value_one()) ||
+            !BN_mul(de.get(), d.get(), e.get(), ctx.get())) {
+            return Error(Errc::crypto_failure, "out of memory");
+        }
+        for (const auto& [modulus, crt] : {std::pair{p1.get(), dp.get()}, {q1.get(), dq.get()}}) {
+            if (!BN_mod(t.get(), de.get(), modulus, ctx.get()) || !BN_is_one(t.get()))
+                return fail();
+            if (!BN_mod(t.get(), d.get(), modulus, ctx.get()) || BN_cmp(t.get(), crt) != 0)
+                return fail();
+        }
+        if (!BN_mod_mul(t.get(), qi.get(), fq.get(), fp.get(), ctx.get()) || !BN_is_one(t.get())) {
+            return fail();
+        }
+        return {};
     }
     static constexpr std::string_view probe = "signet RSA key consistency probe";
     auto sig = sign(Algorithm::RS256, key, probe);
