@@ -2,8 +2,8 @@
 // escapes), non-canonical base64url, whitespace, wrong segment counts, JSON that is not an
 // object, invalid UTF-8, deep nesting and oversized input. Tokens are signed over exactly the
 // bytes they carry, so the defect under test is the only one.
-#include <limits>
 #include <gtest/gtest.h>
+#include <limits>
 
 #include <algorithm>
 #include <boost/json.hpp>
