@@ -186,6 +186,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto claims = Claims::parse(text);
     check_error(claims);
     if (claims) {
+        FUZZ_CHECK_MSG(all_finite(claims->json()),
+                       "the claims hold a non-finite number: " + claims->to_json_string());
         check_getters(*claims);
         auto again = Claims::parse(claims->to_json_string());
         FUZZ_CHECK_MSG(again.ok(), again.error().to_string());

@@ -11,7 +11,6 @@
 #include <boost/json/storage_ptr.hpp>
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -94,21 +93,6 @@ Errc reference_verdict(std::string_view text, std::size_t depth) {
     if (ec == json::error::too_deep) return Errc::json_too_deep;
     if (ec || used != text.size()) return Errc::bad_json;
     return Errc::ok;
-}
-
-bool all_finite(const json::value& v) {
-    if (v.is_double()) return std::isfinite(v.get_double());
-    if (v.is_object()) {
-        for (const auto& m : v.get_object()) {
-            if (!all_finite(m.value())) return false;
-        }
-    }
-    if (v.is_array()) {
-        for (const auto& e : v.get_array()) {
-            if (!all_finite(e)) return false;
-        }
-    }
-    return true;
 }
 
 void check_strict(std::string_view text) {

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -85,6 +86,29 @@ inline bool same_json(const boost::json::value& a, const boost::json::value& b) 
         }
         default: return a == b;
     }
+}
+
+// Every number is finite: JSON (RFC 8259 §6) has no way to write Infinity or NaN back.
+inline bool all_finite(const boost::json::value& v) {
+    if (v.is_double()) return std::isfinite(v.get_double());
+    if (v.is_object()) {
+        for (const auto& m : v.get_object()) {
+            if (!all_finite(m.value())) return false;
+        }
+    }
+    if (v.is_array()) {
+        for (const auto& e : v.get_array()) {
+            if (!all_finite(e)) return false;
+        }
+    }
+    return true;
+}
+
+inline bool all_finite(const boost::json::object& o) {
+    for (const auto& m : o) {
+        if (!all_finite(m.value())) return false;
+    }
+    return true;
 }
 
 // A key the target cannot run without: a parse failure is a broken build, not a finding.

@@ -93,10 +93,10 @@ Result<Algorithms> check_jwe_header(const json::object& joint, const json::objec
     Algorithms out{};
     const json::value* alg = joint.if_contains("alg");
     const json::value* enc = joint.if_contains("enc");
-    if (alg == nullptr || !alg->is_string())
-        return Error(Errc::malformed, "the JWE header has no \"alg\" string");
-    if (enc == nullptr || !enc->is_string())
-        return Error(Errc::malformed, "the JWE header has no \"enc\" string");
+    if (alg == nullptr) return Error(Errc::malformed, "the JWE header has no \"alg\"");
+    if (enc == nullptr) return Error(Errc::malformed, "the JWE header has no \"enc\"");
+    if (!alg->is_string()) return Error(Errc::bad_header, "\"alg\" is not a string");
+    if (!enc->is_string()) return Error(Errc::bad_header, "\"enc\" is not a string");
     const auto km = parse_key_management(alg->get_string());
     if (!km) {
         return Error(
@@ -337,8 +337,13 @@ Result<json::object> encrypt_json(std::string_view plaintext,
         }
         header["alg"] = to_string(r.alg);
         if (!r.key.kid().empty() && !header.contains("kid")) header["kid"] = r.key.kid();
-        for (const auto& m : wrapped->header)
-            header[m.key()] = m.value();
+        for (const auto& m : wrapped->header) {
+            if (header.contains(m.key())) {
+                return Error(Errc::invalid_argument,
+                             "\"" + std::string(m.key()) + "\" is set by the key management");
+            }
+            header.emplace(m.key(), m.value());
+        }
         if (auto joint = join_headers({&protected_header, &options.unprotected_header, &header});
             !joint) {
             return std::move(joint).error();
