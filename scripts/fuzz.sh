@@ -50,9 +50,13 @@ cxx=${CXX_FUZZ:-clang++}
 command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (libFuzzer needs clang)" >&2; exit 2; }
 
 echo "== configure $build"
+# A fresh build dir holds the fuzz targets only; an existing one (such as the asan preset's,
+# which CI fuzzes from) keeps its tests and CLI.
+only_fuzz=()
+[[ -f "$build/CMakeCache.txt" ]] || only_fuzz=(-DSIGNET_BUILD_TESTS=OFF -DSIGNET_BUILD_CLI=OFF)
 cmake -S "$ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER="$cxx" -DSIGNET_SANITIZE=address,undefined \
-    -DSIGNET_BUILD_FUZZERS=ON -DSIGNET_BUILD_TESTS=OFF -DSIGNET_BUILD_CLI=OFF >/dev/null
+    -DSIGNET_BUILD_FUZZERS=ON "${only_fuzz[@]}" >/dev/null
 if [[ ! -d "$build/fuzz/CMakeFiles" ]]; then
     echo "fuzz.sh: the top-level CMakeLists.txt does not add fuzz/ for SIGNET_BUILD_FUZZERS" >&2
     exit 2

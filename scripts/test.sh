@@ -59,10 +59,24 @@ build_and_test() {
         ctest --preset "$preset" -j "$JOBS"
 }
 
+# The library's tests again under ThreadSanitizer: a Verifier shared by many threads, and the
+# per-thread context caches behind it.
+tsan_library_tests() {
+    cmake --preset tsan &&
+        cmake --build --preset tsan --target jose_tests -j "$JOBS" &&
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/jose/jose_tests --gtest_brief=1
+}
+
 phase "install dependencies" bash scripts/install-deps.sh
 phase "check formatting" check_format
 phase "g++ build and test" build_and_test dev
-phase "clang++ build and test" build_and_test clang
+# clang++ with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors: every test,
+# plus the fuzz targets and their regression inputs (fuzz.* tests).
+phase "clang++ ASan+UBSan build and test" build_and_test asan
+phase "clang++ TSan library tests" tsan_library_tests
+# Each fuzz target for FUZZ_SECONDS (60 by default) from the ASan build; scripts/fuzz.sh --long
+# is the long mode.
+phase "fuzz (${FUZZ_SECONDS:-60} s per target)" env BUILD_DIR=build/asan bash scripts/fuzz.sh
 print_times
 echo
 echo "all checks passed"

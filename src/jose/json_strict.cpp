@@ -3,6 +3,7 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -61,6 +62,7 @@ struct StrictHandler {
     NameTracker& names;
     std::string_view input;
     bool duplicate = false;
+    bool out_of_range = false;
 
     StrictHandler(unsigned char* buf, std::size_t size, NameTracker& t, std::string_view text)
         : st(json::storage_ptr(), buf, size), names(t), input(text) {}
@@ -141,7 +143,14 @@ struct StrictHandler {
         st.push_uint64(u);
         return true;
     }
-    bool on_double(double d, json::string_view, json::error_code&) {
+    bool on_double(double d, json::string_view, json::error_code& ec) {
+        // Boost.JSON turns 1e400 into infinity (and 0e400 into NaN); such a value has no JSON
+        // spelling, so it could not be written back, and as a date it would never expire.
+        if (!std::isfinite(d)) {
+            out_of_range = true;
+            ec = json::error::syntax;
+            return false;
+        }
         st.push_double(d);
         return true;
     }
@@ -176,6 +185,9 @@ Result<json::value> parse_json_strict(std::string_view text, std::size_t max_dep
     const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
     if (parser.handler().duplicate) {
         return Error(Errc::duplicate_member, "a JSON object repeats a member name");
+    }
+    if (parser.handler().out_of_range) {
+        return Error(Errc::bad_json, "a number is out of the range of a double");
     }
     if (ec == json::error::too_deep) {
         return Error(Errc::json_too_deep,

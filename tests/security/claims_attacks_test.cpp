@@ -28,9 +28,14 @@ void expect_claims(const Verifier& verifier, const std::vector<Case>& cases) {
         SCOPED_TRACE(payload);
         const std::string token = hs_token(payload);
         EXPECT_VERIFIER(verifier, token, c.expected);
-        // The claim rules on their own, without a signature, give the same answer.
-        const auto r = validate_claims(Claims::parse(payload).value(), verifier.options(),
-                                       verifier.options().clock());
+        // The claim rules on their own, without a signature, give the same answer (a payload
+        // the parser refuses never reaches them).
+        const auto parsed = Claims::parse(payload);
+        if (!parsed) {
+            EXPECT_EQ(parsed.code(), c.expected) << "Claims::parse: " << parsed.error().to_string();
+            continue;
+        }
+        const auto r = validate_claims(*parsed, verifier.options(), verifier.options().clock());
         EXPECT_EQ(r.code(), c.expected) << "validate_claims: " << describe(r);
     }
 }
@@ -60,19 +65,20 @@ TEST(NumericClaims, WrongTypesRefusedAndExtremeValuesNeverWrapAround) {
         {R"("iat":true,"exp":1700000600)", Errc::bad_claim_type},
         {R"("iat":null,"exp":1700000600)", Errc::bad_claim_type},
         // Huge and negative values.
-        {R"("iat":1699999990,"exp":1e308)", Errc::ok},  // far future: valid, not wrapped
-        {R"("iat":1699999990,"exp":1e400)", Errc::ok},  // beyond double: still the future
+        {R"("iat":1699999990,"exp":1e308)", Errc::ok},        // far future: valid, not wrapped
+        {R"("iat":1699999990,"exp":1e400)", Errc::bad_json},  // beyond double: not a number we keep
         {R"("iat":1699999990,"exp":18446744073709551615)", Errc::ok},
         {R"("iat":1699999990,"exp":99999999999999999999999999)", Errc::ok},
         {R"("exp":-1)", Errc::expired},
         {R"("exp":0)", Errc::expired},
         {R"("exp":-1e308)", Errc::expired},
-        {R"("exp":-1e400)", Errc::expired},
+        {R"("exp":-1e400)", Errc::bad_json},
+        {R"("exp":0e400)", Errc::bad_json},  // Boost.JSON reads this as NaN
         {R"("exp":-9223372036854775808)", Errc::expired},
         {R"("exp":-99999999999999999999999999)", Errc::expired},
         {R"("exp":1700000000)", Errc::expired},  // exp == now is already expired (§4.1.4)
         {R"("nbf":1e308,"exp":1e308)", Errc::not_yet_valid},
-        {R"("nbf":1e400,"exp":1e400)", Errc::not_yet_valid},
+        {R"("nbf":1e400,"exp":1e400)", Errc::bad_json},
         {R"("nbf":18446744073709551615,"exp":1e308)", Errc::not_yet_valid},
         {R"("nbf":9223372036854775807,"exp":1e308)", Errc::not_yet_valid},
         {R"("nbf":9223372036854775808,"exp":1e308)", Errc::not_yet_valid},
