@@ -11,6 +11,7 @@
 #include <boost/json/storage_ptr.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -41,6 +42,7 @@ struct ReferenceHandler {
     std::vector<std::set<std::string>> open;
     std::string key;
     bool duplicate = false;
+    bool out_of_range = false;
 
     bool on_document_begin(json::error_code&) { return true; }
     bool on_document_end(json::error_code&) { return true; }
@@ -73,7 +75,13 @@ struct ReferenceHandler {
     bool on_number_part(json::string_view, json::error_code&) { return true; }
     bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
     bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
-    bool on_double(double, json::string_view, json::error_code&) { return true; }
+    // The strict parser refuses numbers beyond double range (they would be infinity or NaN).
+    bool on_double(double d, json::string_view, json::error_code& ec) {
+        if (std::isfinite(d)) return true;
+        out_of_range = true;
+        ec = json::error::syntax;
+        return false;
+    }
     bool on_bool(bool, json::error_code&) { return true; }
     bool on_null(json::error_code&) { return true; }
     bool on_comment_part(json::string_view, json::error_code&) { return false; }
@@ -90,6 +98,7 @@ Errc reference_verdict(std::string_view text, std::size_t depth) {
     json::error_code ec;
     const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
     if (parser.handler().duplicate) return Errc::duplicate_member;
+    if (parser.handler().out_of_range) return Errc::bad_json;
     if (ec == json::error::too_deep) return Errc::json_too_deep;
     if (ec || used != text.size()) return Errc::bad_json;
     return Errc::ok;
