@@ -251,10 +251,8 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
                              const JweDecryptOptions& options) {
     if (options.algorithms.empty())
         return Error(Errc::invalid_argument, "decryption needs an \"alg\" allow-list");
-    if (token.size() > options.limits.max_token_size) {
-        return Error(Errc::token_too_large, "token of " + std::to_string(token.size()) +
-                                                " bytes exceeds the limit of " +
-                                                std::to_string(options.limits.max_token_size));
+    if (auto ok = detail::check_token_size(token.size(), options.limits, "token"); !ok) {
+        return std::move(ok).error();
     }
     std::array<std::string_view, 5> parts;
     std::size_t count = 0, start = 0;
@@ -386,10 +384,8 @@ Result<DecryptedJwe> decrypt_json(std::string_view text, const KeySet& keys,
                                   const JweDecryptOptions& options) {
     if (options.algorithms.empty())
         return Error(Errc::invalid_argument, "decryption needs an \"alg\" allow-list");
-    if (text.size() > options.limits.max_token_size) {
-        return Error(Errc::token_too_large, "JWE of " + std::to_string(text.size()) +
-                                                " bytes exceeds the limit of " +
-                                                std::to_string(options.limits.max_token_size));
+    if (auto ok = detail::check_token_size(text.size(), options.limits, "JWE"); !ok) {
+        return std::move(ok).error();
     }
     auto parsed = detail::parse_json_object_strict(text, options.limits.max_json_depth, "JWE JSON");
     if (!parsed) return std::move(parsed).error();

@@ -35,12 +35,16 @@ std::string& thread_scratch(int slot) {
     return buffers[static_cast<std::size_t>(slot)];
 }
 
+Result<void> check_token_size(std::size_t size, const ParseLimits& limits, std::string_view what) {
+    if (size <= limits.max_token_size) return {};
+    return Error(Errc::token_too_large, std::string(what) + " of " + std::to_string(size) +
+                                            " bytes exceeds the limit of " +
+                                            std::to_string(limits.max_token_size));
+}
+
 Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits) {
-    if (token.size() > limits.max_token_size) {
-        return Error(Errc::token_too_large, "token of " + std::to_string(token.size()) +
-                                                " bytes exceeds the limit of " +
-                                                std::to_string(limits.max_token_size));
-    }
+    if (auto ok = check_token_size(token.size(), limits, "token"); !ok)
+        return std::move(ok).error();
     const std::size_t first = token.find('.');
     const std::size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
     if (second == std::string_view::npos) {

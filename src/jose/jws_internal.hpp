@@ -21,6 +21,9 @@ struct JwsParts {
     std::string_view signing_input;
 };
 
+// token_too_large when `size` bytes of `what` exceed limits.max_token_size.
+Result<void> check_token_size(std::size_t size, const ParseLimits& limits, std::string_view what);
+
 // Exactly three segments (RFC 7515 §7.1), within the size limit.
 Result<JwsParts> split_compact(std::string_view token, const ParseLimits& limits);
 

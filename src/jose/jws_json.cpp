@@ -86,10 +86,8 @@ Result<JwsJsonVerified> verify_json(std::string_view text, const KeySet& keys,
     if (options.algorithms.empty()) {
         return Error(Errc::invalid_argument, "verification needs an algorithm allow-list");
     }
-    if (text.size() > options.limits.max_token_size) {
-        return Error(Errc::token_too_large, "JWS of " + std::to_string(text.size()) +
-                                                " bytes exceeds the limit of " +
-                                                std::to_string(options.limits.max_token_size));
+    if (auto ok = detail::check_token_size(text.size(), options.limits, "JWS"); !ok) {
+        return std::move(ok).error();
     }
     auto parsed = detail::parse_json_object_strict(text, options.limits.max_json_depth, "JWS JSON");
     if (!parsed) return std::move(parsed).error();
