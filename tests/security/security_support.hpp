@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "jose/test_support.hpp"
 #include "signet/signet.hpp"
 
 namespace signet {
@@ -35,25 +36,12 @@ inline Clock fixed_clock() {
 }
 
 // A private signing key for `alg`, made on first use and shared by the binary (RSA generation is
-// slow). Its "kid" is "<alg>-key" and its "alg" binds it to `alg`.
+// slow). Its "kid" is "<alg>-key" and its "alg" binds it to `alg`. The unit tests' cache.
 inline const Jwk& signing_key(Algorithm alg) {
-    static std::mutex mutex;
-    static std::map<Algorithm, Jwk> keys;
-    std::lock_guard lock(mutex);
-    auto it = keys.find(alg);
-    if (it == keys.end()) {
-        KeyGenOptions options;
-        options.kid = std::string(to_string(alg)) + "-key";
-        auto key = Jwk::generate(alg, options);
-        if (!key) throw std::runtime_error("key generation failed: " + key.error().to_string());
-        it = keys.emplace(alg, std::move(key).value()).first;
-    }
-    return it->second;
+    return testing::test_key(alg);
 }
 
-inline Jwk public_of(const Jwk& key) {
-    return key.is_symmetric() ? key : key.public_key().value();
-}
+using testing::public_of;
 
 inline KeySet key_set(std::vector<Jwk> keys) {
     return KeySet::from_keys(std::move(keys)).value();
