@@ -1,0 +1,56 @@
+// What the API handlers share: the clock, JSON request bodies, the password check behind both
+// logins, the auth cookies, and route registration.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "server/http/router.hpp"
+#include "server/http/types.hpp"
+#include "server/services.hpp"
+
+namespace signet::server::api {
+
+std::int64_t unix_now();
+
+// The body as a JSON object: 415 unless the Content-Type is application/json; 400 for malformed
+// JSON (strict: no duplicate names, bounded depth) or a body that is not an object.
+std::variant<boost::json::object, http::Response> json_body(const http::Request& request);
+// A string member, or nullopt when absent or not a string.
+std::optional<std::string_view> string_member(const boost::json::object& body,
+                                              std::string_view name);
+http::Response invalid_request(const http::Request& request, std::string_view description);
+
+// Rate limit, then Argon2id. An unknown email, a wrong password and a disabled user take the same
+// time and get the same 401 body. On success the hash is upgraded when the cost settings changed.
+std::variant<User, http::Response> check_credentials(Services& services,
+                                                     const http::Request& request,
+                                                     const http::RequestContext& context,
+                                                     std::string_view email,
+                                                     std::string_view password);
+
+// Cookie-authenticated state changes need a CSRF pass; the 403 otherwise.
+std::optional<http::Response> require_csrf(const Services& services, const http::Request& request);
+// A request that asks for cookies must not come from another site's page.
+std::optional<http::Response> refuse_foreign_origin(const Services& services,
+                                                    const http::Request& request);
+
+// Set-Cookie values. max_age 0 deletes the cookie.
+std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,
+                        std::int64_t max_age, std::string_view path = "/");
+std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);
+
+// Route registration, one function per resource file.
+void add_user_routes(http::Router& router, Services& services);
+void add_token_routes(http::Router& router, Services& services);
+void add_session_routes(http::Router& router, Services& services);
+void add_me_routes(http::Router& router, Services& services);
+void add_password_routes(http::Router& router, Services& services);
+void add_well_known_routes(http::Router& router, Services& services);
+void add_health_routes(http::Router& router, Services& services);
+
+}  // namespace signet::server::api

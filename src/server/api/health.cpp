@@ -1,0 +1,28 @@
+// GET /healthz (liveness) and GET /metrics (Prometheus text exposition format 0.0.4).
+#include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
+
+#include "server/api/api_common.hpp"
+#include "server/http/response.hpp"
+
+namespace signet::server::api {
+
+namespace bhttp = boost::beast::http;
+
+void add_health_routes(http::Router& router, Services& services) {
+    router.add(http::Verb::get, "/healthz",
+               [](const http::Request& request, http::RequestContext&) {
+                   return http::json_response(request, http::Status::ok,
+                                              boost::json::object{{"status", "ok"}});
+               });
+    router.add(http::Verb::get, "/metrics",
+               [&services](const http::Request& request, http::RequestContext&) {
+                   http::Response response = http::empty_response(request, http::Status::ok);
+                   response.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+                   response.body() = services.metrics.render();
+                   response.prepare_payload();
+                   return response;
+               });
+}
+
+}  // namespace signet::server::api

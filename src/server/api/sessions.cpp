@@ -1,0 +1,84 @@
+// Session mode: POST /v1/sessions logs in and stores the session server-side; DELETE
+// /v1/sessions/current forgets it. The id is 256 random bits, stored only as a hash, and always
+// fresh: a session id that the client sends is never adopted (session fixation, OWASP Session
+// Management Cheat Sheet "Renew the Session ID After Any Privilege Level Change").
+#include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
+
+#include "server/api/api_common.hpp"
+#include "server/auth/identity.hpp"
+#include "server/http/cookies.hpp"
+#include "server/http/response.hpp"
+
+namespace signet::server::api {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+http::Response create_session(Services& services, const http::Request& request,
+                              const http::RequestContext& context) {
+    auto body = json_body(request);
+    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+    const auto& object = std::get<boost::json::object>(body);
+    const auto email = string_member(object, "email");
+    const auto password = string_member(object, "password");
+    if (!email || !password) {
+        return invalid_request(request, "\"email\" and \"password\" must be strings.");
+    }
+    if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
+    auto checked = check_credentials(services, request, context, *email, *password);
+    if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
+    const User& user = std::get<User>(checked);
+
+    const std::int64_t now = unix_now();
+    // A session the browser already had ends here: login always starts a new one.
+    if (const auto old_sid = http::find_cookie(request, kSessionCookie)) {
+        services.stores.sessions->remove(sha256_hex(*old_sid));
+    }
+    const std::string sid = random_token(32);
+    const std::int64_t ttl = services.config.session_ttl.count();
+    services.stores.sessions->put(sha256_hex(sid), Session{user.id, user.email, now, now + ttl});
+    const std::string csrf = random_token(32);
+    http::Response response = http::json_response(request, http::Status::created,
+                                                  boost::json::object{{"sub", user.id},
+                                                                      {"email", user.email},
+                                                                      {"expires_in", ttl},
+                                                                      {"csrf_token", csrf}});
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, sid, ttl));
+    response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, ttl));
+    return response;
+}
+
+http::Response delete_session(Services& services, const http::Request& request) {
+    const auto sid = http::find_cookie(request, kSessionCookie);
+    const std::string key = sid ? sha256_hex(*sid) : std::string();
+    if (!sid || !services.stores.sessions->get(key, unix_now())) {
+        AuthOutcome outcome;
+        outcome.presented = sid.has_value();
+        outcome.reason = "unknown_session";
+        return unauthorized(request, outcome);
+    }
+    if (auto refused = require_csrf(services, request)) return std::move(*refused);
+    services.stores.sessions->remove(key);
+    http::Response response = http::empty_response(request, http::Status::no_content);
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
+    response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
+    return response;
+}
+
+}  // namespace
+
+void add_session_routes(http::Router& router, Services& services) {
+    router.add(
+        http::Verb::post, "/v1/sessions",
+        [&services](const http::Request& request, http::RequestContext& context) {
+            return create_session(services, request, context);
+        },
+        true);
+    router.add(http::Verb::delete_, "/v1/sessions/current",
+               [&services](const http::Request& request, http::RequestContext&) {
+                   return delete_session(services, request);
+               });
+}
+
+}  // namespace signet::server::api

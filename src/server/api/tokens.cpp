@@ -1,0 +1,167 @@
+// JWT mode: POST /v1/login, POST /v1/token/refresh, POST /v1/logout. Tokens go in the body, or in
+// HttpOnly cookies for browsers that ask with "cookie": true.
+#include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
+
+#include "server/api/api_common.hpp"
+#include "server/auth/identity.hpp"
+#include "server/http/cookies.hpp"
+#include "server/http/response.hpp"
+
+namespace signet::server::api {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+// The pair as JSON, or as cookies plus a CSRF token for the page.
+http::Response token_response(Services& services, const http::Request& request,
+                              const TokenPair& pair, bool cookies) {
+    if (!cookies) {
+        return http::json_response(request, http::Status::ok,
+                                   boost::json::object{{"access_token", pair.access_token},
+                                                       {"token_type", "Bearer"},
+                                                       {"expires_in", pair.expires_in},
+                                                       {"refresh_token", pair.refresh_token}});
+    }
+    const std::string csrf = random_token(32);
+    const std::int64_t refresh_ttl = services.config.refresh_token_ttl.count();
+    http::Response response = http::json_response(
+        request, http::Status::ok,
+        boost::json::object{
+            {"token_type", "Bearer"}, {"expires_in", pair.expires_in}, {"csrf_token", csrf}});
+    response.insert(bhttp::field::set_cookie,
+                    auth_cookie(services, kAccessTokenCookie, pair.access_token, pair.expires_in));
+    // The refresh token only travels to the token endpoints.
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, kRefreshTokenCookie,
+                                                          pair.refresh_token, refresh_ttl, "/v1"));
+    response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, refresh_ttl));
+    return response;
+}
+
+void clear_token_cookies(const Services& services, http::Response& response) {
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, kAccessTokenCookie, "", 0));
+    response.insert(bhttp::field::set_cookie,
+                    auth_cookie(services, kRefreshTokenCookie, "", 0, "/v1"));
+    response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
+}
+
+http::Response login(Services& services, const http::Request& request,
+                     const http::RequestContext& context) {
+    auto body = json_body(request);
+    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+    const auto& object = std::get<boost::json::object>(body);
+    const auto email = string_member(object, "email");
+    const auto password = string_member(object, "password");
+    if (!email || !password) {
+        return invalid_request(request, "\"email\" and \"password\" must be strings.");
+    }
+    bool cookies = false;
+    if (const boost::json::value* cookie = object.if_contains("cookie")) {
+        if (!cookie->is_bool()) return invalid_request(request, "\"cookie\" must be a boolean.");
+        cookies = cookie->get_bool();
+    }
+    if (cookies) {
+        if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
+    }
+    auto checked = check_credentials(services, request, context, *email, *password);
+    if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
+    const TokenPair pair = services.tokens.issue(std::get<User>(checked), unix_now());
+    return token_response(services, request, pair, cookies);
+}
+
+http::Response invalid_grant(const Services& services, const http::Request& request,
+                             bool cookies) {
+    http::Response response =
+        http::error_response(request, http::Status::unauthorized, "invalid_grant",
+                             "The refresh token is invalid, expired or revoked.");
+    if (cookies) clear_token_cookies(services, response);
+    return response;
+}
+
+http::Response refresh(Services& services, const http::Request& request) {
+    std::string token;
+    bool cookies = false;
+    if (!request.body().empty()) {
+        auto body = json_body(request);
+        if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+        const auto& object = std::get<boost::json::object>(body);
+        if (const boost::json::value* value = object.if_contains("refresh_token")) {
+            if (!value->is_string()) {
+                return invalid_request(request, "\"refresh_token\" must be a string.");
+            }
+            token = std::string(value->get_string());
+        }
+    }
+    if (token.empty()) {
+        const auto cookie = http::find_cookie(request, kRefreshTokenCookie);
+        if (!cookie) return invalid_request(request, "\"refresh_token\" is required.");
+        if (auto refused = require_csrf(services, request)) return std::move(*refused);
+        token = std::string(*cookie);
+        cookies = true;
+    }
+    if (token.size() > 256) return invalid_grant(services, request, cookies);
+    TokenService::RefreshResult result = services.tokens.refresh(token, unix_now());
+    if (!result.pair) return invalid_grant(services, request, cookies);
+    return token_response(services, request, *result.pair, cookies);
+}
+
+http::Response logout(Services& services, const http::Request& request) {
+    const std::int64_t now = unix_now();
+    const AuthOutcome outcome = services.authenticator.authenticate(request, now);
+    if (!outcome.principal || outcome.principal->method != AuthMethod::jwt) {
+        return unauthorized(request, outcome);
+    }
+    const Principal& principal = *outcome.principal;
+    if (principal.via_cookie) {
+        if (auto refused = require_csrf(services, request)) return std::move(*refused);
+    }
+    std::string refresh_token;
+    if (!request.body().empty()) {
+        auto body = json_body(request);
+        if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+        const auto& object = std::get<boost::json::object>(body);
+        if (const boost::json::value* value = object.if_contains("refresh_token")) {
+            if (!value->is_string()) {
+                return invalid_request(request, "\"refresh_token\" must be a string.");
+            }
+            refresh_token = std::string(value->get_string());
+        }
+    }
+    if (refresh_token.empty()) {
+        if (const auto cookie = http::find_cookie(request, kRefreshTokenCookie)) {
+            refresh_token = std::string(*cookie);
+        }
+    }
+    if (!refresh_token.empty() && refresh_token.size() <= 256) {
+        services.tokens.revoke_refresh_token(refresh_token, principal.user_id, now);
+    }
+    services.tokens.revoke_access_token(principal.jti, principal.expires_at);
+    http::Response response = http::empty_response(request, http::Status::no_content);
+    if (principal.via_cookie) clear_token_cookies(services, response);
+    return response;
+}
+
+}  // namespace
+
+void add_token_routes(http::Router& router, Services& services) {
+    router.add(
+        http::Verb::post, "/v1/login",
+        [&services](const http::Request& request, http::RequestContext& context) {
+            return login(services, request, context);
+        },
+        true);
+    router.add(
+        http::Verb::post, "/v1/token/refresh",
+        [&services](const http::Request& request, http::RequestContext&) {
+            return refresh(services, request);
+        },
+        true);
+    router.add(
+        http::Verb::post, "/v1/logout",
+        [&services](const http::Request& request, http::RequestContext&) {
+            return logout(services, request);
+        },
+        true);
+}
+
+}  // namespace signet::server::api

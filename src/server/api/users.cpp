@@ -1,0 +1,57 @@
+// POST /v1/users: registration.
+#include <boost/json/object.hpp>
+
+#include "server/api/api_common.hpp"
+#include "server/auth/identity.hpp"
+#include "server/http/response.hpp"
+
+namespace signet::server::api {
+namespace {
+
+http::Response register_user(Services& services, const http::Request& request) {
+    if (!services.config.registration) {
+        return http::error_response(request, http::Status::forbidden, "registration_disabled",
+                                    "Registration is turned off on this server.");
+    }
+    auto body = json_body(request);
+    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+    const auto& object = std::get<boost::json::object>(body);
+    const auto email = string_member(object, "email");
+    const auto password = string_member(object, "password");
+    if (!email || !password) {
+        return invalid_request(request, "\"email\" and \"password\" must be strings.");
+    }
+    const std::optional<std::string> normalized = normalize_email(*email);
+    if (!normalized) {
+        return http::error_response(request, http::Status::bad_request, "invalid_email",
+                                    "The email is not a valid address.");
+    }
+    if (!acceptable_password(*password)) {
+        return http::error_response(request, http::Status::bad_request, "invalid_password",
+                                    "The password must be 8 to 1024 characters of UTF-8.");
+    }
+    User user;
+    user.id = new_user_id();
+    user.email = *normalized;
+    user.password_hash = services.hasher.hash(*password);
+    user.created_at = unix_now();
+    if (!services.stores.users->create(user)) {
+        return http::error_response(request, http::Status::conflict, "email_taken",
+                                    "An account with this email already exists.");
+    }
+    return http::json_response(request, http::Status::created,
+                               boost::json::object{{"id", user.id}, {"email", user.email}});
+}
+
+}  // namespace
+
+void add_user_routes(http::Router& router, Services& services) {
+    router.add(
+        http::Verb::post, "/v1/users",
+        [&services](const http::Request& request, http::RequestContext&) {
+            return register_user(services, request);
+        },
+        true);
+}
+
+}  // namespace signet::server::api

@@ -1,0 +1,146 @@
+// run_server: data dir, stores, services, routes, then the HTTP server until SIGTERM.
+#include "server/app.hpp"
+
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "server/api/api_common.hpp"
+#include "server/data_dir.hpp"
+#include "server/http/http_server.hpp"
+#include "server/services.hpp"
+#include "server/store/memory/memory_stores.hpp"
+#include "server/store/store_error.hpp"
+
+namespace signet::server {
+namespace {
+
+void log_event(const boost::json::object& fields) {
+    std::string line = boost::json::serialize(fields);
+    line.push_back('\n');
+    std::cerr << line << std::flush;
+}
+
+http::ServerOptions server_options(const ServerConfig& config) {
+    http::ServerOptions options;
+    options.host = config.listen_host;
+    options.port = config.listen_port;
+    if (config.tls_cert && config.tls_key) {
+        options.tls = http::TlsFiles{*config.tls_cert, *config.tls_key};
+    }
+    options.max_header_bytes = config.max_header_bytes;
+    options.max_body_bytes = config.max_body_bytes;
+    options.max_connections = config.max_connections;
+    options.header_timeout = config.header_timeout;
+    options.idle_timeout = config.idle_timeout;
+    options.drain_timeout = config.drain_timeout;
+    options.io_threads = config.io_threads;
+    options.worker_threads = config.worker_threads;
+    options.log_requests = config.log_requests;
+    return options;
+}
+
+std::string host_for_url(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+// Re-reads the signing keys every key_reload_interval and sweeps expired refresh tokens hourly,
+// until stopped.
+class Maintenance {
+  public:
+    Maintenance(Services& services, std::chrono::seconds interval)
+        : thread_([this, &services, interval] { loop(services, interval); }) {}
+    ~Maintenance() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+    Maintenance(const Maintenance&) = delete;
+    Maintenance& operator=(const Maintenance&) = delete;
+
+  private:
+    void loop(Services& services, std::chrono::seconds interval) {
+        auto last_purge = std::chrono::steady_clock::now();
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, interval, [this] { return stop_; })) {
+            lock.unlock();
+            try {
+                services.keys.reload();
+                if (std::chrono::steady_clock::now() - last_purge > std::chrono::hours(1)) {
+                    services.stores.refresh_tokens->purge_expired(api::unix_now());
+                    last_purge = std::chrono::steady_clock::now();
+                }
+            } catch (const std::exception& e) {
+                log_event({{"level", "error"}, {"msg", "maintenance failed"}, {"error", e.what()}});
+            }
+            lock.lock();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+int run_server(const ServerConfig& config, const std::function<void(unsigned port)>& on_ready) {
+    SqliteStores sqlite = open_data_dir(config.data_dir);
+    Stores stores{sqlite.users,
+                  sqlite.refresh_tokens,
+                  sqlite.keys,
+                  make_memory_session_store(),
+                  make_memory_revocation_store(),
+                  make_memory_rate_limit_store()};
+
+    http::Metrics metrics;
+    http::Router router;
+    http::HttpServer server(server_options(config), router, metrics);
+    const bool tls = config.tls_cert.has_value();
+
+    // The issuer names the deployment, not the node: an explicit one wins, else the one every node
+    // of this data dir agreed on first (DESIGN.md, HTTP conventions).
+    const std::string default_issuer = std::string(tls ? "https://" : "http://") +
+                                       host_for_url(config.listen_host) + ":" +
+                                       std::to_string(server.port());
+    std::string issuer;
+    if (config.issuer) {
+        issuer = *config.issuer;
+        stores.keys->set_setting("issuer", issuer);  // nodes started without --issuer follow it
+    } else {
+        issuer = stores.keys->get_or_set_setting("issuer", default_issuer);
+    }
+    while (issuer.size() > 1 && issuer.back() == '/') issuer.pop_back();
+
+    Services services(config, std::move(stores), issuer, tls, metrics);
+    api::add_user_routes(router, services);
+    api::add_token_routes(router, services);
+    api::add_session_routes(router, services);
+    api::add_me_routes(router, services);
+    api::add_password_routes(router, services);
+    api::add_well_known_routes(router, services);
+    api::add_health_routes(router, services);
+
+    Maintenance maintenance(services, config.key_reload_interval);
+    log_event({{"level", "info"},
+               {"msg", "listening"},
+               {"port", server.port()},
+               {"issuer", issuer},
+               {"kid", services.keys.snapshot()->current_kid},
+               {"alg", to_string(config.signing_alg)}});
+    if (on_ready) on_ready(server.port());
+    server.run(true);
+    log_event({{"level", "info"}, {"msg", "stopped"}});
+    return 0;
+}
+
+}  // namespace signet::server

@@ -1,0 +1,117 @@
+// Authentication middleware.
+#include "server/auth/authenticator.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "server/auth/identity.hpp"
+#include "server/http/cookies.hpp"
+#include "server/http/response.hpp"
+
+namespace signet::server {
+
+namespace bhttp = boost::beast::http;
+
+Authenticator::Authenticator(KeyManager& keys, RevocationStore& revocations,
+                             SessionStore& sessions, http::Metrics& metrics)
+    : keys_(keys), revocations_(revocations), sessions_(sessions), metrics_(metrics) {}
+
+AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_cookie,
+                                             std::int64_t now) const {
+    AuthOutcome outcome;
+    outcome.presented = true;
+    const std::shared_ptr<const KeySnapshot> keys = keys_.snapshot();
+    Result<Claims> claims = keys->verifier.verify(token);
+    if (!claims) {
+        outcome.reason = std::string(to_string(claims.code()));
+        metrics_.token_rejected(outcome.reason);
+        return outcome;
+    }
+    const std::optional<std::string_view> sub = claims->subject();
+    const std::optional<std::string_view> jti = claims->jwt_id();
+    const std::optional<NumericDate> exp = claims->expires_at();
+    if (!sub || !jti || !exp) {
+        outcome.reason = "missing_claim";
+        metrics_.token_rejected(outcome.reason);
+        return outcome;
+    }
+    if (revocations_.is_revoked(*jti, now)) {
+        outcome.reason = "revoked";
+        metrics_.token_rejected(outcome.reason);
+        return outcome;
+    }
+    metrics_.token_verified();
+    Principal principal;
+    principal.user_id = std::string(*sub);
+    principal.email = std::string(claims->get_string("email").value_or(""));
+    principal.method = AuthMethod::jwt;
+    principal.via_cookie = via_cookie;
+    principal.jti = std::string(*jti);
+    principal.expires_at = exp->time_since_epoch().count();
+    outcome.principal = std::move(principal);
+    return outcome;
+}
+
+AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64_t now) const {
+    const auto authorization = request.find(bhttp::field::authorization);
+    if (authorization != request.end()) {
+        const std::string_view value = authorization->value();
+        // RFC 6750 §2.1: "Bearer" is case-insensitive (RFC 7235 §2.1), one space, then the token.
+        constexpr std::string_view kScheme = "bearer ";
+        bool bearer = value.size() > kScheme.size();
+        for (std::size_t i = 0; bearer && i < kScheme.size(); ++i) {
+            const char c = value[i];
+            bearer = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kScheme[i];
+        }
+        if (!bearer) {
+            AuthOutcome outcome;
+            outcome.presented = true;
+            outcome.reason = "malformed_authorization";
+            return outcome;
+        }
+        return from_access_token(value.substr(kScheme.size()), false, now);
+    }
+    if (const auto token = http::find_cookie(request, kAccessTokenCookie)) {
+        return from_access_token(*token, true, now);
+    }
+    if (const auto sid = http::find_cookie(request, kSessionCookie)) {
+        AuthOutcome outcome;
+        outcome.presented = true;
+        const std::string key = sha256_hex(*sid);
+        std::optional<Session> session = sessions_.get(key, now);
+        if (!session) {
+            outcome.reason = "unknown_session";
+            return outcome;
+        }
+        Principal principal;
+        principal.user_id = std::move(session->user_id);
+        principal.email = std::move(session->email);
+        principal.method = AuthMethod::session;
+        principal.via_cookie = true;
+        principal.expires_at = session->expires_at;
+        principal.session_key = key;
+        outcome.principal = std::move(principal);
+        return outcome;
+    }
+    return {};
+}
+
+http::Response unauthorized(const http::Request& request, const AuthOutcome& outcome) {
+    if (!outcome.presented) {
+        http::Response response = http::error_response(
+            request, http::Status::unauthorized, "unauthorized", "Authentication is required.");
+        response.set(bhttp::field::www_authenticate, R"(Bearer realm="signet")");
+        return response;
+    }
+    std::string description = "The access token is invalid.";
+    if (outcome.reason == "expired") description = "The access token expired.";
+    if (outcome.reason == "revoked") description = "The access token was revoked.";
+    if (outcome.reason == "unknown_session") description = "The session is unknown or expired.";
+    http::Response response = http::error_response(request, http::Status::unauthorized,
+                                                   "invalid_token", description);
+    response.set(bhttp::field::www_authenticate,
+                 R"(Bearer realm="signet", error="invalid_token", error_description=")" +
+                     description + "\"");
+    return response;
+}
+
+}  // namespace signet::server

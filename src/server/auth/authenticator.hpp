@@ -1,0 +1,51 @@
+// The authentication middleware: reads `Authorization: Bearer` (RFC 6750 §2.1), else the
+// `signet_at` cookie, else the `signet_sid` session cookie, and yields one Principal. Access tokens
+// pass the full Verifier (signature, alg bound to the key, typ at+jwt, iss, aud, exp) and the
+// revocation list; sessions are looked up in the session store.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "server/auth/key_manager.hpp"
+#include "server/auth/principal.hpp"
+#include "server/http/metrics.hpp"
+#include "server/http/types.hpp"
+#include "server/store/revocation_store.hpp"
+#include "server/store/session_store.hpp"
+
+namespace signet::server {
+
+inline constexpr const char* kAccessTokenCookie = "signet_at";
+inline constexpr const char* kRefreshTokenCookie = "signet_rt";
+inline constexpr const char* kSessionCookie = "signet_sid";
+inline constexpr const char* kCsrfCookie = "signet_csrf";
+
+struct AuthOutcome {
+    std::optional<Principal> principal;
+    // Without a principal: whether credentials were presented at all (RFC 6750 §3.1: a request
+    // without any gets no error code), and why they failed.
+    bool presented = false;
+    std::string reason;  // an Errc name, "revoked", "unknown_session", "malformed_authorization"
+};
+
+class Authenticator {
+  public:
+    Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
+                  http::Metrics& metrics);
+
+    AuthOutcome authenticate(const http::Request& request, std::int64_t now) const;
+
+  private:
+    AuthOutcome from_access_token(std::string_view token, bool via_cookie, std::int64_t now) const;
+
+    KeyManager& keys_;
+    RevocationStore& revocations_;
+    SessionStore& sessions_;
+    http::Metrics& metrics_;
+};
+
+// RFC 6750 §3: the challenge for a failed or missing Bearer credential.
+http::Response unauthorized(const http::Request& request, const AuthOutcome& outcome);
+
+}  // namespace signet::server

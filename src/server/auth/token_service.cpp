@@ -1,0 +1,96 @@
+// Access and refresh tokens.
+#include "server/auth/token_service.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "server/auth/identity.hpp"
+#include "signet/claims.hpp"
+
+namespace signet::server {
+
+TokenService::TokenService(TokenSettings settings, KeyManager& keys, UserStore& users,
+                           RefreshTokenStore& refresh_tokens, RevocationStore& revocations,
+                           http::Metrics& metrics)
+    : settings_(std::move(settings)),
+      keys_(keys),
+      users_(users),
+      refresh_tokens_(refresh_tokens),
+      revocations_(revocations),
+      metrics_(metrics) {}
+
+std::string TokenService::sign_access_token(const User& user, std::int64_t now) {
+    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are required; a first-party login has
+    // no OAuth client, so client_id names the issuer's own front door.
+    Claims claims;
+    claims.set_issuer(settings_.issuer)
+        .set_subject(user.id)
+        .set_audience(settings_.audience)
+        .set("client_id", "signet")
+        .set("iat", now)
+        .set("exp", now + settings_.access_ttl.count())
+        .set_jwt_id(random_token(16))
+        .set("email", std::string_view(user.email))
+        .set("scope", std::string_view(settings_.scope));
+    Result<std::string> token = keys_.snapshot()->signer.sign(claims);
+    if (!token) throw std::runtime_error("signing failed: " + token.error().to_string());
+    metrics_.token_issued();
+    return std::move(*token);
+}
+
+TokenPair TokenService::issue(const User& user, std::int64_t now) {
+    TokenPair pair;
+    pair.access_token = sign_access_token(user, now);
+    pair.expires_in = settings_.access_ttl.count();
+    pair.refresh_token = random_token(32);
+    RefreshTokenRecord record;
+    record.token_hash = sha256_hex(pair.refresh_token);
+    record.family_id = random_token(16);
+    record.user_id = user.id;
+    record.issued_at = now;
+    record.expires_at = now + settings_.refresh_ttl.count();
+    refresh_tokens_.insert(record);
+    return pair;
+}
+
+TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token,
+                                                  std::int64_t now) {
+    RefreshResult result;
+    const std::string old_hash = sha256_hex(refresh_token);
+    // A disabled user's tokens stop refreshing; the check comes first so a refused refresh spends
+    // nothing.
+    std::optional<RefreshTokenRecord> record = refresh_tokens_.find(old_hash);
+    if (!record) return result;
+    std::optional<User> user = users_.find_by_id(record->user_id);
+    if (!user || user->disabled) {
+        result.failure = RefreshFailure::user_disabled;
+        return result;
+    }
+    TokenPair pair;
+    pair.refresh_token = random_token(32);
+    const RotateResult rotated = refresh_tokens_.rotate(
+        old_hash, sha256_hex(pair.refresh_token), now + settings_.refresh_ttl.count(), now);
+    switch (rotated.outcome) {
+        case RotateOutcome::rotated: break;
+        case RotateOutcome::not_found: result.failure = RefreshFailure::unknown; return result;
+        case RotateOutcome::expired: result.failure = RefreshFailure::expired; return result;
+        case RotateOutcome::reused: result.failure = RefreshFailure::reused; return result;
+        case RotateOutcome::revoked: result.failure = RefreshFailure::revoked; return result;
+    }
+    pair.access_token = sign_access_token(*user, now);
+    pair.expires_in = settings_.access_ttl.count();
+    result.pair = std::move(pair);
+    return result;
+}
+
+void TokenService::revoke_refresh_token(std::string_view refresh_token, std::string_view user_id,
+                                        std::int64_t now) {
+    std::optional<RefreshTokenRecord> record = refresh_tokens_.find(sha256_hex(refresh_token));
+    if (record && record->user_id == user_id) refresh_tokens_.revoke_family(record->family_id, now);
+}
+
+void TokenService::revoke_access_token(std::string_view jti, std::int64_t expires_at) {
+    if (!jti.empty()) revocations_.revoke(jti, expires_at);
+}
+
+}  // namespace signet::server

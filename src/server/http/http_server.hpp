@@ -1,0 +1,59 @@
+// The HTTP/1.1 server (Boost.Beast on Asio, one coroutine per connection), with optional TLS.
+// Limits: header bytes, body bytes (413), connection count, a deadline to receive a request's
+// headers (slowloris) and an idle timeout. Logs one JSON line per request to stderr.
+// stop() drains: it stops accepting, lets in-flight requests finish, then closes idle connections.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/http/metrics.hpp"
+#include "server/http/router.hpp"
+
+namespace signet::server::http {
+
+struct TlsFiles {
+    std::filesystem::path certificate_chain;  // PEM
+    std::filesystem::path private_key;        // PEM
+};
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
+    std::optional<TlsFiles> tls;
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_connections = 1024;
+    std::chrono::seconds header_timeout{10};  // to receive a whole request head
+    std::chrono::seconds idle_timeout{60};    // between requests on a keep-alive connection
+    std::chrono::seconds drain_timeout{10};   // for in-flight requests after stop()
+    unsigned io_threads = 0;                   // 0: hardware threads
+    unsigned worker_threads = 0;               // for blocking routes; 0: hardware threads
+    bool log_requests = true;
+};
+
+class HttpServer {
+  public:
+    // Binds and listens (throws std::runtime_error naming the address on failure, or the TLS file
+    // that could not be loaded).
+    HttpServer(ServerOptions options, const Router& router, Metrics& metrics);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    std::uint16_t port() const noexcept;  // the bound port
+    // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain.
+    void run(bool handle_signals = true);
+    void stop();  // thread-safe
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace signet::server::http

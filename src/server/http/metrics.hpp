@@ -1,0 +1,46 @@
+// Prometheus metrics (text exposition format 0.0.4): request counts and latency histograms by route
+// and status, logins, and tokens issued, verified and rejected by reason. Thread-safe and cheap.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signet::server::http {
+
+class Metrics {
+  public:
+    void observe_request(std::string_view route, unsigned status, double seconds);
+    void login(bool ok);
+    void token_issued();
+    void token_verified();
+    void token_rejected(std::string_view reason);  // an Errc name such as "expired"
+    void set_connections(std::int64_t open);
+
+    std::string render() const;  // the text exposition
+
+  private:
+    // Upper bounds of the latency buckets in seconds; +Inf is the count.
+    static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    struct RouteStats {
+        std::map<unsigned, std::uint64_t> by_status;
+        std::array<std::uint64_t, 12> buckets{};  // non-cumulative; rendered cumulatively
+        std::uint64_t count = 0;
+        double sum = 0;
+    };
+
+    mutable std::mutex mutex_;
+    std::map<std::string, RouteStats, std::less<>> routes_;  // looked up by string_view
+    std::map<std::string, std::uint64_t, std::less<>> rejected_;
+    std::atomic<std::uint64_t> logins_ok_{0}, logins_failed_{0};
+    std::atomic<std::uint64_t> issued_{0}, verified_{0};
+    std::atomic<std::int64_t> connections_{0};
+};
+
+}  // namespace signet::server::http

@@ -1,0 +1,42 @@
+// Exact-path routing with 404 / 405 + Allow (RFC 9110 §15.5.6).
+#include "server/http/router.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+namespace signet::server::http {
+
+void Router::add(Verb method, std::string path, Handler handler, bool blocking) {
+    routes_.push_back(Route{method, std::move(path), std::move(handler), blocking});
+}
+
+Router::Match Router::match(Verb method, std::string_view target) const {
+    // The path is everything before the query (RFC 3986 §3.4) or a stray fragment.
+    const std::string_view path = target.substr(0, target.find_first_of("?#"));
+    Match result;
+    bool path_known = false;
+    for (const Route& route : routes_) {
+        if (route.path != path) continue;
+        if (route.method == method) {
+            result.route = &route;
+            return result;
+        }
+        path_known = true;
+        const auto name = boost::beast::http::to_string(route.method);
+        const std::string_view verb(name.data(), name.size());
+        // List each method once, in registration order.
+        bool listed = false;
+        std::string_view rest = result.allow;
+        while (!rest.empty()) {
+            const auto comma = rest.find(", ");
+            if (rest.substr(0, comma) == verb) listed = true;
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+        }
+        if (listed) continue;
+        if (!result.allow.empty()) result.allow.append(", ");
+        result.allow.append(verb);
+    }
+    result.status = path_known ? Status::method_not_allowed : Status::not_found;
+    return result;
+}
+
+}  // namespace signet::server::http

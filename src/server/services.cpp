@@ -1,0 +1,46 @@
+// Builds the auth services over the stores.
+#include "server/services.hpp"
+
+#include <utility>
+
+#include "server/auth/csrf.hpp"
+
+namespace signet::server {
+namespace {
+
+KeyManager::Options key_options(const ServerConfig& config, const std::string& issuer,
+                                const std::string& audience) {
+    KeyManager::Options options;
+    options.algorithm = config.signing_alg;
+    options.hmac_secret = config.hmac_secret;
+    // A retired key may still have signed tokens until every node reloaded; they live one TTL.
+    options.retire_grace = config.access_token_ttl + config.leeway + config.key_reload_interval;
+    VerifierOptions& verify = options.verifier_options;
+    verify.issuers = {issuer};
+    verify.audiences = {audience};
+    verify.type = "at+jwt";  // RFC 9068 §4: only access tokens are accepted as such
+    verify.required_claims = {"iss", "sub", "aud", "exp", "iat", "jti"};
+    verify.leeway = config.leeway;
+    return options;
+}
+
+}  // namespace
+
+Services::Services(const ServerConfig& config_in, Stores stores_in, std::string issuer_in,
+                   bool tls_in, http::Metrics& metrics_in)
+    : config(config_in),
+      stores(std::move(stores_in)),
+      issuer(std::move(issuer_in)),
+      issuer_origin(origin_of(issuer)),
+      tls(tls_in),
+      metrics(metrics_in),
+      hasher(config.argon2_memory_kib, config.argon2_iterations),
+      keys(stores.keys, key_options(config, issuer, config.audience.value_or(issuer))),
+      login_limiter(stores.rate_limits, config.login_limit_per_email,
+                    config.login_limit_per_address, config.login_limit_window),
+      tokens(TokenSettings{issuer, config.audience.value_or(issuer), config.scope,
+                           config.access_token_ttl, config.refresh_token_ttl},
+             keys, *stores.users, *stores.refresh_tokens, *stores.revocations, metrics),
+      authenticator(keys, *stores.revocations, *stores.sessions, metrics) {}
+
+}  // namespace signet::server

@@ -1,0 +1,17 @@
+// In-process stores: the default for sessions, revoked token ids and rate-limit counters on a single
+// node. Thread-safe; expired entries are dropped as they are met and by a periodic sweep on writes.
+#pragma once
+
+#include <memory>
+
+#include "server/store/rate_limit_store.hpp"
+#include "server/store/revocation_store.hpp"
+#include "server/store/session_store.hpp"
+
+namespace signet::server {
+
+std::shared_ptr<SessionStore> make_memory_session_store();
+std::shared_ptr<RevocationStore> make_memory_revocation_store();
+std::shared_ptr<RateLimitStore> make_memory_rate_limit_store();
+
+}  // namespace signet::server

@@ -1,0 +1,59 @@
+// Refresh tokens, stored only as hashes, grouped in families: each rotation adds the next token to
+// the family of the one it replaces, and reuse of a spent token revokes the whole family
+// (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signet::server {
+
+struct RefreshTokenRecord {
+    std::string token_hash;  // hex SHA-256 of the opaque token; the token itself is never stored
+    std::string family_id;
+    std::string user_id;
+    std::int64_t issued_at = 0;   // Unix seconds
+    std::int64_t expires_at = 0;  // Unix seconds
+    bool used = false;            // spent by a rotation
+    bool revoked = false;         // its family was revoked
+};
+
+enum class RotateOutcome {
+    rotated,    // the old token was live; it is now spent and the next one is stored
+    not_found,  // no such token
+    expired,    // the old token expired
+    reused,     // the old token was already spent: its family is now revoked
+    revoked,    // the family had been revoked before
+};
+
+struct RotateResult {
+    RotateOutcome outcome = RotateOutcome::not_found;
+    std::string user_id;    // set unless not_found
+    std::string family_id;  // set unless not_found
+};
+
+class RefreshTokenStore {
+  public:
+    virtual ~RefreshTokenStore() = default;
+
+    // Stores the first token of a new family (record.family_id is new).
+    virtual void insert(const RefreshTokenRecord& record) = 0;
+    virtual std::optional<RefreshTokenRecord> find(std::string_view token_hash) = 0;
+    // Atomically (one transaction, also across processes sharing the database): when the token
+    // `old_hash` is live, marks it spent and stores `next_hash` in the same family with
+    // `next_expires_at`. When it was already spent, revokes its family. Of many concurrent calls
+    // with the same old token, exactly one returns `rotated`.
+    virtual RotateResult rotate(std::string_view old_hash, std::string_view next_hash,
+                                std::int64_t next_expires_at, std::int64_t now) = 0;
+    // Revokes every token of the family; false when there is no such family.
+    virtual bool revoke_family(std::string_view family_id, std::int64_t now) = 0;
+    // Revokes every family of the user; returns how many families were live.
+    virtual std::size_t revoke_user(std::string_view user_id, std::int64_t now) = 0;
+    // Deletes tokens that expired before `now`; returns how many.
+    virtual std::size_t purge_expired(std::int64_t now) = 0;
+};
+
+}  // namespace signet::server

@@ -1,0 +1,104 @@
+// Signing keys and deployment settings in SQLite, shared by every node on the same file. Adding a
+// key and retiring the previous one is one transaction, so there is always exactly one current key.
+#include "server/store/sqlite/sqlite_store_types.hpp"
+
+namespace signet::server::sqlite {
+namespace {
+
+constexpr const char* kSelectCurrent =
+    "SELECT kid, private_jwk, created_at, retired_at FROM signing_keys WHERE retired_at IS NULL "
+    "ORDER BY created_at DESC, rowid DESC LIMIT 1";
+
+StoredKey read_key(const Statement& stmt) {
+    StoredKey key;
+    key.kid = stmt.text(0);
+    key.private_jwk = stmt.text(1);
+    key.created_at = stmt.integer(2);
+    key.retired_at = stmt.optional_integer(3);
+    return key;
+}
+
+std::optional<StoredKey> select_current(Database& db) {
+    auto stmt = db.prepare(kSelectCurrent);
+    if (!stmt.step()) return std::nullopt;
+    return read_key(stmt);
+}
+
+void insert_key(Database& db, const StoredKey& key) {
+    auto stmt = db.prepare(
+        "INSERT INTO signing_keys (kid, private_jwk, created_at, retired_at) "
+        "VALUES (?1, ?2, ?3, ?4)");
+    stmt.bind(1, key.kid).bind(2, key.private_jwk).bind(3, key.created_at).bind(4, key.retired_at);
+    stmt.run();
+}
+
+}  // namespace
+
+std::vector<StoredKey> SqliteKeyStore::list() {
+    return db_->read([&] {
+        std::vector<StoredKey> keys;
+        auto stmt = db_->prepare(
+            "SELECT kid, private_jwk, created_at, retired_at FROM signing_keys "
+            "ORDER BY created_at, rowid");
+        while (stmt.step())
+            keys.push_back(read_key(stmt));
+        return keys;
+    });
+}
+
+void SqliteKeyStore::add_current(const StoredKey& key) {
+    db_->write([&] {
+        auto retire =
+            db_->prepare("UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL");
+        retire.bind(1, key.created_at);
+        retire.run();
+        insert_key(*db_, key);
+    });
+}
+
+StoredKey SqliteKeyStore::ensure_current(const std::function<StoredKey()>& make) {
+    if (auto current = db_->read([&] { return select_current(*db_); })) return *current;
+    // make() runs outside any lock (an RSA key takes a while to generate, and it may not call
+    // back into this store under our mutex). When another node added a key meanwhile, that one
+    // wins and this candidate is dropped.
+    const StoredKey candidate = make();
+    return db_->write([&] {
+        if (auto current = select_current(*db_)) return *current;
+        insert_key(*db_, candidate);
+        return candidate;
+    });
+}
+
+std::size_t SqliteKeyStore::remove_retired_before(std::int64_t cutoff) {
+    return db_->write([&] {
+        auto stmt = db_->prepare(
+            "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?1");
+        stmt.bind(1, cutoff);
+        return static_cast<std::size_t>(stmt.run());
+    });
+}
+
+std::string SqliteKeyStore::get_or_set_setting(std::string_view name, std::string_view value) {
+    return db_->write([&] {
+        auto insert = db_->prepare(
+            "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+        insert.bind(1, name).bind(2, value);
+        insert.run();
+        auto select = db_->prepare("SELECT value FROM settings WHERE name = ?1");
+        select.bind(1, name);
+        if (!select.step()) throw StoreError("sqlite: setting vanished while being read");
+        return select.text(0);
+    });
+}
+
+void SqliteKeyStore::set_setting(std::string_view name, std::string_view value) {
+    db_->write([&] {
+        auto stmt = db_->prepare(
+            "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+        stmt.bind(1, name).bind(2, value);
+        stmt.run();
+    });
+}
+
+}  // namespace signet::server::sqlite

@@ -1,0 +1,86 @@
+// Opening the embedded database: the schema (versioned with PRAGMA user_version) and the three
+// stores over one shared connection.
+#include "server/store/sqlite/sqlite_stores.hpp"
+
+#include <string>
+
+#include "server/store/sqlite/sqlite_store_types.hpp"
+
+namespace signet::server {
+namespace sqlite {
+namespace {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+// Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
+// from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY NOT NULL,
+    email         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL
+);
+CREATE TABLE refresh_families (
+    family_id  TEXT PRIMARY KEY NOT NULL,
+    user_id    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX refresh_families_by_user ON refresh_families (user_id);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    family_id  TEXT NOT NULL REFERENCES refresh_families (family_id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE TABLE signing_keys (
+    kid         TEXT PRIMARY KEY NOT NULL,
+    private_jwk TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    retired_at  INTEGER
+);
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+void migrate(Database& db) {
+    // Under BEGIN IMMEDIATE the version check and the creation are one step: a second process
+    // opening the same new file waits for the first and then finds version 1.
+    db.write([&] {
+        auto version_stmt = db.prepare("PRAGMA user_version");
+        const std::int64_t version = version_stmt.step() ? version_stmt.integer(0) : 0;
+        if (version == kSchemaVersion) return;
+        if (version > kSchemaVersion) {
+            throw StoreError("sqlite: the database schema version " + std::to_string(version) +
+                             " is newer than this build supports (" +
+                             std::to_string(kSchemaVersion) + ")");
+        }
+        db.exec(kSchemaV1);
+    });
+}
+
+}  // namespace sqlite
+
+SqliteStores open_sqlite_stores(const std::filesystem::path& file) {
+    auto db = sqlite::Database::open(file);
+    sqlite::migrate(*db);
+    return SqliteStores{
+        .users = std::make_shared<sqlite::SqliteUserStore>(db),
+        .refresh_tokens = std::make_shared<sqlite::SqliteRefreshTokenStore>(db),
+        .keys = std::make_shared<sqlite::SqliteKeyStore>(db),
+    };
+}
+
+}  // namespace signet::server

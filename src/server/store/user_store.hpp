@@ -1,0 +1,35 @@
+// Registered users: a stable id, a normalized email, an Argon2id password hash, a disabled flag.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signet::server {
+
+struct User {
+    std::string id;             // stable and random; the "sub" of every token (never the email)
+    std::string email;          // normalized (trimmed, lower-case)
+    std::string password_hash;  // libsodium's encoded Argon2id string
+    bool disabled = false;
+    std::int64_t created_at = 0;  // Unix seconds
+};
+
+class UserStore {
+  public:
+    virtual ~UserStore() = default;
+
+    // Inserts the user; false when the email is taken (nothing is written then).
+    virtual bool create(const User& user) = 0;
+    virtual std::optional<User> find_by_email(std::string_view email) = 0;
+    virtual std::optional<User> find_by_id(std::string_view id) = 0;
+    // false when no such user.
+    virtual bool update_password_hash(std::string_view user_id, std::string_view hash) = 0;
+    virtual bool set_disabled(std::string_view email, bool disabled) = 0;
+    // Every user, oldest first.
+    virtual std::vector<User> list() = 0;
+};
+
+}  // namespace signet::server
