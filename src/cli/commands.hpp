@@ -1,7 +1,9 @@
 // The command table of the signet command line: each command is a spec (options, operands, help)
-// and a handler. Groups ("key", "token") list their commands; main.cpp only dispatches.
+// and a handler. Groups ("key", "token", "user") list their commands, and a few commands stand
+// alone ("serve"); main.cpp only dispatches.
 #pragma once
 
+#include <filesystem>
 #include <span>
 #include <string_view>
 
@@ -24,5 +26,12 @@ struct CommandGroup {
 
 std::span<const Command> key_commands();
 std::span<const Command> token_commands();
+std::span<const Command> user_commands();
+// Commands without a group, run as `signet <name>`: "serve".
+std::span<const Command> standalone_commands();
+
+// The data dir of the commands that work on a server's data: --data-dir, else SIGNET_DATA_DIR (as
+// `signet serve` reads it), else "signet-data".
+std::filesystem::path data_dir_of(const Args& args);
 
 }  // namespace signet::cli

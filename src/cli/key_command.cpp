@@ -1,18 +1,27 @@
 // `signet key ...`: generate JSON Web Keys (RFC 7517) for JWS and JWE, derive public halves and
-// JWK Sets, compute RFC 7638 thumbprints, and convert between JWK and PEM.
+// JWK Sets, compute RFC 7638 thumbprints, convert between JWK and PEM, and rotate the signing key
+// of a `signet serve` data dir.
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <iostream>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/io.hpp"
+#include "server/auth/key_manager.hpp"
+#include "server/config.hpp"
+#include "server/data_dir.hpp"
+#include "server/store/store_error.hpp"
 #include "signet/algorithm.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
@@ -267,6 +276,37 @@ int run_jwks(const Args& args) {
     return kExitOk;
 }
 
+// A new current signing key in the data dir's key store. Running servers pick it up at their next
+// key reload; the previous key stays published until the tokens it signed have expired.
+int run_rotate(const Args& args) {
+    std::optional<Algorithm> alg;
+    if (auto name = args.value("alg")) alg = parse_algorithm_option("alg", *name);
+    const std::filesystem::path dir = data_dir_of(args);
+    const std::string no_key = "no signing key in " + dir.string() +
+                               " to take the algorithm from; give --alg or start signet serve once";
+    std::error_code ec;
+    if (!alg && !std::filesystem::is_directory(dir, ec)) {
+        return report(Errc::key_not_found, no_key);
+    }
+    try {
+        server::SqliteStores stores = server::open_data_dir(dir);
+        if (!alg) {
+            const std::vector<server::StoredKey> keys = stores.keys->list();
+            if (std::none_of(keys.begin(), keys.end(),
+                             [](const server::StoredKey& key) { return !key.retired_at; })) {
+                return report(Errc::key_not_found, no_key);
+            }
+        }
+        print_line(server::KeyManager::rotate(*stores.keys, alg, std::nullopt));
+        return kExitOk;
+    } catch (const server::StoreError& error) {
+        std::cerr << "store_error: " << error.what() << '\n';
+    } catch (const server::ConfigError& error) {
+        return report(Errc::invalid_argument, error.what());
+    }
+    return kExitFailure;
+}
+
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"generate",
@@ -359,6 +399,23 @@ const std::vector<Command>& commands() {
           .min_operands = 1,
           .max_operands = kUnlimited},
          run_jwks},
+        {"rotate",
+         {.path = "key rotate",
+          .summary = "Add a new current signing key to a server's data dir",
+          .operands = "",
+          .description =
+              "Add a new current signing key to the key store of a `signet serve` data dir and\n"
+              "print its kid (its RFC 7638 thumbprint). The previous key is retired but stays in\n"
+              "the JWKS until every token it signed has expired. Servers running on the data dir\n"
+              "switch to the new key at their next key reload. The algorithm is that of the\n"
+              "current key unless --alg (needed when the data dir has no key yet); a new HS*\n"
+              "key gets a random secret.",
+          .options = {{"data-dir", "DIR",
+                       "Data directory (default $SIGNET_DATA_DIR, else ./signet-data)"},
+                      {"alg", "ALG", "JWS algorithm of the new key (default: the current one's)"}},
+          .min_operands = 0,
+          .max_operands = 0},
+         run_rotate},
     };
     return table;
 }

@@ -1,5 +1,6 @@
-// The signet command line: global --help/--version and dispatch to the command groups through
-// one table. All JOSE logic lives in the library; commands only parse arguments and print.
+// The signet command line: global --help/--version and dispatch, through tables, to the command
+// groups and to the standalone commands (`serve`). All JOSE logic lives in the library and all
+// server logic in the server; commands only parse arguments and print.
 #include <algorithm>
 #include <array>
 #include <exception>
@@ -23,6 +24,10 @@ const std::array kGroups = {
                  "Sign, verify and decode JSON Web Tokens (RFC 7519) as compact JWS (RFC 7515),\n"
                  "encrypt and decrypt compact JWE (RFC 7516), and verify nested JWTs.",
                  token_commands},
+    CommandGroup{"user", "Add, list, disable and enable users of a data dir",
+                 "Manage the users of a `signet serve` data dir (its SQLite database). The data\n"
+                 "dir is --data-dir, else $SIGNET_DATA_DIR, else ./signet-data.",
+                 user_commands},
 };
 
 constexpr std::string_view kExitStatus = "Exit status: 0 success, 1 failure, 2 usage error.\n";
@@ -30,10 +35,17 @@ constexpr std::string_view kExitStatus = "Exit status: 0 success, 1 failure, 2 u
 std::string global_help() {
     std::string text =
         "Usage: signet <group> <command> [options] [operands]\n"
+        "       signet <command> [options]\n"
         "\n"
-        "Signet: JSON Web Tokens and JOSE (JWS, JWE, JWK, JWT) from the command line.\n"
+        "Signet: JSON Web Tokens and JOSE (JWS, JWE, JWK, JWT) from the command line, and\n"
+        "the auth server that issues them.\n"
         "\n"
         "Commands:\n";
+    for (const Command& command : standalone_commands()) {
+        std::string name(command.name);
+        name.resize(std::max<std::size_t>(name.size() + 2, 18), ' ');
+        text += "  " + name + std::string(command.spec.summary) + "\n";
+    }
     for (const CommandGroup& group : kGroups) {
         for (const Command& command : group.commands()) {
             std::string name = std::string(group.name) + " " + std::string(command.name);
@@ -47,7 +59,8 @@ std::string global_help() {
         "  -h, --help        Show this help and exit\n"
         "  --version         Show the version and exit\n"
         "\n"
-        "Run 'signet <group> <command> --help' for a command's options.\n";
+        "Run 'signet <command> --help' or 'signet <group> <command> --help' for a command's\n"
+        "options.\n";
     text += kExitStatus;
     return text;
 }
@@ -75,6 +88,21 @@ bool is_help(std::string_view arg) {
     return arg == "-h" || arg == "--help";
 }
 
+// Parses the arguments after the command path and runs the command.
+int run_command(const Command& command, std::span<const std::string_view> rest) {
+    const CommandSpec& spec = command.spec;
+    try {
+        const Args args = parse_args(spec, rest);
+        if (args.help_requested()) {
+            std::cout << help_text(spec);
+            return kExitOk;
+        }
+        return command.run(args);
+    } catch (const UsageError& error) {
+        return usage_error(spec.path, error.what(), spec.path);
+    }
+}
+
 int run(std::span<const std::string_view> argv) {
     if (argv.empty()) return usage_error("", "missing command", "");
     const std::string_view first = argv[0];
@@ -87,6 +115,9 @@ int run(std::span<const std::string_view> argv) {
         return kExitOk;
     }
 
+    for (const Command& command : standalone_commands()) {
+        if (command.name == first) return run_command(command, argv.subspan(1));
+    }
     const CommandGroup* group = nullptr;
     for (const CommandGroup& candidate : kGroups) {
         if (candidate.name == first) group = &candidate;
@@ -108,18 +139,7 @@ int run(std::span<const std::string_view> argv) {
         return usage_error(group->name, "unknown command '" + std::string(second) + "'",
                            group->name);
     }
-
-    const CommandSpec& spec = command->spec;
-    try {
-        const Args args = parse_args(spec, argv.subspan(2));
-        if (args.help_requested()) {
-            std::cout << help_text(spec);
-            return kExitOk;
-        }
-        return command->run(args);
-    } catch (const UsageError& error) {
-        return usage_error(spec.path, error.what(), spec.path);
-    }
+    return run_command(*command, argv.subspan(2));
 }
 
 }  // namespace

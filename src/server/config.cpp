@@ -392,6 +392,7 @@ const std::array kSettings = {
     Setting{"worker_threads", set_number<&ServerConfig::worker_threads, 0, 1024>},
     Setting{"key_reload_interval", set_duration<&ServerConfig::key_reload_interval, 1, kHour>},
     Setting{"log_requests", set_bool<&ServerConfig::log_requests>},
+    Setting{"token_cache_size", set_number<&ServerConfig::token_cache_size, 0, 10'000'000>},
 };
 
 const Setting* find_setting(std::string_view key) {

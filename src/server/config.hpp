@@ -63,6 +63,9 @@ struct ServerConfig {
     // How often a node re-reads the signing keys (a rotation by another process shows up then).
     std::chrono::seconds key_reload_interval{5};
     bool log_requests = true;
+    // Access tokens remembered after a successful verification, so a repeated token skips the
+    // signature check (as Envoy's jwt_authn does); 0 turns the cache off.
+    std::size_t token_cache_size = 100000;
 };
 
 // Flags given on the command line: option name without "--" to value ("listen" -> "0.0.0.0:80").

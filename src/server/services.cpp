@@ -41,6 +41,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       tokens(TokenSettings{issuer, config.audience.value_or(issuer), config.scope,
                            config.access_token_ttl, config.refresh_token_ttl},
              keys, *stores.users, *stores.refresh_tokens, *stores.revocations, metrics),
-      authenticator(keys, *stores.revocations, *stores.sessions, metrics) {}
+      authenticator(keys, *stores.revocations, *stores.sessions, metrics, config.leeway,
+                    config.token_cache_size) {}
 
 }  // namespace signet::server

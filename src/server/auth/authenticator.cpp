@@ -12,41 +12,56 @@ namespace signet::server {
 namespace bhttp = boost::beast::http;
 
 Authenticator::Authenticator(KeyManager& keys, RevocationStore& revocations,
-                             SessionStore& sessions, http::Metrics& metrics)
-    : keys_(keys), revocations_(revocations), sessions_(sessions), metrics_(metrics) {}
+                             SessionStore& sessions, http::Metrics& metrics,
+                             std::chrono::seconds leeway, std::size_t token_cache_size)
+    : keys_(keys),
+      revocations_(revocations),
+      sessions_(sessions),
+      metrics_(metrics),
+      leeway_(leeway.count()),
+      cache_(token_cache_size) {}
 
 AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_cookie,
                                              std::int64_t now) const {
     AuthOutcome outcome;
     outcome.presented = true;
     const std::shared_ptr<const KeySnapshot> keys = keys_.snapshot();
-    Result<Claims> claims = keys->verifier.verify(token);
+    std::optional<CachedToken> claims = cache_.find(token, keys->generation, now, leeway_);
     if (!claims) {
-        outcome.reason = std::string(to_string(claims.code()));
-        metrics_.token_rejected(outcome.reason);
-        return outcome;
+        Result<Claims> verified = keys->verifier.verify(token);
+        if (!verified) {
+            outcome.reason = std::string(to_string(verified.code()));
+            metrics_.token_rejected(outcome.reason);
+            return outcome;
+        }
+        const std::optional<std::string_view> sub = verified->subject();
+        const std::optional<std::string_view> jti = verified->jwt_id();
+        const std::optional<NumericDate> exp = verified->expires_at();
+        if (!sub || !jti || !exp) {
+            outcome.reason = "missing_claim";
+            metrics_.token_rejected(outcome.reason);
+            return outcome;
+        }
+        const std::optional<NumericDate> nbf = verified->not_before();
+        claims = CachedToken{std::string(*sub),
+                             std::string(verified->get_string("email").value_or("")),
+                             std::string(*jti), exp->time_since_epoch().count(),
+                             nbf ? nbf->time_since_epoch().count() : 0};
+        cache_.insert(token, keys->generation, *claims, now);
     }
-    const std::optional<std::string_view> sub = claims->subject();
-    const std::optional<std::string_view> jti = claims->jwt_id();
-    const std::optional<NumericDate> exp = claims->expires_at();
-    if (!sub || !jti || !exp) {
-        outcome.reason = "missing_claim";
-        metrics_.token_rejected(outcome.reason);
-        return outcome;
-    }
-    if (revocations_.is_revoked(*jti, now)) {
+    if (revocations_.is_revoked(claims->jti, now)) {
         outcome.reason = "revoked";
         metrics_.token_rejected(outcome.reason);
         return outcome;
     }
     metrics_.token_verified();
     Principal principal;
-    principal.user_id = std::string(*sub);
-    principal.email = std::string(claims->get_string("email").value_or(""));
+    principal.user_id = std::move(claims->user_id);
+    principal.email = std::move(claims->email);
     principal.method = AuthMethod::jwt;
     principal.via_cookie = via_cookie;
-    principal.jti = std::string(*jti);
-    principal.expires_at = exp->time_since_epoch().count();
+    principal.jti = std::move(claims->jti);
+    principal.expires_at = claims->expires_at;
     outcome.principal = std::move(principal);
     return outcome;
 }

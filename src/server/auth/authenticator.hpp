@@ -4,11 +4,14 @@
 // revocation list; sessions are looked up in the session store.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "server/auth/key_manager.hpp"
 #include "server/auth/principal.hpp"
+#include "server/auth/verified_token_cache.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/types.hpp"
 #include "server/store/revocation_store.hpp"
@@ -32,7 +35,8 @@ struct AuthOutcome {
 class Authenticator {
   public:
     Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
-                  http::Metrics& metrics);
+                  http::Metrics& metrics, std::chrono::seconds leeway,
+                  std::size_t token_cache_size = 100000);
 
     AuthOutcome authenticate(const http::Request& request, std::int64_t now) const;
 
@@ -43,6 +47,8 @@ class Authenticator {
     RevocationStore& revocations_;
     SessionStore& sessions_;
     http::Metrics& metrics_;
+    std::int64_t leeway_;
+    mutable VerifiedTokenCache cache_;
 };
 
 // RFC 6750 §3: the challenge for a failed or missing Bearer credential.

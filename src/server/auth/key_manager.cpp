@@ -131,12 +131,13 @@ void KeyManager::reload() {
         std::cerr << R"({"level":"error","msg":"cannot build the token verifier"})" << '\n';
         return;
     }
-    auto next = std::make_shared<const KeySnapshot>(KeySnapshot{
-        std::move(*signer), std::move(*verifier), std::move(jwks), current->kid, std::move(kids)});
     {
         std::lock_guard lock(mutex_);
-        snapshot_ = std::move(next);
-        version_.fetch_add(1, std::memory_order_release);
+        const std::uint64_t generation = version_.load(std::memory_order_relaxed) + 1;
+        snapshot_ = std::make_shared<const KeySnapshot>(
+            KeySnapshot{std::move(*signer), std::move(*verifier), std::move(jwks), current->kid,
+                        std::move(kids), generation});
+        version_.store(generation, std::memory_order_release);
     }
     // Keys past their grace are of no use to anyone.
     try {

@@ -24,6 +24,7 @@ struct KeySnapshot {
     std::string jwks_json;   // {"keys":[public keys]}; empty for HMAC deployments
     std::string current_kid;
     std::vector<std::string> kids;
+    std::uint64_t generation = 0;  // grows with every reload; caches of verified tokens key on it
 };
 
 class KeyManager {

@@ -1,0 +1,118 @@
+// `signet serve`: the auth server. Settings come from a TOML file (--config), SIGNET_* environment
+// variables and the flags below, last wins (server/config.hpp); the server itself is run_server.
+#include <array>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "server/app.hpp"
+#include "server/config.hpp"
+#include "server/store/store_error.hpp"
+
+extern char** environ;
+
+namespace signet::cli {
+
+namespace {
+
+// The flags of `signet serve` that are settings; each reaches load_config under its own name.
+// Every other setting is read from the TOML file or a SIGNET_* variable.
+constexpr std::array<std::string_view, 8> kSettingFlags = {
+    "listen",   "data-dir", "issuer",      "access-token-ttl", "refresh-token-ttl",
+    "tls-cert", "tls-key",  "signing-alg",
+};
+
+std::vector<std::string> environment() {
+    std::vector<std::string> entries;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        entries.emplace_back(*entry);
+    }
+    return entries;
+}
+
+// A host as it appears in a URL: an IPv6 address goes in brackets (RFC 3986 §3.2.2).
+std::string url_host(const std::string& host) {
+    return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+int run_serve(const Args& args) {
+    std::optional<std::filesystem::path> config_file;
+    if (auto file = args.value("config")) {
+        if (file->empty()) throw UsageError("option '--config' must not be empty");
+        config_file = *file;
+    }
+    server::ConfigFlags flags;
+    for (std::string_view name : kSettingFlags) {
+        if (auto value = args.value(name)) flags.emplace(std::string(name), *value);
+    }
+    try {
+        const server::ServerConfig config = server::load_config(config_file, environment(), flags);
+        const std::string origin =
+            std::string(config.tls_cert ? "https" : "http") + "://" + url_host(config.listen_host);
+        // The one line on stdout: scripts and tests wait for it and read the bound port from it.
+        return server::run_server(config, [&origin](unsigned port) {
+            std::cout << "signet: listening on " << origin << ':' << port << std::endl;
+        });
+    } catch (const server::ConfigError& error) {
+        // A setting is wrong: like a usage error, the invocation has to change.
+        std::cerr << "signet serve: " << error.what() << '\n';
+        return kExitUsage;
+    } catch (const server::StoreError& error) {
+        std::cerr << "store_error: " << error.what() << '\n';
+        return kExitFailure;
+    } catch (const std::exception& error) {
+        std::cerr << "server_error: " << error.what() << '\n';
+        return kExitFailure;
+    }
+}
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {
+        {"serve",
+         {.path = "serve",
+          .summary = "Run the auth server (HTTP API, JWT and session login)",
+          .operands = "",
+          .description =
+              "Run the auth server on the embedded default: a SQLite database in the data dir\n"
+              "(created with mode 0700), signing keys created on first start, sessions in memory.\n"
+              "Settings come from the TOML file of --config, then SIGNET_* environment variables\n"
+              "(SIGNET_LISTEN, SIGNET_DATA_DIR, SIGNET_HMAC_SECRET, ...), then these options; the\n"
+              "last wins. An unknown or invalid setting stops the start (exit status 2) with a\n"
+              "message naming it. Once listening, one line goes to stdout:\n"
+              "  signet: listening on http://HOST:PORT\n"
+              "Requests are logged as JSON lines on stderr. SIGTERM or SIGINT drains in-flight\n"
+              "requests and exits 0.",
+          .options = {{"config", "FILE", "TOML file of settings (see docs/cli.md)"},
+                      {"listen", "HOST:PORT",
+                       "Address to listen on (default 127.0.0.1:8080; port 0: any free port)"},
+                      {"data-dir", "DIR", "Data directory (default ./signet-data)"},
+                      {"issuer", "URL",
+                       "The deployment's issuer (default: the stored one, else http(s)://LISTEN)"},
+                      {"access-token-ttl", "SECONDS", "Access token lifetime (default 900)"},
+                      {"refresh-token-ttl", "SECONDS",
+                       "Refresh token lifetime (default 1209600, 14 days)"},
+                      {"tls-cert", "FILE", "TLS certificate chain, PEM (with --tls-key)"},
+                      {"tls-key", "FILE", "TLS private key, PEM (with --tls-cert)"},
+                      {"signing-alg", "ALG",
+                       "JWS algorithm of the signing keys it creates (default ES256)"}},
+          .min_operands = 0,
+          .max_operands = 0},
+         run_serve},
+    };
+    return table;
+}
+
+}  // namespace
+
+std::span<const Command> standalone_commands() {
+    return commands();
+}
+
+}  // namespace signet::cli
