@@ -2,7 +2,7 @@
 # Builds the library's libFuzzer targets (clang++, ASan + UBSan) and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [--long] [target...]     targets: jws_verify jwe_decrypt jwk_parse base64url
-#                                            claims flat_json jws_json (default: all of them)
+#                                            claims flat_json jws_json http_api (default: all)
 #
 #   FUZZ_SECONDS  seconds per target (default 60; --long makes it 3600, the long mode)
 #   JOBS          build parallelism (default 2)
@@ -11,15 +11,15 @@
 #   CXX_FUZZ      the clang++ to build with (default clang++)
 #
 # Each target starts from a copy of fuzz/corpus/<target>/ and fuzz/regressions/<target>/ in a
-# temporary directory (nothing is written back into fuzz/), with fuzz/jose.dict, -rss_limit_mb=2048
-# and -max_len=65536 (4096 for base64url). The script prints the executions per target and exits
+# temporary directory (nothing is written back into fuzz/), with fuzz/<target>.dict when there is
+# one (else fuzz/jose.dict), -rss_limit_mb=2048 and -max_len=65536 (4096 for base64url). The script prints the executions per target and exits
 # non-zero on any crash, sanitizer report, leak, timeout or out-of-memory; the input that caused it
 # is left in $BUILD_DIR/findings/<target>/ with the log. To make a finding a regression test, copy
 # the input into fuzz/regressions/<target>/: the CTest test fuzz.<target> runs every file there.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ALL_TARGETS=(jws_verify jwe_decrypt jwk_parse base64url claims flat_json jws_json)
+ALL_TARGETS=(jws_verify jwe_decrypt jwk_parse base64url claims flat_json jws_json http_api)
 
 seconds=${FUZZ_SECONDS:-60}
 targets=()
@@ -50,10 +50,10 @@ cxx=${CXX_FUZZ:-clang++}
 command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (libFuzzer needs clang)" >&2; exit 2; }
 
 echo "== configure $build"
-# A fresh build dir holds the fuzz targets only; an existing one (such as the asan preset's,
-# which CI fuzzes from) keeps its tests and CLI.
+# A fresh build dir holds the fuzz targets (and the server they drive) only; an existing one (such
+# as the asan preset's, which CI fuzzes from) keeps its tests.
 only_fuzz=()
-[[ -f "$build/CMakeCache.txt" ]] || only_fuzz=(-DSIGNET_BUILD_TESTS=OFF -DSIGNET_BUILD_CLI=OFF)
+[[ -f "$build/CMakeCache.txt" ]] || only_fuzz=(-DSIGNET_BUILD_TESTS=OFF)
 cmake -S "$ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER="$cxx" -DSIGNET_SANITIZE=address,undefined \
     -DSIGNET_BUILD_FUZZERS=ON "${only_fuzz[@]}" >/dev/null
@@ -83,11 +83,13 @@ for t in "${targets[@]}"; do
         -exec cp {} "$corpus/" \; 2>/dev/null || true
     max_len=65536
     [[ $t == base64url ]] && max_len=4096
+    dict=$ROOT/fuzz/jose.dict
+    [[ -f $ROOT/fuzz/$t.dict ]] && dict=$ROOT/fuzz/$t.dict
     log=$findings/$t/fuzz.log
     echo "== fuzz_$t for ${seconds}s ($(find "$corpus" -type f | wc -l) seed inputs)"
     set +e
     "$build/fuzz/fuzz_$t" "$corpus" \
-        -dict="$ROOT/fuzz/jose.dict" \
+        -dict="$dict" \
         -max_total_time="$seconds" -timeout="$timeout_s" \
         -rss_limit_mb=2048 -max_len="$max_len" \
         -print_final_stats=1 \

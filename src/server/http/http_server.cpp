@@ -390,14 +390,7 @@ struct HttpServer::Impl {
         Response response;
         if (match.route == nullptr) {
             context.route = "unmatched";
-            if (match.status == Status::method_not_allowed) {
-                response = error_response(request, Status::method_not_allowed, "method_not_allowed",
-                                          "This method is not allowed on this resource.");
-                response.set(bhttp::field::allow, match.allow);
-            } else {
-                response = error_response(request, Status::not_found, "not_found",
-                                          "There is no resource at this path.");
-            }
+            response = unroutable(request, match);
         } else {
             context.route = match.route->path;
             const Route& route = *match.route;

@@ -1,7 +1,10 @@
 // Exact-path routing with 404 / 405 + Allow (RFC 9110 §15.5.6).
 #include "server/http/router.hpp"
 
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+
+#include "server/http/response.hpp"
 
 namespace signet::server::http {
 
@@ -37,6 +40,18 @@ Router::Match Router::match(Verb method, std::string_view target) const {
     }
     result.status = path_known ? Status::method_not_allowed : Status::not_found;
     return result;
+}
+
+Response unroutable(const Request& request, const Router::Match& match) {
+    if (match.status == Status::method_not_allowed) {
+        Response response =
+            error_response(request, Status::method_not_allowed, "method_not_allowed",
+                           "This method is not allowed on this resource.");
+        response.set(boost::beast::http::field::allow, match.allow);
+        return response;
+    }
+    return error_response(request, Status::not_found, "not_found",
+                          "There is no resource at this path.");
 }
 
 }  // namespace signet::server::http

@@ -35,4 +35,7 @@ class Router {
     std::vector<Route> routes_;
 };
 
+// The JSON 404, or 405 with Allow, for a request that match() could not route.
+Response unroutable(const Request& request, const Router::Match& match);
+
 }  // namespace signet::server::http
