@@ -59,12 +59,18 @@ build_and_test() {
         ctest --preset "$preset" -j "$JOBS"
 }
 
-# The library's tests again under ThreadSanitizer: a Verifier shared by many threads, and the
-# per-thread context caches behind it.
-tsan_library_tests() {
+# Under ThreadSanitizer: the library's tests (a Verifier shared by many threads, and the per-thread
+# context caches behind it), then the server's stores, auth services and HTTP layer (a listener
+# with I/O and worker threads, sharded in-memory stores, SQLite shared between connections).
+tsan_tests() {
+    local targets=(jose_tests store_tests auth_tests http_tests) t
     cmake --preset tsan &&
-        cmake --build --preset tsan --target jose_tests -j "$JOBS" &&
-        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/jose/jose_tests --gtest_brief=1
+        cmake --build --preset tsan --target "${targets[@]}" -j "$JOBS" || return 1
+    for t in build/tsan/tests/jose/jose_tests build/tsan/tests/server/store_tests \
+        build/tsan/tests/server/auth_tests build/tsan/tests/server/http_tests; do
+        echo "-- $t"
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$t" --gtest_brief=1 || return 1
+    done
 }
 
 phase "install dependencies" bash scripts/install-deps.sh
@@ -73,7 +79,7 @@ phase "g++ build and test" build_and_test dev
 # clang++ with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors: every test,
 # plus the fuzz targets and their regression inputs (fuzz.* tests).
 phase "clang++ ASan+UBSan build and test" build_and_test asan
-phase "clang++ TSan library tests" tsan_library_tests
+phase "clang++ TSan library and server tests" tsan_tests
 # Each fuzz target for FUZZ_SECONDS (60 by default) from the ASan build; scripts/fuzz.sh --long
 # is the long mode.
 phase "fuzz (${FUZZ_SECONDS:-60} s per target)" env BUILD_DIR=build/asan bash scripts/fuzz.sh

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -95,15 +96,15 @@ class Maintenance {
 
 int run_server(const ServerConfig& config, const std::function<void(unsigned port)>& on_ready) {
     SqliteStores sqlite = open_data_dir(config.data_dir);
-    Stores stores{sqlite.users,
-                  sqlite.refresh_tokens,
-                  sqlite.keys,
-                  make_memory_session_store(),
-                  make_memory_revocation_store(),
-                  make_memory_rate_limit_store()};
+    Stores stores{sqlite.users,       sqlite.refresh_tokens,
+                  sqlite.keys,        make_memory_session_store(),
+                  sqlite.revocations, make_memory_rate_limit_store()};
 
     http::Metrics metrics;
     http::Router router;
+    // Declared before the server so that it outlives it: the server's destructor waits for the
+    // worker pool, whose handlers use the services.
+    std::unique_ptr<Services> services_owner;
     http::HttpServer server(server_options(config), router, metrics);
     const bool tls = config.tls_cert.has_value();
 
@@ -119,9 +120,11 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
     } else {
         issuer = stores.keys->get_or_set_setting("issuer", default_issuer);
     }
-    while (issuer.size() > 1 && issuer.back() == '/') issuer.pop_back();
+    while (issuer.size() > 1 && issuer.back() == '/')
+        issuer.pop_back();
 
-    Services services(config, std::move(stores), issuer, tls, metrics);
+    services_owner = std::make_unique<Services>(config, std::move(stores), issuer, tls, metrics);
+    Services& services = *services_owner;
     api::add_user_routes(router, services);
     api::add_token_routes(router, services);
     api::add_session_routes(router, services);

@@ -1,4 +1,5 @@
-// The data directory: created private to the owner, since it holds private keys and password hashes.
+// The data directory: created private to the owner, since it holds private keys and password
+// hashes.
 #include "server/data_dir.hpp"
 
 #include <sys/stat.h>

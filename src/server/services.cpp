@@ -39,9 +39,9 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       login_limiter(stores.rate_limits, config.login_limit_per_email,
                     config.login_limit_per_address, config.login_limit_window),
       tokens(TokenSettings{issuer, config.audience.value_or(issuer), config.scope,
-                           config.access_token_ttl, config.refresh_token_ttl},
+                           config.access_token_ttl, config.refresh_token_ttl, config.leeway},
              keys, *stores.users, *stores.refresh_tokens, *stores.revocations, metrics),
-      authenticator(keys, *stores.revocations, *stores.sessions, metrics, config.leeway,
-                    config.token_cache_size) {}
+      authenticator(keys, *stores.revocations, *stores.sessions, *stores.users, metrics,
+                    config.leeway, config.token_cache_size) {}
 
 }  // namespace signet::server

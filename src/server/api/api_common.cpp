@@ -21,8 +21,7 @@ std::int64_t unix_now() {
 }
 
 http::Response invalid_request(const http::Request& request, std::string_view description) {
-    return http::error_response(request, http::Status::bad_request, "invalid_request",
-                                description);
+    return http::error_response(request, http::Status::bad_request, "invalid_request", description);
 }
 
 std::variant<boost::json::object, http::Response> json_body(const http::Request& request) {
@@ -30,7 +29,8 @@ std::variant<boost::json::object, http::Response> json_body(const http::Request&
     std::string_view media;
     if (type != request.end()) media = type->value();
     media = media.substr(0, media.find(';'));
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+    while (!media.empty() && media.back() == ' ')
+        media.remove_suffix(1);
     bool json = media.size() == 16;
     constexpr std::string_view kJson = "application/json";
     for (std::size_t i = 0; json && i < kJson.size(); ++i) {
@@ -69,9 +69,9 @@ std::variant<User, http::Response> check_credentials(Services& services,
         services.login_limiter.begin(key, context.client_address, now);
     if (!attempt.allowed) {
         services.metrics.login(false);
-        http::Response response = http::error_response(
-            request, http::Status::too_many_requests, "rate_limited",
-            "Too many failed logins; try again later.");
+        http::Response response =
+            http::error_response(request, http::Status::too_many_requests, "rate_limited",
+                                 "Too many failed logins; try again later.");
         response.set(bhttp::field::retry_after, std::to_string(attempt.retry_after));
         return response;
     }

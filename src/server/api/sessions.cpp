@@ -39,11 +39,10 @@ http::Response create_session(Services& services, const http::Request& request,
     const std::int64_t ttl = services.config.session_ttl.count();
     services.stores.sessions->put(sha256_hex(sid), Session{user.id, user.email, now, now + ttl});
     const std::string csrf = random_token(32);
-    http::Response response = http::json_response(request, http::Status::created,
-                                                  boost::json::object{{"sub", user.id},
-                                                                      {"email", user.email},
-                                                                      {"expires_in", ttl},
-                                                                      {"csrf_token", csrf}});
+    http::Response response = http::json_response(
+        request, http::Status::created,
+        boost::json::object{
+            {"sub", user.id}, {"email", user.email}, {"expires_in", ttl}, {"csrf_token", csrf}});
     response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, sid, ttl));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, ttl));
     return response;

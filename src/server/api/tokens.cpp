@@ -69,8 +69,7 @@ http::Response login(Services& services, const http::Request& request,
     return token_response(services, request, pair, cookies);
 }
 
-http::Response invalid_grant(const Services& services, const http::Request& request,
-                             bool cookies) {
+http::Response invalid_grant(const Services& services, const http::Request& request, bool cookies) {
     http::Response response =
         http::error_response(request, http::Status::unauthorized, "invalid_grant",
                              "The refresh token is invalid, expired or revoked.");
@@ -107,14 +106,6 @@ http::Response refresh(Services& services, const http::Request& request) {
 
 http::Response logout(Services& services, const http::Request& request) {
     const std::int64_t now = unix_now();
-    const AuthOutcome outcome = services.authenticator.authenticate(request, now);
-    if (!outcome.principal || outcome.principal->method != AuthMethod::jwt) {
-        return unauthorized(request, outcome);
-    }
-    const Principal& principal = *outcome.principal;
-    if (principal.via_cookie) {
-        if (auto refused = require_csrf(services, request)) return std::move(*refused);
-    }
     std::string refresh_token;
     if (!request.body().empty()) {
         auto body = json_body(request);
@@ -127,17 +118,35 @@ http::Response logout(Services& services, const http::Request& request) {
             refresh_token = std::string(value->get_string());
         }
     }
+    bool refresh_from_cookie = false;
     if (refresh_token.empty()) {
         if (const auto cookie = http::find_cookie(request, kRefreshTokenCookie)) {
             refresh_token = std::string(*cookie);
+            refresh_from_cookie = true;
         }
     }
-    if (!refresh_token.empty() && refresh_token.size() <= 256) {
-        services.tokens.revoke_refresh_token(refresh_token, principal.user_id, now);
+    if (refresh_token.size() > 256) refresh_token.clear();
+
+    const AuthOutcome outcome = services.authenticator.authenticate(request, now);
+    const bool jwt = outcome.principal && outcome.principal->method == AuthMethod::jwt;
+    if (!jwt && refresh_token.empty()) return unauthorized(request, outcome);
+    const bool via_cookie = (jwt && outcome.principal->via_cookie) || refresh_from_cookie;
+    if (via_cookie) {
+        if (auto refused = require_csrf(services, request)) return std::move(*refused);
     }
-    services.tokens.revoke_access_token(principal.jti, principal.expires_at);
+    if (jwt) {
+        const Principal& principal = *outcome.principal;
+        if (!refresh_token.empty()) {
+            services.tokens.revoke_refresh_token(refresh_token, principal.user_id, now);
+        }
+        services.tokens.revoke_access_token(principal.jti, principal.expires_at);
+    } else {
+        // The access token already expired (a browser idle past its lifetime): the refresh token
+        // alone ends the family, as holding it proves the right to (RFC 7009 §2.1).
+        services.tokens.revoke_refresh_token(refresh_token, "", now);
+    }
     http::Response response = http::empty_response(request, http::Status::no_content);
-    if (principal.via_cookie) clear_token_cookies(services, response);
+    if (via_cookie) clear_token_cookies(services, response);
     return response;
 }
 

@@ -1,4 +1,6 @@
 // POST /v1/users: registration.
+#include <algorithm>
+#include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 
 #include "server/api/api_common.hpp"
@@ -8,10 +10,23 @@
 namespace signet::server::api {
 namespace {
 
-http::Response register_user(Services& services, const http::Request& request) {
+http::Response register_user(Services& services, const http::Request& request,
+                             const http::RequestContext& context) {
     if (!services.config.registration) {
         return http::error_response(request, http::Status::forbidden, "registration_disabled",
                                     "Registration is turned off on this server.");
+    }
+    // Each registration costs an Argon2id hash: bounded per client address like failed logins.
+    const std::int64_t now = unix_now();
+    const RateLimitHit hit = services.stores.rate_limits->hit(
+        "register:addr:" + context.client_address, services.config.login_limit_window.count(), now);
+    if (static_cast<std::uint64_t>(hit.count) > services.config.login_limit_per_address) {
+        http::Response response =
+            http::error_response(request, http::Status::too_many_requests, "rate_limited",
+                                 "Too many registrations from this address; try again later.");
+        response.set(boost::beast::http::field::retry_after,
+                     std::to_string(std::max<std::int64_t>(1, hit.resets_at - now)));
+        return response;
     }
     auto body = json_body(request);
     if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
@@ -34,7 +49,7 @@ http::Response register_user(Services& services, const http::Request& request) {
     user.id = new_user_id();
     user.email = *normalized;
     user.password_hash = services.hasher.hash(*password);
-    user.created_at = unix_now();
+    user.created_at = now;
     if (!services.stores.users->create(user)) {
         return http::error_response(request, http::Status::conflict, "email_taken",
                                     "An account with this email already exists.");
@@ -48,8 +63,8 @@ http::Response register_user(Services& services, const http::Request& request) {
 void add_user_routes(http::Router& router, Services& services) {
     router.add(
         http::Verb::post, "/v1/users",
-        [&services](const http::Request& request, http::RequestContext&) {
-            return register_user(services, request);
+        [&services](const http::Request& request, http::RequestContext& context) {
+            return register_user(services, request, context);
         },
         true);
 }

@@ -39,8 +39,8 @@ boost::json::object metadata(const Services& services) {
 void add_well_known_routes(http::Router& router, Services& services) {
     router.add(http::Verb::get, "/.well-known/jwks.json",
                [&services](const http::Request& request, http::RequestContext&) {
-                   http::Response response = http::json_response(request, http::Status::ok,
-                                                                 boost::json::object{});
+                   http::Response response =
+                       http::json_response(request, http::Status::ok, boost::json::object{});
                    response.set(bhttp::field::content_type, "application/jwk-set+json");
                    // Short caching: resource servers see a rotation within a minute.
                    response.set(bhttp::field::cache_control, "public, max-age=60");

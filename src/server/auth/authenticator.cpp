@@ -11,12 +11,13 @@ namespace signet::server {
 
 namespace bhttp = boost::beast::http;
 
-Authenticator::Authenticator(KeyManager& keys, RevocationStore& revocations,
-                             SessionStore& sessions, http::Metrics& metrics,
-                             std::chrono::seconds leeway, std::size_t token_cache_size)
+Authenticator::Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
+                             UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
+                             std::size_t token_cache_size)
     : keys_(keys),
       revocations_(revocations),
       sessions_(sessions),
+      users_(users),
       metrics_(metrics),
       leeway_(leeway.count()),
       cache_(token_cache_size) {}
@@ -43,10 +44,10 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
             return outcome;
         }
         const std::optional<NumericDate> nbf = verified->not_before();
-        claims = CachedToken{std::string(*sub),
-                             std::string(verified->get_string("email").value_or("")),
-                             std::string(*jti), exp->time_since_epoch().count(),
-                             nbf ? nbf->time_since_epoch().count() : 0};
+        claims =
+            CachedToken{std::string(*sub), std::string(verified->get_string("email").value_or("")),
+                        std::string(*jti), exp->time_since_epoch().count(),
+                        nbf ? nbf->time_since_epoch().count() : 0};
         cache_.insert(token, keys->generation, *claims, now);
     }
     if (revocations_.is_revoked(claims->jti, now)) {
@@ -71,19 +72,14 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
     if (authorization != request.end()) {
         const std::string_view value = authorization->value();
         // RFC 6750 §2.1: "Bearer" is case-insensitive (RFC 7235 §2.1), one space, then the token.
+        // Another scheme (Basic, ...) carries no Bearer credentials and is ignored (§3.1).
         constexpr std::string_view kScheme = "bearer ";
-        bool bearer = value.size() > kScheme.size();
+        bool bearer = value.size() >= kScheme.size();
         for (std::size_t i = 0; bearer && i < kScheme.size(); ++i) {
             const char c = value[i];
             bearer = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kScheme[i];
         }
-        if (!bearer) {
-            AuthOutcome outcome;
-            outcome.presented = true;
-            outcome.reason = "malformed_authorization";
-            return outcome;
-        }
-        return from_access_token(value.substr(kScheme.size()), false, now);
+        if (bearer) return from_access_token(value.substr(kScheme.size()), false, now);
     }
     if (const auto token = http::find_cookie(request, kAccessTokenCookie)) {
         return from_access_token(*token, true, now);
@@ -95,6 +91,11 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
         std::optional<Session> session = sessions_.get(key, now);
         if (!session) {
             outcome.reason = "unknown_session";
+            return outcome;
+        }
+        if (user_disabled(session->user_id, now)) {
+            sessions_.remove(key);
+            outcome.reason = "user_disabled";
             return outcome;
         }
         Principal principal;
@@ -110,6 +111,28 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
     return {};
 }
 
+bool Authenticator::user_disabled(const std::string& user_id, std::int64_t now) const {
+    constexpr std::int64_t kRecheckSeconds = 5;
+    {
+        std::lock_guard lock(status_mutex_);
+        const auto it = status_.find(user_id);
+        if (it != status_.end() && now - it->second.checked_at < kRecheckSeconds) {
+            return it->second.disabled;
+        }
+    }
+    const std::optional<User> user = users_.find_by_id(user_id);
+    const bool disabled = !user || user->disabled;
+    std::lock_guard lock(status_mutex_);
+    // Bounded: statuses older than the recheck interval are worthless anyway.
+    if (status_.size() > 100000) {
+        std::erase_if(status_, [&](const auto& item) {
+            return now - item.second.checked_at >= kRecheckSeconds;
+        });
+    }
+    status_[user_id] = UserStatus{disabled, now};
+    return disabled;
+}
+
 http::Response unauthorized(const http::Request& request, const AuthOutcome& outcome) {
     if (!outcome.presented) {
         http::Response response = http::error_response(
@@ -120,9 +143,11 @@ http::Response unauthorized(const http::Request& request, const AuthOutcome& out
     std::string description = "The access token is invalid.";
     if (outcome.reason == "expired") description = "The access token expired.";
     if (outcome.reason == "revoked") description = "The access token was revoked.";
-    if (outcome.reason == "unknown_session") description = "The session is unknown or expired.";
-    http::Response response = http::error_response(request, http::Status::unauthorized,
-                                                   "invalid_token", description);
+    if (outcome.reason == "unknown_session" || outcome.reason == "user_disabled") {
+        description = "The session is unknown or expired.";
+    }
+    http::Response response =
+        http::error_response(request, http::Status::unauthorized, "invalid_token", description);
     response.set(bhttp::field::www_authenticate,
                  R"(Bearer realm="signet", error="invalid_token", error_description=")" +
                      description + "\"");

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "server/auth/key_manager.hpp"
 #include "server/auth/principal.hpp"
@@ -16,6 +18,7 @@
 #include "server/http/types.hpp"
 #include "server/store/revocation_store.hpp"
 #include "server/store/session_store.hpp"
+#include "server/store/user_store.hpp"
 
 namespace signet::server {
 
@@ -29,13 +32,13 @@ struct AuthOutcome {
     // Without a principal: whether credentials were presented at all (RFC 6750 §3.1: a request
     // without any gets no error code), and why they failed.
     bool presented = false;
-    std::string reason;  // an Errc name, "revoked", "unknown_session", "malformed_authorization"
+    std::string reason;  // an Errc name, "revoked", "unknown_session", "user_disabled"
 };
 
 class Authenticator {
   public:
     Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
-                  http::Metrics& metrics, std::chrono::seconds leeway,
+                  UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
                   std::size_t token_cache_size = 100000);
 
     AuthOutcome authenticate(const http::Request& request, std::int64_t now) const;
@@ -43,12 +46,23 @@ class Authenticator {
   private:
     AuthOutcome from_access_token(std::string_view token, bool via_cookie, std::int64_t now) const;
 
+    // Sessions end when their user is disabled (signet user disable runs in another process, so
+    // the user's status is re-read from the store at most every few seconds per user).
+    bool user_disabled(const std::string& user_id, std::int64_t now) const;
+
     KeyManager& keys_;
     RevocationStore& revocations_;
     SessionStore& sessions_;
+    UserStore& users_;
     http::Metrics& metrics_;
     std::int64_t leeway_;
     mutable VerifiedTokenCache cache_;
+    struct UserStatus {
+        bool disabled = false;
+        std::int64_t checked_at = 0;
+    };
+    mutable std::mutex status_mutex_;
+    mutable std::unordered_map<std::string, UserStatus> status_;
 };
 
 // RFC 6750 §3: the challenge for a failed or missing Bearer credential.

@@ -65,16 +65,20 @@ void ensure_sodium() {
 }  // namespace
 
 std::optional<std::string> normalize_email(std::string_view email) {
-    while (!email.empty() && is_space(email.front())) email.remove_prefix(1);
-    while (!email.empty() && is_space(email.back())) email.remove_suffix(1);
+    while (!email.empty() && is_space(email.front()))
+        email.remove_prefix(1);
+    while (!email.empty() && is_space(email.back()))
+        email.remove_suffix(1);
     if (email.empty() || email.size() > kMaxEmailLength) return std::nullopt;
     const std::size_t at = email.find('@');
-    if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) {
+    if (at == std::string_view::npos || at == 0 ||
+        email.find('@', at + 1) != std::string_view::npos) {
         return std::nullopt;
     }
     const std::string_view local = email.substr(0, at);
     const std::string_view domain = email.substr(at + 1);
-    // RFC 5321 §4.5.3.1: local part up to 64 octets; a domain with at least one dot, no empty label.
+    // RFC 5321 §4.5.3.1: local part up to 64 octets; a domain with at least one dot, no empty
+    // label.
     if (local.size() > 64 || domain.size() < 3) return std::nullopt;
     const std::size_t dot = domain.find('.');
     if (dot == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||

@@ -1,6 +1,8 @@
 // Signing keys: created once per deployment, rotated by kid, published while their tokens live.
 #include "server/auth/key_manager.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <iostream>
 #include <utility>
@@ -8,6 +10,7 @@
 #include "server/auth/identity.hpp"
 #include "server/config.hpp"
 #include "server/store/store_error.hpp"
+#include "signet/base64url.hpp"
 
 namespace signet::server {
 namespace {
@@ -19,6 +22,17 @@ std::int64_t unix_now() {
 }
 
 std::atomic<std::uint64_t> next_manager_id{1};
+
+// Whether the oct key `key` is the secret `secret` (compared in constant time).
+bool holds_secret(const Jwk& key, const std::string& secret) {
+    if (!key.is_symmetric()) return false;
+    const boost::json::object json = key.to_json(true);
+    const boost::json::value* k = json.if_contains("k");
+    if (k == nullptr || !k->is_string()) return false;
+    Result<std::string> bytes = base64url_decode(std::string_view(k->get_string()));
+    return bytes && bytes->size() == secret.size() &&
+           sodium_memcmp(bytes->data(), secret.data(), secret.size()) == 0;
+}
 
 }  // namespace
 
@@ -52,10 +66,12 @@ std::string KeyManager::rotate(KeyStore& store, std::optional<Algorithm> alg,
     if (!alg) {
         for (const StoredKey& stored : store.list()) {
             if (stored.retired_at) continue;
-            if (Result<Jwk> key = Jwk::parse(stored.private_jwk); key && key->alg()) alg = key->alg();
+            if (Result<Jwk> key = Jwk::parse(stored.private_jwk); key && key->alg())
+                alg = key->alg();
         }
     }
-    if (!alg) throw StoreError("the data dir has no current signing key to take the algorithm from");
+    if (!alg)
+        throw StoreError("the data dir has no current signing key to take the algorithm from");
     StoredKey key = generate(*alg, hmac_secret);
     store.add_current(key);
     return key.kid;
@@ -76,6 +92,11 @@ KeyManager::KeyManager(std::shared_ptr<KeyStore> store, Options options)
         std::cerr << R"({"level":"info","msg":"signing_alg changed; rotating to a new key"})"
                   << '\n';
         store_->add_current(generate(options_.algorithm, options_.hmac_secret));
+    } else if (options_.hmac_secret && !holds_secret(*current_key, *options_.hmac_secret)) {
+        // A replaced (say, leaked) secret must stop signing at once.
+        std::cerr << R"({"level":"info","msg":"hmac_secret changed; rotating to a new key"})"
+                  << '\n';
+        store_->add_current(generate(options_.algorithm, options_.hmac_secret));
     }
     reload();
     if (!snapshot()) throw StoreError("the data dir holds no usable signing key");
@@ -94,6 +115,17 @@ void KeyManager::reload() {
         }
     }
     if (current == nullptr) return;
+    // Nothing changed since the last reload: keep the snapshot, and with it the generation that
+    // caches of verified tokens are keyed on.
+    std::string fingerprint = current->kid;
+    for (const StoredKey& key : stored) {
+        if (key.retired_at && *key.retired_at + grace < now) continue;
+        fingerprint += ' ' + key.kid + ':' + std::to_string(key.retired_at.value_or(0));
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (snapshot_ && fingerprint == fingerprint_) return;
+    }
     Result<Jwk> current_key = Jwk::parse(current->private_jwk);
     if (!current_key) {
         std::cerr << R"({"level":"error","msg":"the current signing key does not parse"})" << '\n';
@@ -121,8 +153,8 @@ void KeyManager::reload() {
     }
     Result<KeySet> set = KeySet::from_keys(std::move(verify_keys));
     if (!set) return;
-    std::string jwks = current_key->is_symmetric() ? std::string(R"({"keys":[]})")
-                                                   : set->to_json_string(false);
+    std::string jwks =
+        current_key->is_symmetric() ? std::string(R"({"keys":[]})") : set->to_json_string(false);
     VerifierOptions verifier_options = options_.verifier_options;
     verifier_options.keys = std::move(*set);
     verifier_options.algorithms.clear();  // the keys' own "alg" bindings
@@ -134,6 +166,7 @@ void KeyManager::reload() {
     {
         std::lock_guard lock(mutex_);
         const std::uint64_t generation = version_.load(std::memory_order_relaxed) + 1;
+        fingerprint_ = std::move(fingerprint);
         snapshot_ = std::make_shared<const KeySnapshot>(
             KeySnapshot{std::move(*signer), std::move(*verifier), std::move(jwks), current->kid,
                         std::move(kids), generation});

@@ -19,9 +19,9 @@ namespace signet::server {
 
 // One consistent view of the keys: swapped as a whole on reload, read without locks.
 struct KeySnapshot {
-    Signer signer;           // the current key
-    Verifier verifier;       // access-token verifier over every published key
-    std::string jwks_json;   // {"keys":[public keys]}; empty for HMAC deployments
+    Signer signer;          // the current key
+    Verifier verifier;      // access-token verifier over every published key
+    std::string jwks_json;  // {"keys":[public keys]}; empty for HMAC deployments
     std::string current_kid;
     std::vector<std::string> kids;
     std::uint64_t generation = 0;  // grows with every reload; caches of verified tokens key on it
@@ -62,6 +62,7 @@ class KeyManager {
     Options options_;
     mutable std::mutex mutex_;
     std::shared_ptr<const KeySnapshot> snapshot_;
+    std::string fingerprint_;  // the keys behind snapshot_, to skip reloads that change nothing
     std::atomic<std::uint64_t> version_{0};
     std::uint64_t id_;  // tells managers apart in the per-thread cache
 };

@@ -15,8 +15,8 @@ LoginRateLimiter::LoginRateLimiter(std::shared_ptr<RateLimitStore> store, std::u
       per_address_(per_address),
       window_(window.count()) {}
 
-LoginRateLimiter::Attempt LoginRateLimiter::begin(std::string_view email,
-                                                  std::string_view address, std::int64_t now) {
+LoginRateLimiter::Attempt LoginRateLimiter::begin(std::string_view email, std::string_view address,
+                                                  std::int64_t now) {
     Attempt attempt;
     // Hashed keys: a shared store (Redis) then holds no email addresses.
     attempt.email_key = "login:email:" + sha256_hex(email);

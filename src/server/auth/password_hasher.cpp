@@ -32,7 +32,8 @@ PasswordHasher::PasswordHasher(std::uint64_t memory_kib, std::uint64_t iteration
     // against it costs exactly what a real verify costs.
     std::array<unsigned char, 32> random{};
     randombytes_buf(random.data(), random.size());
-    dummy_hash_ = hash(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
+    dummy_hash_ =
+        hash(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {

@@ -13,10 +13,10 @@ struct Principal {
     std::string user_id;  // "sub"
     std::string email;
     AuthMethod method = AuthMethod::jwt;
-    bool via_cookie = false;   // the credential came in a cookie: state changes need CSRF checks
-    std::string jti;           // access tokens: the token id, for logout
+    bool via_cookie = false;  // the credential came in a cookie: state changes need CSRF checks
+    std::string jti;          // access tokens: the token id, for logout
     std::int64_t expires_at = 0;
-    std::string session_key;   // sessions: the store key
+    std::string session_key;  // sessions: the store key
 };
 
 }  // namespace signet::server

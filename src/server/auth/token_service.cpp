@@ -34,7 +34,6 @@ std::string TokenService::sign_access_token(const User& user, std::int64_t now) 
         .set("scope", std::string_view(settings_.scope));
     Result<std::string> token = keys_.snapshot()->signer.sign(claims);
     if (!token) throw std::runtime_error("signing failed: " + token.error().to_string());
-    metrics_.token_issued();
     return std::move(*token);
 }
 
@@ -50,6 +49,7 @@ TokenPair TokenService::issue(const User& user, std::int64_t now) {
     record.issued_at = now;
     record.expires_at = now + settings_.refresh_ttl.count();
     refresh_tokens_.insert(record);
+    metrics_.token_issued();
     return pair;
 }
 
@@ -66,10 +66,14 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
         result.failure = RefreshFailure::user_disabled;
         return result;
     }
+    // Signed before the rotation commits: a signing failure then leaves the old token live
+    // instead of spending it without a successor.
     TokenPair pair;
+    pair.access_token = sign_access_token(*user, now);
+    pair.expires_in = settings_.access_ttl.count();
     pair.refresh_token = random_token(32);
-    const RotateResult rotated = refresh_tokens_.rotate(
-        old_hash, sha256_hex(pair.refresh_token), now + settings_.refresh_ttl.count(), now);
+    const RotateResult rotated = refresh_tokens_.rotate(old_hash, sha256_hex(pair.refresh_token),
+                                                        now + settings_.refresh_ttl.count(), now);
     switch (rotated.outcome) {
         case RotateOutcome::rotated: break;
         case RotateOutcome::not_found: result.failure = RefreshFailure::unknown; return result;
@@ -77,8 +81,7 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
         case RotateOutcome::reused: result.failure = RefreshFailure::reused; return result;
         case RotateOutcome::revoked: result.failure = RefreshFailure::revoked; return result;
     }
-    pair.access_token = sign_access_token(*user, now);
-    pair.expires_in = settings_.access_ttl.count();
+    metrics_.token_issued();
     result.pair = std::move(pair);
     return result;
 }
@@ -86,11 +89,14 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
 void TokenService::revoke_refresh_token(std::string_view refresh_token, std::string_view user_id,
                                         std::int64_t now) {
     std::optional<RefreshTokenRecord> record = refresh_tokens_.find(sha256_hex(refresh_token));
-    if (record && record->user_id == user_id) refresh_tokens_.revoke_family(record->family_id, now);
+    if (record && (user_id.empty() || record->user_id == user_id)) {
+        refresh_tokens_.revoke_family(record->family_id, now);
+    }
 }
 
 void TokenService::revoke_access_token(std::string_view jti, std::int64_t expires_at) {
-    if (!jti.empty()) revocations_.revoke(jti, expires_at);
+    // Verifiers accept a token until exp + leeway; the revocation must last as long.
+    if (!jti.empty()) revocations_.revoke(jti, expires_at + settings_.leeway.count());
 }
 
 }  // namespace signet::server

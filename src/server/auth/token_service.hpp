@@ -22,6 +22,7 @@ struct TokenSettings {
     std::string scope;
     std::chrono::seconds access_ttl{900};
     std::chrono::seconds refresh_ttl{14 * 24 * 3600};
+    std::chrono::seconds leeway{0};  // how long past "exp" verifiers still accept a token
 };
 
 struct TokenPair {
@@ -46,7 +47,8 @@ class TokenService {
         RefreshFailure failure = RefreshFailure::unknown;
     };
     RefreshResult refresh(std::string_view refresh_token, std::int64_t now);
-    // Revokes the family of `refresh_token` when it belongs to `user_id`.
+    // Revokes the family of `refresh_token` when it belongs to `user_id` (any user when empty:
+    // holding the token proves the right to end it, RFC 7009 §2.1).
     void revoke_refresh_token(std::string_view refresh_token, std::string_view user_id,
                               std::int64_t now);
     // The access token's id is refused until it expires.

@@ -11,7 +11,8 @@ VerifiedTokenCache::VerifiedTokenCache(std::size_t capacity)
 VerifiedTokenCache::Shard& VerifiedTokenCache::shard_for(std::string_view token) const {
     // The last characters are signature bytes: uniformly spread, and cheap to read.
     const std::size_t tail = token.empty() ? 0 : static_cast<unsigned char>(token.back());
-    const std::size_t before = token.size() < 2 ? 0 : static_cast<unsigned char>(token[token.size() - 2]);
+    const std::size_t before =
+        token.size() < 2 ? 0 : static_cast<unsigned char>(token[token.size() - 2]);
     return shards_[(tail * 31 + before) % kShards];
 }
 

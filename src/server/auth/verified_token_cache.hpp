@@ -1,7 +1,7 @@
 // A cache of access tokens whose signature and claims already passed the Verifier, as Envoy's
 // jwt_authn keeps one: a repeated token then costs a hash-map lookup instead of a public-key
-// operation. An entry holds the exact token bytes (compared in full, never just a hash), is used only
-// while the key set it was verified under is current, and stops matching at the token's "exp"
+// operation. An entry holds the exact token bytes (compared in full, never just a hash), is used
+// only while the key set it was verified under is current, and stops matching at the token's "exp"
 // (and before its "nbf"). Revocation is checked by the caller on every request, hit or miss.
 #pragma once
 

@@ -15,7 +15,7 @@ std::optional<std::string_view> find_cookie(const Request& request, std::string_
 
 struct CookieOptions {
     bool http_only = true;
-    bool secure = false;     // set under TLS
+    bool secure = false;        // set under TLS
     std::int64_t max_age = -1;  // seconds; -1: a session cookie; 0: delete it now
     std::string_view path = "/";
     std::string_view same_site = "Lax";

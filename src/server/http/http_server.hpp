@@ -32,8 +32,8 @@ struct ServerOptions {
     std::chrono::seconds header_timeout{10};  // to receive a whole request head
     std::chrono::seconds idle_timeout{60};    // between requests on a keep-alive connection
     std::chrono::seconds drain_timeout{10};   // for in-flight requests after stop()
-    unsigned io_threads = 0;                   // 0: hardware threads
-    unsigned worker_threads = 0;               // for blocking routes; 0: hardware threads
+    unsigned io_threads = 0;                  // 0: hardware threads
+    unsigned worker_threads = 0;              // for blocking routes; 0: hardware threads
     bool log_requests = true;
 };
 

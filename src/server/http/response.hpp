@@ -1,5 +1,6 @@
-// Response helpers: JSON bodies, and the error shape {"error","error_description"} that every failure
-// uses. Identical failures produce identical bodies, so responses reveal nothing by their differences.
+// Response helpers: JSON bodies, and the error shape {"error","error_description"} that every
+// failure uses. Identical failures produce identical bodies, so responses reveal nothing by their
+// differences.
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -1,5 +1,5 @@
-// Signing keys and deployment-wide settings, shared by every node of a deployment. The newest key is
-// current; older keys are retired and stay published until every token they signed has expired.
+// Signing keys and deployment-wide settings, shared by every node of a deployment. The newest key
+// is current; older keys are retired and stay published until every token they signed has expired.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 namespace signet::server {
 
 struct RateLimitHit {
-    std::int64_t count = 0;     // hits in the current window, this one included
+    std::int64_t count = 0;      // hits in the current window, this one included
     std::int64_t resets_at = 0;  // Unix seconds when the window ends
 };
 

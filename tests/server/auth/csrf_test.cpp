@@ -8,7 +8,8 @@ namespace {
 
 http::Request post(std::initializer_list<std::pair<std::string, std::string>> headers) {
     http::Request request(http::Verb::post, "/v1/password", 11);
-    for (const auto& [name, value] : headers) request.insert(name, value);
+    for (const auto& [name, value] : headers)
+        request.insert(name, value);
     return request;
 }
 
@@ -24,9 +25,9 @@ TEST(OriginOf, KeepsSchemeHostAndNonDefaultPort) {
 TEST(CheckCsrf, AcceptsTheIssuersOrigin) {
     EXPECT_EQ(check_csrf(post({{"Origin", "http://127.0.0.1:8080"}}), "http://127.0.0.1:8080"),
               CsrfVerdict::same_origin);
-    EXPECT_EQ(check_csrf(post({{"Referer", "http://127.0.0.1:8080/page"}}),
-                         "http://127.0.0.1:8080"),
-              CsrfVerdict::same_origin);
+    EXPECT_EQ(
+        check_csrf(post({{"Referer", "http://127.0.0.1:8080/page"}}), "http://127.0.0.1:8080"),
+        CsrfVerdict::same_origin);
 }
 
 TEST(CheckCsrf, RefusesAForeignOriginEvenWithAToken) {
@@ -51,9 +52,9 @@ TEST(CheckCsrf, AcceptsAMatchingDoubleSubmitToken) {
 TEST(CheckCsrf, WantsEvidence) {
     const std::string issuer = "http://127.0.0.1:8080";
     EXPECT_EQ(check_csrf(post({}), issuer), CsrfVerdict::no_evidence);
-    EXPECT_EQ(check_csrf(post({{"Cookie", "signet_csrf=tok123"}, {"X-CSRF-Token", "tok124"}}),
-                         issuer),
-              CsrfVerdict::no_evidence);
+    EXPECT_EQ(
+        check_csrf(post({{"Cookie", "signet_csrf=tok123"}, {"X-CSRF-Token", "tok124"}}), issuer),
+        CsrfVerdict::no_evidence);
     EXPECT_EQ(check_csrf(post({{"X-CSRF-Token", "tok123"}}), issuer), CsrfVerdict::no_evidence);
     EXPECT_EQ(check_csrf(post({{"Cookie", "signet_csrf="}, {"X-CSRF-Token", ""}}), issuer),
               CsrfVerdict::no_evidence);

@@ -31,15 +31,16 @@ TEST(AcceptablePassword, CountsCodePointsBetween8And1024) {
     EXPECT_FALSE(acceptable_password(std::string(1025, 'x')));
     // Eight two-byte characters are eight characters, not sixteen.
     std::string accents;
-    for (int i = 0; i < 7; ++i) accents += "\xc3\xa9";
+    for (int i = 0; i < 7; ++i)
+        accents += "\xc3\xa9";
     EXPECT_FALSE(acceptable_password(accents));
     EXPECT_TRUE(acceptable_password(accents + "\xc3\xa9"));
 }
 
 TEST(AcceptablePassword, RejectsMalformedUtf8) {
-    EXPECT_FALSE(acceptable_password("abcdefg\xc3"));              // truncated
-    EXPECT_FALSE(acceptable_password("abcdefgh\xc0\xaf"));         // overlong '/'
-    EXPECT_FALSE(acceptable_password("abcdefgh\xed\xa0\x80"));     // a surrogate
+    EXPECT_FALSE(acceptable_password("abcdefg\xc3"));           // truncated
+    EXPECT_FALSE(acceptable_password("abcdefgh\xc0\xaf"));      // overlong '/'
+    EXPECT_FALSE(acceptable_password("abcdefgh\xed\xa0\x80"));  // a surrogate
 }
 
 TEST(RandomToken, HasTheRequestedEntropyAndNeverRepeats) {

@@ -124,3 +124,47 @@ TEST(KeyManager, AChangedAlgorithmRotates) {
 
 }  // namespace
 }  // namespace signet::server
+
+namespace signet::server {
+namespace {
+
+TEST(KeyManager, AChangedHmacSecretRotates) {
+    test::TempDir dir;
+    const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
+    KeyManager::Options o = options(Algorithm::HS256);
+    o.hmac_secret = std::string(32, 'a');
+    std::string old_kid;
+    {
+        KeyManager keys(stores.keys, o);
+        old_kid = keys.snapshot()->current_kid;
+    }
+    {
+        KeyManager same(stores.keys, o);
+        EXPECT_EQ(same.snapshot()->current_kid, old_kid);
+    }
+    o.hmac_secret = std::string(32, 'b');
+    KeyManager changed(stores.keys, o);
+    EXPECT_NE(changed.snapshot()->current_kid, old_kid);
+    // Tokens signed with the new secret verify with it alone.
+    Result<Jwk> key = Jwk::from_secret(std::string(32, 'b'), Algorithm::HS256);
+    ASSERT_TRUE(key.ok());
+    VerifierOptions verify;
+    verify.keys = KeySet::from_keys({*key}).value();
+    EXPECT_TRUE(Verifier::create(std::move(verify)).value().verify(sign(changed)).ok());
+}
+
+TEST(KeyManager, ReloadWithoutChangesKeepsTheSnapshot) {
+    test::TempDir dir;
+    const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
+    KeyManager keys(stores.keys, options(Algorithm::ES256));
+    const std::uint64_t generation = keys.snapshot()->generation;
+    keys.reload();
+    keys.reload();
+    EXPECT_EQ(keys.snapshot()->generation, generation);
+    KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt);
+    keys.reload();
+    EXPECT_GT(keys.snapshot()->generation, generation);
+}
+
+}  // namespace
+}  // namespace signet::server

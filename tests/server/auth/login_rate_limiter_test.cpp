@@ -15,7 +15,8 @@ namespace {
 
 TEST(LoginRateLimiter, RefusesBeyondTheLimitPerEmail) {
     LoginRateLimiter limiter(make_memory_rate_limit_store(), 3, 100, std::chrono::seconds(60));
-    for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.begin("a@example.com", "10.0.0.1", 1000).allowed);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(limiter.begin("a@example.com", "10.0.0.1", 1000).allowed);
     const auto refused = limiter.begin("a@example.com", "10.0.0.2", 1010);
     EXPECT_FALSE(refused.allowed);
     EXPECT_EQ(refused.retry_after, 50);
@@ -52,7 +53,8 @@ TEST(LoginRateLimiter, ParallelAttemptsCannotOvertakeTheLimit) {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     EXPECT_EQ(allowed.load(), 10);
 }
 

@@ -41,7 +41,8 @@ TEST(VerifiedTokenCache, ForgetsTokensVerifiedUnderOtherKeys) {
 
 TEST(VerifiedTokenCache, StaysWithinItsCapacity) {
     VerifiedTokenCache cache(32);
-    for (int i = 0; i < 10000; ++i) cache.insert("token-" + std::to_string(i), 1, claims(1000), 0);
+    for (int i = 0; i < 10000; ++i)
+        cache.insert("token-" + std::to_string(i), 1, claims(1000), 0);
     int hits = 0;
     for (int i = 0; i < 10000; ++i) {
         if (cache.find("token-" + std::to_string(i), 1, 500, 0)) ++hits;

@@ -126,6 +126,58 @@ TEST(Deployment, UsersAndRefreshTokensSurviveKill9) {
     EXPECT_EQ(c.get("/v1/me", bearer(tokens.access_token)).status, 200u);
 }
 
+// Polls `server` until /v1/me with `access_token` answers `status`, for at most `seconds`.
+bool me_becomes(HttpClient& client, const Headers& credentials, unsigned status, int seconds) {
+    const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+    while (Clock::now() < deadline) {
+        if (client.get("/v1/me", credentials).status == status) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+TEST(Deployment, LogoutOnOneNodeHoldsOnTheOtherAndAcrossRestarts) {
+    auto first = start_server();
+    ASSERT_TRUE(first);
+    auto second = start_server(ServerOptions({}, {}, first->data_dir()));
+    ASSERT_TRUE(second);
+    HttpClient a = first->client();
+    HttpClient b = second->client();
+    const TestUser user = new_user(a, "logout-shared");
+    ASSERT_EQ(b.get("/v1/me", bearer(user.tokens.access_token)).status, 200u);
+    const HttpResult out =
+        a.post_json("/v1/logout", boost::json::object{{"refresh_token", user.tokens.refresh_token}},
+                    bearer(user.tokens.access_token));
+    ASSERT_EQ(out.status, 204u) << describe(out);
+    EXPECT_EQ(a.get("/v1/me", bearer(user.tokens.access_token)).status, 401u);
+    // The other node reads new revocations at least once a second.
+    EXPECT_TRUE(me_becomes(b, bearer(user.tokens.access_token), 401u, 5))
+        << "the revoked token still works on the other node";
+    first->kill9();
+    ASSERT_TRUE(first->restart());
+    HttpClient again = first->client();
+    EXPECT_EQ(again.get("/v1/me", bearer(user.tokens.access_token)).status, 401u)
+        << "the revocation was lost in the restart";
+}
+
+TEST(Deployment, DisablingAUserEndsTheirSessions) {
+    auto server = start_server();
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const std::string email = unique_email("disable-session");
+    register_user(c, email);
+    const HttpResult session =
+        c.post_json("/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
+    ASSERT_EQ(session.status, 201u) << describe(session);
+    const Headers cookie = {{"Cookie", "signet_sid=" + session.cookie("signet_sid")}};
+    ASSERT_EQ(c.get("/v1/me", cookie).status, 200u);
+    const CommandResult disabled =
+        run_cli({"user", "disable", email, "--data-dir", server->data_dir().string()});
+    ASSERT_EQ(disabled.exit_code, 0) << describe(disabled);
+    // The server re-reads a session user's status at least every 5 s.
+    EXPECT_TRUE(me_becomes(c, cookie, 401u, 8)) << "a disabled user's session kept working";
+}
+
 TEST(Deployment, SigtermExitsWithStatus0) {
     auto server = start_server();
     ASSERT_TRUE(server);

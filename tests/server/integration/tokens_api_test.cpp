@@ -388,6 +388,25 @@ TEST(TokensApiConfig, ExpiredAccessTokenGets401InvalidToken) {
     std::this_thread::sleep_until(std::chrono::system_clock::time_point(std::chrono::seconds(exp)) +
                                   std::chrono::milliseconds(1200));
     expect_invalid_token(c.get("/v1/me", bearer(token)));
+
+    // Logging out once the access token expired still ends the refresh family (RFC 7009 §2.1).
+    const std::string refresh_token = string_member(body, "refresh_token");
+    const HttpResult out = c.post_json(
+        "/v1/logout", boost::json::object{{"refresh_token", refresh_token}}, bearer(token));
+    EXPECT_EQ(out.status, 204u) << describe(out);
+    expect_error(refresh_request(c, refresh_token), 401, "invalid_grant");
+}
+
+TEST_F(TokensApi, AnotherAuthorizationSchemeCountsAsNoCredentials) {
+    // RFC 6750 §3.1: without Bearer credentials the challenge carries no error code.
+    const HttpResult result = client().get("/v1/me", {{"Authorization", "Basic YTpi"}});
+    expect_error(result, 401, "unauthorized");
+    EXPECT_EQ(result.header("www-authenticate"), R"(Bearer realm="signet")");
+}
+
+TEST_F(TokensApi, LogoutWithNeitherTokenGets401) {
+    const HttpResult result = client().post_json("/v1/logout", boost::json::object{});
+    expect_error(result, 401, "unauthorized");
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "server/store/sqlite/sqlite_stores.hpp"
 #include "server/store/store_error.hpp"
@@ -102,9 +104,9 @@ TEST_F(SqliteStoresTest, CreatesDatabaseAndJournalFilesWithMode0600) {
 
 TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
     EXPECT_EQ(query_text(file(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "1");
-    for (const char* table :
-         {"users", "refresh_families", "refresh_tokens", "signing_keys", "settings"}) {
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
+    for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
+                              "settings", "revoked_tokens"}) {
         const std::string sql =
             std::string("SELECT name FROM sqlite_master WHERE type='table' AND name='") + table +
             "'";
@@ -119,7 +121,7 @@ TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
 TEST_F(SqliteStoresTest, ReopeningAnExistingFileKeepsItsSchemaAndData) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "1");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
 }
 
@@ -495,6 +497,44 @@ TEST_F(SqliteStoresTest, KeysAndSettingsPersistAcrossReopen) {
     EXPECT_EQ(keys[1].kid, "k2");
     EXPECT_EQ(keys[0].retired_at, std::optional<std::int64_t>(2000));
     EXPECT_EQ(stores_.keys->get_or_set_setting("issuer", "other"), "https://a.example");
+}
+
+}  // namespace
+}  // namespace signet::server
+
+namespace signet::server {
+namespace {
+
+TEST_F(SqliteStoresTest, MigratesAVersion1FileToVersion2) {
+    ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
+    stores_ = {};
+    exec_raw(file(), "DROP TABLE revoked_tokens; PRAGMA user_version = 1");
+    reopen();
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
+    EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
+    stores_.revocations->revoke("jti-1", 2000);
+    EXPECT_TRUE(stores_.revocations->is_revoked("jti-1", 1000));
+}
+
+TEST_F(SqliteStoresTest, RevokedIdsHoldUntilTheyExpireAndSurviveReopening) {
+    stores_.revocations->revoke("jti-1", 2000);
+    EXPECT_TRUE(stores_.revocations->is_revoked("jti-1", 1999));
+    EXPECT_FALSE(stores_.revocations->is_revoked("jti-1", 2000));
+    EXPECT_FALSE(stores_.revocations->is_revoked("jti-2", 1000));
+    reopen();
+    EXPECT_TRUE(stores_.revocations->is_revoked("jti-1", 1000));
+}
+
+TEST_F(SqliteStoresTest, ARevocationByAnotherConnectionIsSeenAfterTheSyncInterval) {
+    SqliteStores other = open_sqlite_stores(file());
+    ASSERT_FALSE(stores_.revocations->is_revoked("jti-x", 1000));  // a sync happens now
+    other.revocations->revoke("jti-x", 5000);
+    bool seen = false;
+    for (int i = 0; i < 40 && !seen; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        seen = stores_.revocations->is_revoked("jti-x", 1000);
+    }
+    EXPECT_TRUE(seen);
 }
 
 }  // namespace

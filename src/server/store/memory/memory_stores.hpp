@@ -1,5 +1,6 @@
-// In-process stores: the default for sessions, revoked token ids and rate-limit counters on a single
-// node. Thread-safe; expired entries are dropped as they are met and by a periodic sweep on writes.
+// In-process stores: the default for sessions, revoked token ids and rate-limit counters on a
+// single node. Thread-safe; expired entries are dropped as they are met and by a periodic sweep on
+// writes.
 #pragma once
 
 #include <memory>

@@ -10,7 +10,7 @@ namespace signet::server {
 namespace sqlite {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 // Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
 // from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
@@ -53,6 +53,18 @@ CREATE TABLE settings (
 PRAGMA user_version = 1;
 )sql";
 
+// Version 2: revoked access-token ids, shared by every node so that a logout holds everywhere and
+// across restarts. seq orders them, so nodes read only what is new since their last look.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE revoked_tokens (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    jti        TEXT NOT NULL UNIQUE,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+PRAGMA user_version = 2;
+)sql";
+
 }  // namespace
 
 void migrate(Database& db) {
@@ -67,7 +79,8 @@ void migrate(Database& db) {
                              " is newer than this build supports (" +
                              std::to_string(kSchemaVersion) + ")");
         }
-        db.exec(kSchemaV1);
+        if (version < 1) db.exec(kSchemaV1);
+        db.exec(kSchemaV2);
     });
 }
 
@@ -80,6 +93,7 @@ SqliteStores open_sqlite_stores(const std::filesystem::path& file) {
         .users = std::make_shared<sqlite::SqliteUserStore>(db),
         .refresh_tokens = std::make_shared<sqlite::SqliteRefreshTokenStore>(db),
         .keys = std::make_shared<sqlite::SqliteKeyStore>(db),
+        .revocations = std::make_shared<sqlite::SqliteRevocationStore>(db),
     };
 }
 
