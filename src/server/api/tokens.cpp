@@ -77,20 +77,26 @@ http::Response invalid_grant(const Services& services, const http::Request& requ
     return response;
 }
 
-http::Response refresh(Services& services, const http::Request& request) {
-    std::string token;
-    bool cookies = false;
-    if (!request.body().empty()) {
-        auto body = json_body(request);
-        if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
-        const auto& object = std::get<boost::json::object>(body);
-        if (const boost::json::value* value = object.if_contains("refresh_token")) {
-            if (!value->is_string()) {
-                return invalid_request(request, "\"refresh_token\" must be a string.");
-            }
-            token = std::string(value->get_string());
-        }
+// The optional "refresh_token" of a JSON body ("" when there is no body or no such member), or
+// the 400/415 for a body that is not a JSON object or a member that is not a string.
+std::variant<std::string, http::Response> body_refresh_token(const http::Request& request) {
+    if (request.body().empty()) return std::string();
+    auto body = json_body(request);
+    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+    const auto& object = std::get<boost::json::object>(body);
+    const boost::json::value* value = object.if_contains("refresh_token");
+    if (value == nullptr) return std::string();
+    if (!value->is_string()) {
+        return invalid_request(request, "\"refresh_token\" must be a string.");
     }
+    return std::string(value->get_string());
+}
+
+http::Response refresh(Services& services, const http::Request& request) {
+    auto from_body = body_refresh_token(request);
+    if (auto* error = std::get_if<http::Response>(&from_body)) return std::move(*error);
+    std::string token = std::move(std::get<std::string>(from_body));
+    bool cookies = false;
     if (token.empty()) {
         const auto cookie = http::find_cookie(request, kRefreshTokenCookie);
         if (!cookie) return invalid_request(request, "\"refresh_token\" is required.");
@@ -106,18 +112,9 @@ http::Response refresh(Services& services, const http::Request& request) {
 
 http::Response logout(Services& services, const http::Request& request) {
     const std::int64_t now = unix_now();
-    std::string refresh_token;
-    if (!request.body().empty()) {
-        auto body = json_body(request);
-        if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
-        const auto& object = std::get<boost::json::object>(body);
-        if (const boost::json::value* value = object.if_contains("refresh_token")) {
-            if (!value->is_string()) {
-                return invalid_request(request, "\"refresh_token\" must be a string.");
-            }
-            refresh_token = std::string(value->get_string());
-        }
-    }
+    auto from_body = body_refresh_token(request);
+    if (auto* error = std::get_if<http::Response>(&from_body)) return std::move(*error);
+    std::string refresh_token = std::move(std::get<std::string>(from_body));
     bool refresh_from_cookie = false;
     if (refresh_token.empty()) {
         if (const auto cookie = http::find_cookie(request, kRefreshTokenCookie)) {

@@ -1,6 +1,6 @@
-// A small synchronous HTTP/1.1 client for server tests (Boost.Beast), over plain TCP or TLS, with one
-// keep-alive connection that is reopened when the server closes it; plus a raw-bytes exchange for
-// malformed and slow requests.
+// A small synchronous HTTP/1.1 client for server tests (Boost.Beast), over plain TCP or TLS, with
+// one keep-alive connection that is reopened when the server closes it; plus a raw-bytes exchange
+// for malformed and slow requests.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
