@@ -53,18 +53,18 @@ Signet is starting on $url (data dir: $data_dir)
 Walk-through (in another terminal; needs curl and python3):
 
   # register a user (201), then log in: an access token (JWT) and a refresh token
-  curl -s -X POST $url/v1/users -H 'Content-Type: application/json' \\
+  curl -s -w '\\n' -X POST $url/v1/users -H 'Content-Type: application/json' \\
        -d '{"email":"alice@example.com","password":"correct horse battery"}'
-  curl -s -X POST $url/v1/login -H 'Content-Type: application/json' \\
+  curl -s -w '\\n' -X POST $url/v1/login -H 'Content-Type: application/json' \\
        -d '{"email":"alice@example.com","password":"correct horse battery"}' | tee /tmp/pair.json
   AT=\$(python3 -c 'import json;print(json.load(open("/tmp/pair.json"))["access_token"])')
   RT=\$(python3 -c 'import json;print(json.load(open("/tmp/pair.json"))["refresh_token"])')
 
   # the protected resource, with the JWT: no server-side state is consulted
-  curl -s $url/v1/me -H "Authorization: Bearer \$AT"
+  curl -s -w '\\n' $url/v1/me -H "Authorization: Bearer \$AT"
 
   # refresh: a new pair; the old refresh token stops working (reusing it revokes the family)
-  curl -s -X POST $url/v1/token/refresh -H 'Content-Type: application/json' \\
+  curl -s -w '\\n' -X POST $url/v1/token/refresh -H 'Content-Type: application/json' \\
        -d "{\"refresh_token\":\"\$RT\"}" | tee /tmp/pair.json
   AT=\$(python3 -c 'import json;print(json.load(open("/tmp/pair.json"))["access_token"])')
   RT=\$(python3 -c 'import json;print(json.load(open("/tmp/pair.json"))["refresh_token"])')
@@ -72,16 +72,18 @@ Walk-through (in another terminal; needs curl and python3):
   # log out: the refresh family is revoked and the access token refused until it expires
   curl -s -o /dev/null -w '%{http_code}\n' -X POST $url/v1/logout -H "Authorization: Bearer \$AT" \\
        -H 'Content-Type: application/json' -d "{\"refresh_token\":\"\$RT\"}"
-  curl -s $url/v1/me -H "Authorization: Bearer \$AT"
+  curl -s -w '\\n' $url/v1/me -H "Authorization: Bearer \$AT"
 
   # the same with a server-side session: a cookie jar instead of a token
-  curl -s -c /tmp/jar -X POST $url/v1/sessions -H 'Content-Type: application/json' \\
+  curl -s -w '\\n' -c /tmp/jar -X POST $url/v1/sessions -H 'Content-Type: application/json' \\
        -d '{"email":"$demo_email","password":"$demo_password"}'
-  curl -s -b /tmp/jar $url/v1/me
+  curl -s -w '\\n' -b /tmp/jar $url/v1/me
   CSRF=\$(awk '\$6=="signet_csrf"{print \$7}' /tmp/jar)
   curl -s -o /dev/null -w '%{http_code}\n' -b /tmp/jar -X DELETE $url/v1/sessions/current \\
        -H "X-CSRF-Token: \$CSRF"
-  curl -s -b /tmp/jar $url/v1/me
+  curl -s -w '\\n' -b /tmp/jar $url/v1/me
 
 TEXT
+# SIGNET_* variables are settings to the server, which refuses unknown ones: this one is ours.
+unset SIGNET_BIN
 exec "$signet_bin" serve "${args[@]}"
