@@ -112,6 +112,16 @@ std::optional<http::Response> refuse_foreign_origin(const Services& services,
     return require_csrf(services, request);
 }
 
+void add_route(http::Router& router, Services& services, http::Verb method, std::string path,
+               ApiHandler handler, bool blocking) {
+    router.add(
+        method, std::move(path),
+        [&services, handler](const http::Request& request, http::RequestContext& context) {
+            return handler(services, request, context);
+        },
+        blocking);
+}
+
 std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,
                         std::int64_t max_age, std::string_view path) {
     http::CookieOptions options;

@@ -44,6 +44,12 @@ std::string auth_cookie(const Services& services, std::string_view name, std::st
                         std::int64_t max_age, std::string_view path = "/");
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);
 
+// A handler of this API: the services, the request and its context.
+using ApiHandler = http::Response (*)(Services&, const http::Request&, const http::RequestContext&);
+// Registers `handler` bound to `services`; `blocking` routes run on the worker pool.
+void add_route(http::Router& router, Services& services, http::Verb method, std::string path,
+               ApiHandler handler, bool blocking);
+
 // Route registration, one function per resource file.
 void add_user_routes(http::Router& router, Services& services);
 void add_token_routes(http::Router& router, Services& services);

@@ -52,12 +52,7 @@ http::Response change_password(Services& services, const http::Request& request,
 }  // namespace
 
 void add_password_routes(http::Router& router, Services& services) {
-    router.add(
-        http::Verb::post, "/v1/password",
-        [&services](const http::Request& request, http::RequestContext& context) {
-            return change_password(services, request, context);
-        },
-        true);
+    add_route(router, services, http::Verb::post, "/v1/password", change_password, true);
 }
 
 }  // namespace signet::server::api

@@ -48,7 +48,8 @@ http::Response create_session(Services& services, const http::Request& request,
     return response;
 }
 
-http::Response delete_session(Services& services, const http::Request& request) {
+http::Response delete_session(Services& services, const http::Request& request,
+                              const http::RequestContext&) {
     const auto sid = http::find_cookie(request, kSessionCookie);
     const std::string key = sid ? sha256_hex(*sid) : std::string();
     if (!sid || !services.stores.sessions->get(key, unix_now())) {
@@ -68,16 +69,8 @@ http::Response delete_session(Services& services, const http::Request& request) 
 }  // namespace
 
 void add_session_routes(http::Router& router, Services& services) {
-    router.add(
-        http::Verb::post, "/v1/sessions",
-        [&services](const http::Request& request, http::RequestContext& context) {
-            return create_session(services, request, context);
-        },
-        true);
-    router.add(http::Verb::delete_, "/v1/sessions/current",
-               [&services](const http::Request& request, http::RequestContext&) {
-                   return delete_session(services, request);
-               });
+    add_route(router, services, http::Verb::post, "/v1/sessions", create_session, true);
+    add_route(router, services, http::Verb::delete_, "/v1/sessions/current", delete_session, false);
 }
 
 }  // namespace signet::server::api

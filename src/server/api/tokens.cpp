@@ -92,7 +92,8 @@ std::variant<std::string, http::Response> body_refresh_token(const http::Request
     return std::string(value->get_string());
 }
 
-http::Response refresh(Services& services, const http::Request& request) {
+http::Response refresh(Services& services, const http::Request& request,
+                       const http::RequestContext&) {
     auto from_body = body_refresh_token(request);
     if (auto* error = std::get_if<http::Response>(&from_body)) return std::move(*error);
     std::string token = std::move(std::get<std::string>(from_body));
@@ -110,7 +111,8 @@ http::Response refresh(Services& services, const http::Request& request) {
     return token_response(services, request, *result.pair, cookies);
 }
 
-http::Response logout(Services& services, const http::Request& request) {
+http::Response logout(Services& services, const http::Request& request,
+                      const http::RequestContext&) {
     const std::int64_t now = unix_now();
     auto from_body = body_refresh_token(request);
     if (auto* error = std::get_if<http::Response>(&from_body)) return std::move(*error);
@@ -150,24 +152,9 @@ http::Response logout(Services& services, const http::Request& request) {
 }  // namespace
 
 void add_token_routes(http::Router& router, Services& services) {
-    router.add(
-        http::Verb::post, "/v1/login",
-        [&services](const http::Request& request, http::RequestContext& context) {
-            return login(services, request, context);
-        },
-        true);
-    router.add(
-        http::Verb::post, "/v1/token/refresh",
-        [&services](const http::Request& request, http::RequestContext&) {
-            return refresh(services, request);
-        },
-        true);
-    router.add(
-        http::Verb::post, "/v1/logout",
-        [&services](const http::Request& request, http::RequestContext&) {
-            return logout(services, request);
-        },
-        true);
+    add_route(router, services, http::Verb::post, "/v1/login", login, true);
+    add_route(router, services, http::Verb::post, "/v1/token/refresh", refresh, true);
+    add_route(router, services, http::Verb::post, "/v1/logout", logout, true);
 }
 
 }  // namespace signet::server::api

@@ -61,12 +61,7 @@ http::Response register_user(Services& services, const http::Request& request,
 }  // namespace
 
 void add_user_routes(http::Router& router, Services& services) {
-    router.add(
-        http::Verb::post, "/v1/users",
-        [&services](const http::Request& request, http::RequestContext& context) {
-            return register_user(services, request, context);
-        },
-        true);
+    add_route(router, services, http::Verb::post, "/v1/users", register_user, true);
 }
 
 }  // namespace signet::server::api
