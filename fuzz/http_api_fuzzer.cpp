@@ -58,7 +58,7 @@ struct Setup {
         api::add_health_routes(router, *services);
 
         password_hash = services->hasher.hash("fuzz-password");
-        user = User{"u_fuzz", "fuzz@example.com", password_hash, false, api::unix_now()};
+        user = User{"u_fuzz", "fuzz@example.com", password_hash, false, unix_now()};
         services->stores.users->create(user);
         renew_tokens();
     }
@@ -66,7 +66,7 @@ struct Setup {
     // inputs still reach the paths behind a valid token.
     void renew_tokens() {
         services->stores.users->update_password_hash(user.id, password_hash);
-        const TokenPair pair = services->tokens.issue(user, api::unix_now());
+        const TokenPair pair = services->tokens.issue(user, unix_now());
         access_token = pair.access_token;
         refresh_token = pair.refresh_token;
     }

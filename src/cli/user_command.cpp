@@ -1,7 +1,6 @@
 // `signet user ...`: add, list, disable and enable the users of a `signet serve` data dir, directly
 // in its database (safe while a server runs on it: the store serializes writers).
 #include <boost/json/object.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +17,7 @@
 #include "cli/io.hpp"
 #include "server/auth/identity.hpp"
 #include "server/auth/password_hasher.hpp"
+#include "server/clock.hpp"
 #include "server/data_dir.hpp"
 #include "server/store/store_error.hpp"
 
@@ -34,12 +34,6 @@ constexpr std::uint64_t kArgon2Iterations = 2;
 int fail(std::string_view code, std::string_view message) {
     std::cerr << code << ": " << message << '\n';
     return kExitFailure;
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 // The data dir of list/disable/enable must exist: they never create an empty deployment.
@@ -102,7 +96,7 @@ int run_add(const Args& args) {
         user.id = server::new_user_id();
         user.email = *email;
         user.password_hash = hasher.hash(password);
-        user.created_at = unix_now();
+        user.created_at = server::unix_now();
         // create() decides atomically: another process may have taken the email meanwhile.
         if (!stores.users->create(user)) {
             return fail("email_taken", *email + " is already registered");
@@ -141,7 +135,7 @@ int set_disabled(const Args& args, bool disabled) {
         if (disabled) {
             // Logins and refreshes check the flag; revoking the refresh families as well leaves
             // nothing usable behind but access tokens, which expire on their own.
-            stores.refresh_tokens->revoke_user(user->id, unix_now());
+            stores.refresh_tokens->revoke_user(user->id, server::unix_now());
         }
         user->disabled = disabled;
         print_json(user_json(*user));

@@ -76,7 +76,7 @@ class Maintenance {
             try {
                 services.keys.reload();
                 if (std::chrono::steady_clock::now() - last_purge > std::chrono::hours(1)) {
-                    services.stores.refresh_tokens->purge_expired(api::unix_now());
+                    services.stores.refresh_tokens->purge_expired(unix_now());
                     last_purge = std::chrono::steady_clock::now();
                 }
             } catch (const std::exception& e) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <boost/json/object.hpp>
 #include <filesystem>
 #include <string>
@@ -43,6 +45,20 @@ class CliTest : public ::testing::Test {
   private:
     std::filesystem::path dir_;
     int runs_ = 0;
+};
+
+// Sets an environment variable for the duration of a test (the binary inherits environ).
+class ScopedEnv {
+  public:
+    ScopedEnv(const char* name, const std::string& value) : name_(name) {
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() { ::unsetenv(name_); }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+  private:
+    const char* name_;
 };
 
 // The JSON object in `text` (one line of compact JSON); records a failure when it is not one.

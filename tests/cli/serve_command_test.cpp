@@ -28,19 +28,6 @@ extern char** environ;
 namespace signet::cli::test {
 namespace {
 
-class ScopedEnv {
-  public:
-    ScopedEnv(const char* name, const std::string& value) : name_(name) {
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() { ::unsetenv(name_); }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-  private:
-    const char* name_;
-};
-
 using ServeCommand = CliTest;
 
 // Expects a configuration error: exit 2, nothing on stdout, every part named on stderr.

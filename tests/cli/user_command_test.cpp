@@ -17,20 +17,6 @@
 namespace signet::cli::test {
 namespace {
 
-// Sets an environment variable for the duration of a test (the binary inherits environ).
-class ScopedEnv {
-  public:
-    ScopedEnv(const char* name, const std::string& value) : name_(name) {
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() { ::unsetenv(name_); }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-  private:
-    const char* name_;
-};
-
 class UserCommand : public CliTest {
   protected:
     std::string data_dir() const { return path("data"); }

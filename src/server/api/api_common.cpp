@@ -2,7 +2,6 @@
 #include "server/api/api_common.hpp"
 
 #include <boost/beast/http/field.hpp>
-#include <chrono>
 
 #include "server/auth/csrf.hpp"
 #include "server/auth/identity.hpp"
@@ -14,14 +13,16 @@ namespace signet::server::api {
 
 namespace bhttp = boost::beast::http;
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 http::Response invalid_request(const http::Request& request, std::string_view description) {
     return http::error_response(request, http::Status::bad_request, "invalid_request", description);
+}
+
+http::Response rate_limited(const http::Request& request, std::string_view description,
+                            std::int64_t retry_after) {
+    http::Response response =
+        http::error_response(request, http::Status::too_many_requests, "rate_limited", description);
+    response.set(bhttp::field::retry_after, std::to_string(retry_after));
+    return response;
 }
 
 std::variant<boost::json::object, http::Response> json_body(const http::Request& request) {
@@ -56,6 +57,20 @@ std::optional<std::string_view> string_member(const boost::json::object& body,
     return std::string_view(text.data(), text.size());
 }
 
+std::variant<Credentials, http::Response> credentials_body(const http::Request& request) {
+    auto body = json_body(request);
+    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
+    Credentials credentials{std::move(std::get<boost::json::object>(body)), {}, {}};
+    const auto email = string_member(credentials.body, "email");
+    const auto password = string_member(credentials.body, "password");
+    if (!email || !password) {
+        return invalid_request(request, "\"email\" and \"password\" must be strings.");
+    }
+    credentials.email = *email;
+    credentials.password = *password;
+    return credentials;
+}
+
 std::variant<User, http::Response> check_credentials(Services& services,
                                                      const http::Request& request,
                                                      const http::RequestContext& context,
@@ -69,11 +84,8 @@ std::variant<User, http::Response> check_credentials(Services& services,
         services.login_limiter.begin(key, context.client_address, now);
     if (!attempt.allowed) {
         services.metrics.login(false);
-        http::Response response =
-            http::error_response(request, http::Status::too_many_requests, "rate_limited",
-                                 "Too many failed logins; try again later.");
-        response.set(bhttp::field::retry_after, std::to_string(attempt.retry_after));
-        return response;
+        return rate_limited(request, "Too many failed logins; try again later.",
+                            attempt.retry_after);
     }
     std::optional<User> user;
     if (normalized) user = services.stores.users->find_by_email(*normalized);

@@ -9,13 +9,12 @@
 #include <string_view>
 #include <variant>
 
+#include "server/clock.hpp"
 #include "server/http/router.hpp"
 #include "server/http/types.hpp"
 #include "server/services.hpp"
 
 namespace signet::server::api {
-
-std::int64_t unix_now();
 
 // The body as a JSON object: 415 unless the Content-Type is application/json; 400 for malformed
 // JSON (strict: no duplicate names, bounded depth) or a body that is not an object.
@@ -24,6 +23,17 @@ std::variant<boost::json::object, http::Response> json_body(const http::Request&
 std::optional<std::string_view> string_member(const boost::json::object& body,
                                               std::string_view name);
 http::Response invalid_request(const http::Request& request, std::string_view description);
+// 429 with Retry-After in seconds.
+http::Response rate_limited(const http::Request& request, std::string_view description,
+                            std::int64_t retry_after);
+
+// A body {"email","password",...}: the views point into `body`, which the struct owns.
+struct Credentials {
+    boost::json::object body;
+    std::string_view email;
+    std::string_view password;
+};
+std::variant<Credentials, http::Response> credentials_body(const http::Request& request);
 
 // Rate limit, then Argon2id. An unknown email, a wrong password and a disabled user take the same
 // time and get the same 401 body. On success the hash is upgraded when the cost settings changed.

@@ -17,16 +17,12 @@ namespace bhttp = boost::beast::http;
 
 http::Response create_session(Services& services, const http::Request& request,
                               const http::RequestContext& context) {
-    auto body = json_body(request);
-    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
-    const auto& object = std::get<boost::json::object>(body);
-    const auto email = string_member(object, "email");
-    const auto password = string_member(object, "password");
-    if (!email || !password) {
-        return invalid_request(request, "\"email\" and \"password\" must be strings.");
-    }
+    auto parsed = credentials_body(request);
+    if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+    const Credentials& credentials = std::get<Credentials>(parsed);
     if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
-    auto checked = check_credentials(services, request, context, *email, *password);
+    auto checked =
+        check_credentials(services, request, context, credentials.email, credentials.password);
     if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
     const User& user = std::get<User>(checked);
 

@@ -47,23 +47,19 @@ void clear_token_cookies(const Services& services, http::Response& response) {
 
 http::Response login(Services& services, const http::Request& request,
                      const http::RequestContext& context) {
-    auto body = json_body(request);
-    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
-    const auto& object = std::get<boost::json::object>(body);
-    const auto email = string_member(object, "email");
-    const auto password = string_member(object, "password");
-    if (!email || !password) {
-        return invalid_request(request, "\"email\" and \"password\" must be strings.");
-    }
+    auto parsed = credentials_body(request);
+    if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+    const Credentials& credentials = std::get<Credentials>(parsed);
     bool cookies = false;
-    if (const boost::json::value* cookie = object.if_contains("cookie")) {
+    if (const boost::json::value* cookie = credentials.body.if_contains("cookie")) {
         if (!cookie->is_bool()) return invalid_request(request, "\"cookie\" must be a boolean.");
         cookies = cookie->get_bool();
     }
     if (cookies) {
         if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
     }
-    auto checked = check_credentials(services, request, context, *email, *password);
+    auto checked =
+        check_credentials(services, request, context, credentials.email, credentials.password);
     if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
     const TokenPair pair = services.tokens.issue(std::get<User>(checked), unix_now());
     return token_response(services, request, pair, cookies);

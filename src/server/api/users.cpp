@@ -1,6 +1,5 @@
 // POST /v1/users: registration.
 #include <algorithm>
-#include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 
 #include "server/api/api_common.hpp"
@@ -21,34 +20,25 @@ http::Response register_user(Services& services, const http::Request& request,
     const RateLimitHit hit = services.stores.rate_limits->hit(
         "register:addr:" + context.client_address, services.config.login_limit_window.count(), now);
     if (static_cast<std::uint64_t>(hit.count) > services.config.login_limit_per_address) {
-        http::Response response =
-            http::error_response(request, http::Status::too_many_requests, "rate_limited",
-                                 "Too many registrations from this address; try again later.");
-        response.set(boost::beast::http::field::retry_after,
-                     std::to_string(std::max<std::int64_t>(1, hit.resets_at - now)));
-        return response;
+        return rate_limited(request, "Too many registrations from this address; try again later.",
+                            std::max<std::int64_t>(1, hit.resets_at - now));
     }
-    auto body = json_body(request);
-    if (auto* error = std::get_if<http::Response>(&body)) return std::move(*error);
-    const auto& object = std::get<boost::json::object>(body);
-    const auto email = string_member(object, "email");
-    const auto password = string_member(object, "password");
-    if (!email || !password) {
-        return invalid_request(request, "\"email\" and \"password\" must be strings.");
-    }
-    const std::optional<std::string> normalized = normalize_email(*email);
+    auto parsed = credentials_body(request);
+    if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+    const Credentials& credentials = std::get<Credentials>(parsed);
+    const std::optional<std::string> normalized = normalize_email(credentials.email);
     if (!normalized) {
         return http::error_response(request, http::Status::bad_request, "invalid_email",
                                     "The email is not a valid address.");
     }
-    if (!acceptable_password(*password)) {
+    if (!acceptable_password(credentials.password)) {
         return http::error_response(request, http::Status::bad_request, "invalid_password",
                                     "The password must be 8 to 1024 characters of UTF-8.");
     }
     User user;
     user.id = new_user_id();
     user.email = *normalized;
-    user.password_hash = services.hasher.hash(*password);
+    user.password_hash = services.hasher.hash(credentials.password);
     user.created_at = now;
     if (!services.stores.users->create(user)) {
         return http::error_response(request, http::Status::conflict, "email_taken",

@@ -8,18 +8,13 @@
 #include <utility>
 
 #include "server/auth/identity.hpp"
+#include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/store/store_error.hpp"
 #include "signet/base64url.hpp"
 
 namespace signet::server {
 namespace {
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::atomic<std::uint64_t> next_manager_id{1};
 
