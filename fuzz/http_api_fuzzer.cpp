@@ -19,7 +19,6 @@
 
 #include "fuzz_support.hpp"
 #include "server/api/api_common.hpp"
-#include "server/data_dir.hpp"
 #include "server/http/router.hpp"
 #include "server/services.hpp"
 #include "server/store/memory/memory_stores.hpp"
@@ -43,12 +42,8 @@ struct Setup {
         config.login_limit_per_email = 1'000'000'000;
         config.login_limit_per_address = 1'000'000'000;
         config.log_requests = false;
-        SqliteStores sqlite = open_data_dir(config.data_dir);
-        services = std::make_unique<Services>(
-            config,
-            Stores{sqlite.users, sqlite.refresh_tokens, sqlite.keys, make_memory_session_store(),
-                   make_memory_revocation_store(), make_memory_rate_limit_store()},
-            "http://127.0.0.1:8080", false, metrics);
+        services = std::make_unique<Services>(config, open_stores(store_settings(config)),
+                                              "http://127.0.0.1:8080", false, metrics);
         api::add_user_routes(router, *services);
         api::add_token_routes(router, *services);
         api::add_session_routes(router, *services);

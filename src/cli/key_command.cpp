@@ -20,8 +20,8 @@
 #include "cli/io.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/config.hpp"
-#include "server/data_dir.hpp"
 #include "server/store/store_error.hpp"
+#include "server/store/stores.hpp"
 #include "signet/algorithm.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
@@ -289,7 +289,11 @@ int run_rotate(const Args& args) {
         return report(Errc::key_not_found, no_key);
     }
     try {
-        server::SqliteStores stores = server::open_data_dir(dir);
+        server::Stores stores = server::open_stores([&] {
+            server::StoreSettings settings;
+            settings.data_dir = dir;
+            return settings;
+        }());
         if (!alg) {
             const std::vector<server::StoredKey> keys = stores.keys->list();
             if (std::none_of(keys.begin(), keys.end(),

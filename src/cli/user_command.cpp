@@ -18,8 +18,8 @@
 #include "server/auth/identity.hpp"
 #include "server/auth/password_hasher.hpp"
 #include "server/clock.hpp"
-#include "server/data_dir.hpp"
 #include "server/store/store_error.hpp"
+#include "server/store/stores.hpp"
 
 namespace signet::cli {
 
@@ -87,7 +87,11 @@ int run_add(const Args& args) {
                         std::to_string(server::kMaxPasswordLength) + " characters of valid UTF-8");
     }
     return with_store_errors([&] {
-        server::SqliteStores stores = server::open_data_dir(data_dir_of(args));
+        server::Stores stores = server::open_stores([&] {
+            server::StoreSettings settings;
+            settings.data_dir = data_dir_of(args);
+            return settings;
+        }());
         if (stores.users->find_by_email(*email)) {
             return fail("email_taken", *email + " is already registered");
         }
@@ -110,7 +114,11 @@ int run_list(const Args& args) {
     const auto dir = existing_data_dir(args);
     if (!dir) return no_data_dir(args);
     return with_store_errors([&] {
-        server::SqliteStores stores = server::open_data_dir(*dir);
+        server::Stores stores = server::open_stores([&] {
+            server::StoreSettings settings;
+            settings.data_dir = *dir;
+            return settings;
+        }());
         for (const server::User& user : stores.users->list()) {
             print_json(user_json(user));
         }
@@ -127,7 +135,11 @@ int set_disabled(const Args& args, bool disabled) {
     const auto dir = existing_data_dir(args);
     if (!dir) return no_data_dir(args);
     return with_store_errors([&] {
-        server::SqliteStores stores = server::open_data_dir(*dir);
+        server::Stores stores = server::open_stores([&] {
+            server::StoreSettings settings;
+            settings.data_dir = *dir;
+            return settings;
+        }());
         std::optional<server::User> user = stores.users->find_by_email(*email);
         if (!user || !stores.users->set_disabled(*email, disabled)) {
             return fail("user_not_found", "no user " + *email);

@@ -1,21 +1,18 @@
-// run_server: data dir, stores, services, routes, then the HTTP server until SIGTERM.
+// run_server: stores, services, routes, then the HTTP server until SIGTERM.
 #include "server/app.hpp"
 
 #include <atomic>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <condition_variable>
 #include <iostream>
 #include <memory>
-#include <mutex>
-#include <thread>
+#include <vector>
 
 #include "server/api/api_common.hpp"
-#include "server/data_dir.hpp"
 #include "server/http/http_server.hpp"
+#include "server/periodic_task.hpp"
 #include "server/services.hpp"
-#include "server/store/memory/memory_stores.hpp"
 #include "server/store/store_error.hpp"
 
 namespace signet::server {
@@ -43,6 +40,11 @@ http::ServerOptions server_options(const ServerConfig& config) {
     options.io_threads = config.io_threads;
     options.worker_threads = config.worker_threads;
     options.log_requests = config.log_requests;
+    std::vector<http::Cidr> trusted;
+    for (const std::string& block : config.trusted_proxies) {
+        if (auto cidr = http::parse_cidr(block)) trusted.push_back(*cidr);
+    }
+    options.client_addresses = http::ClientAddressResolver(std::move(trusted));
     return options;
 }
 
@@ -50,55 +52,10 @@ std::string host_for_url(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// Re-reads the signing keys every key_reload_interval and sweeps expired refresh tokens hourly,
-// until stopped.
-class Maintenance {
-  public:
-    Maintenance(Services& services, std::chrono::seconds interval)
-        : thread_([this, &services, interval] { loop(services, interval); }) {}
-    ~Maintenance() {
-        {
-            std::lock_guard lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
-    Maintenance(const Maintenance&) = delete;
-    Maintenance& operator=(const Maintenance&) = delete;
-
-  private:
-    void loop(Services& services, std::chrono::seconds interval) {
-        auto last_purge = std::chrono::steady_clock::now();
-        std::unique_lock lock(mutex_);
-        while (!wake_.wait_for(lock, interval, [this] { return stop_; })) {
-            lock.unlock();
-            try {
-                services.keys.reload();
-                if (std::chrono::steady_clock::now() - last_purge > std::chrono::hours(1)) {
-                    services.stores.refresh_tokens->purge_expired(unix_now());
-                    last_purge = std::chrono::steady_clock::now();
-                }
-            } catch (const std::exception& e) {
-                log_event({{"level", "error"}, {"msg", "maintenance failed"}, {"error", e.what()}});
-            }
-            lock.lock();
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    std::thread thread_;
-};
-
 }  // namespace
 
 int run_server(const ServerConfig& config, const std::function<void(unsigned port)>& on_ready) {
-    SqliteStores sqlite = open_data_dir(config.data_dir);
-    Stores stores{sqlite.users,       sqlite.refresh_tokens,
-                  sqlite.keys,        make_memory_session_store(),
-                  sqlite.revocations, make_memory_rate_limit_store()};
+    Stores stores = open_stores(store_settings(config));
 
     http::Metrics metrics;
     http::Router router;
@@ -133,7 +90,28 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
     api::add_well_known_routes(router, services);
     api::add_health_routes(router, services);
 
-    Maintenance maintenance(services, config.key_reload_interval);
+    // Revocations made by other nodes count here within a quarter second; keys rotated anywhere
+    // within key_reload_interval. Both keep the last good copy while a store is down.
+    services.revocations.sync(unix_now());
+    const auto log_failure = [](const char* what) {
+        return [what](const std::exception& e) {
+            log_event({{"level", "error"}, {"msg", what}, {"error", e.what()}});
+        };
+    };
+    PeriodicTask revocation_sync(
+        std::chrono::milliseconds(250), [&services] { services.revocations.sync(unix_now()); },
+        log_failure("revocation sync failed"));
+    auto last_purge = std::chrono::steady_clock::now();
+    PeriodicTask maintenance(
+        config.key_reload_interval,
+        [&services, &last_purge] {
+            services.keys.reload();
+            if (std::chrono::steady_clock::now() - last_purge > std::chrono::hours(1)) {
+                services.stores.refresh_tokens->purge_expired(unix_now());
+                last_purge = std::chrono::steady_clock::now();
+            }
+        },
+        log_failure("maintenance failed"));
     log_event({{"level", "info"},
                {"msg", "listening"},
                {"port", server.port()},

@@ -17,6 +17,8 @@
 #include <system_error>
 #include <utility>
 
+#include "server/http/client_address.hpp"
+
 namespace signet::server {
 
 namespace {
@@ -301,6 +303,63 @@ void set_issuer(ServerConfig& config, const Raw& raw, const std::string& where) 
     config.issuer = text;
 }
 
+// Connection URLs carry passwords: messages name the setting, never the value.
+void set_database_url(ServerConfig& config, const Raw& raw, const std::string& where) {
+    const std::string text = read_string(raw, where);
+    if (!text.starts_with("postgresql://") && !text.starts_with("postgres://")) {
+        fail(where, "must be a PostgreSQL URL (postgresql://user:password@host:port/database)");
+    }
+    if (has_control_characters(text)) fail(where, "must not contain control characters");
+    config.database_url = text;
+}
+
+void set_redis_url(ServerConfig& config, const Raw& raw, const std::string& where) {
+    const std::string text = read_string(raw, where);
+    if (text.starts_with("rediss://")) {
+        fail(where,
+             "rediss:// (Redis over TLS) is not supported by this build's hiredis 0.14; "
+             "reach Redis over a private network or a TLS tunnel with redis://");
+    }
+    if (!text.starts_with("redis://")) {
+        fail(where, "must be a Redis URL (redis://[:password@]host:port[/db])");
+    }
+    if (has_control_characters(text)) fail(where, "must not contain control characters");
+    config.redis_url = text;
+}
+
+// A TOML array of strings, or one string of comma-separated blocks (environment, flags).
+void set_trusted_proxies(ServerConfig& config, const Raw& raw, const std::string& where) {
+    std::vector<std::string> blocks;
+    if (raw.node != nullptr && raw.node->is_array()) {
+        for (const toml::node& item : *raw.node->as_array()) {
+            const auto* text = item.as_string();
+            if (text == nullptr) fail(where, "must be an array of CIDR strings");
+            blocks.push_back(text->get());
+        }
+    } else {
+        const std::string text =
+            raw.node != nullptr ? read_string(raw, where) : std::string(raw.text);
+        std::string_view rest = text;
+        while (!rest.empty()) {
+            const std::size_t comma = rest.find(',');
+            std::string_view block = rest.substr(0, comma);
+            while (!block.empty() && block.front() == ' ')
+                block.remove_prefix(1);
+            while (!block.empty() && block.back() == ' ')
+                block.remove_suffix(1);
+            if (!block.empty()) blocks.emplace_back(block);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    for (const std::string& block : blocks) {
+        if (!http::parse_cidr(block)) {
+            fail(where, "'" + block + "' is not a CIDR block (such as 10.0.0.0/8 or ::1/128)");
+        }
+    }
+    config.trusted_proxies = std::move(blocks);
+}
+
 void set_audience(ServerConfig& config, const Raw& raw, const std::string& where) {
     const std::string text = read_string(raw, where);
     if (has_control_characters(text)) fail(where, "must not contain control characters");
@@ -363,6 +422,10 @@ struct Setting {
 const std::array kSettings = {
     Setting{"listen", set_listen},
     Setting{"data_dir", set_path<&ServerConfig::data_dir>},
+    Setting{"database_url", set_database_url},
+    Setting{"redis_url", set_redis_url},
+    Setting{"database_pool_size", set_number<&ServerConfig::database_pool_size, 1, 1024>},
+    Setting{"trusted_proxies", set_trusted_proxies},
     Setting{"issuer", set_issuer},
     Setting{"audience", set_audience},
     Setting{"scope", set_scope},
@@ -563,6 +626,15 @@ void validate(const Builder& builder) {
 }
 
 }  // namespace
+
+StoreSettings store_settings(const ServerConfig& config) {
+    StoreSettings settings;
+    settings.data_dir = config.data_dir;
+    settings.database_url = config.database_url;
+    settings.redis_url = config.redis_url;
+    settings.database_pool_size = config.database_pool_size;
+    return settings;
+}
 
 ServerConfig load_config(const std::optional<std::filesystem::path>& config_file,
                          const std::vector<std::string>& environment, const ConfigFlags& flags) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "server/store/stores.hpp"
 #include "signet/algorithm.hpp"
 
 namespace signet::server {
@@ -27,6 +28,17 @@ struct ServerConfig {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
     std::filesystem::path data_dir = "signet-data";
+    // Users, refresh tokens, keys and revocations. Unset: SQLite in the data dir. Otherwise a
+    // PostgreSQL connection URI (postgresql://user:pass@host:port/db?sslmode=...).
+    std::optional<std::string> database_url;
+    // Sessions and rate-limit counters. Unset: this process's memory. Otherwise
+    // redis://[:password@]host:port[/db].
+    std::optional<std::string> redis_url;
+    // Connections each node keeps to PostgreSQL and to Redis, at most.
+    unsigned database_pool_size = 16;
+    // Peers (CIDR blocks) whose X-Forwarded-For/Forwarded headers name the client; empty: the TCP
+    // peer is the client.
+    std::vector<std::string> trusted_proxies;
     // The deployment's "iss". Unset: the one stored in the data dir, else http(s)://<listen>.
     std::optional<std::string> issuer;
     // The access tokens' "aud" (RFC 9068 §2.2). Unset: the issuer.
@@ -76,5 +88,8 @@ using ConfigFlags = std::map<std::string, std::string, std::less<>>;
 // Throws ConfigError.
 ServerConfig load_config(const std::optional<std::filesystem::path>& config_file,
                          const std::vector<std::string>& environment, const ConfigFlags& flags);
+
+// Which storage engines the settings name, for open_stores().
+StoreSettings store_settings(const ServerConfig& config);
 
 }  // namespace signet::server

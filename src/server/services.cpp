@@ -36,12 +36,13 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       metrics(metrics_in),
       hasher(config.argon2_memory_kib, config.argon2_iterations),
       keys(stores.keys, key_options(config, issuer, config.audience.value_or(issuer))),
+      revocations(stores.revocations),
       login_limiter(stores.rate_limits, config.login_limit_per_email,
                     config.login_limit_per_address, config.login_limit_window),
       tokens(TokenSettings{issuer, config.audience.value_or(issuer), config.scope,
                            config.access_token_ttl, config.refresh_token_ttl, config.leeway},
-             keys, *stores.users, *stores.refresh_tokens, *stores.revocations, metrics),
-      authenticator(keys, *stores.revocations, *stores.sessions, *stores.users, metrics,
-                    config.leeway, config.token_cache_size) {}
+             keys, *stores.users, *stores.refresh_tokens, revocations, metrics),
+      authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, config.leeway,
+                    config.token_cache_size) {}
 
 }  // namespace signet::server

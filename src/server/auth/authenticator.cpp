@@ -11,7 +11,7 @@ namespace signet::server {
 
 namespace bhttp = boost::beast::http;
 
-Authenticator::Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
+Authenticator::Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                              UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
                              std::size_t token_cache_size)
     : keys_(keys),

@@ -13,10 +13,10 @@
 
 #include "server/auth/key_manager.hpp"
 #include "server/auth/principal.hpp"
+#include "server/auth/revocation_list.hpp"
 #include "server/auth/verified_token_cache.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/types.hpp"
-#include "server/store/revocation_store.hpp"
 #include "server/store/session_store.hpp"
 #include "server/store/user_store.hpp"
 
@@ -37,7 +37,7 @@ struct AuthOutcome {
 
 class Authenticator {
   public:
-    Authenticator(KeyManager& keys, RevocationStore& revocations, SessionStore& sessions,
+    Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                   UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
                   std::size_t token_cache_size = 100000);
 
@@ -51,7 +51,7 @@ class Authenticator {
     bool user_disabled(const std::string& user_id, std::int64_t now) const;
 
     KeyManager& keys_;
-    RevocationStore& revocations_;
+    RevocationList& revocations_;
     SessionStore& sessions_;
     UserStore& users_;
     http::Metrics& metrics_;

@@ -10,7 +10,7 @@
 namespace signet::server {
 
 TokenService::TokenService(TokenSettings settings, KeyManager& keys, UserStore& users,
-                           RefreshTokenStore& refresh_tokens, RevocationStore& revocations,
+                           RefreshTokenStore& refresh_tokens, RevocationList& revocations,
                            http::Metrics& metrics)
     : settings_(std::move(settings)),
       keys_(keys),

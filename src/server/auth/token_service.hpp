@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "server/auth/key_manager.hpp"
+#include "server/auth/revocation_list.hpp"
 #include "server/http/metrics.hpp"
 #include "server/store/refresh_token_store.hpp"
-#include "server/store/revocation_store.hpp"
 #include "server/store/user_store.hpp"
 
 namespace signet::server {
@@ -36,7 +36,7 @@ enum class RefreshFailure { unknown, expired, reused, revoked, user_disabled };
 class TokenService {
   public:
     TokenService(TokenSettings settings, KeyManager& keys, UserStore& users,
-                 RefreshTokenStore& refresh_tokens, RevocationStore& revocations,
+                 RefreshTokenStore& refresh_tokens, RevocationList& revocations,
                  http::Metrics& metrics);
 
     // A fresh access token and the first refresh token of a new family.
@@ -63,7 +63,7 @@ class TokenService {
     KeyManager& keys_;
     UserStore& users_;
     RefreshTokenStore& refresh_tokens_;
-    RevocationStore& revocations_;
+    RevocationList& revocations_;
     http::Metrics& metrics_;
 };
 

@@ -383,6 +383,11 @@ struct HttpServer::Impl {
         constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
         RequestContext context;
         context.client_address = client;
+        if (options.client_addresses.any_trusted()) {
+            boost::system::error_code ec;
+            const auto peer = asio::ip::make_address(client, ec);
+            if (!ec) context.client_address = options.client_addresses.resolve(request, peer);
+        }
         context.tls = kTls;
         context.request_id = next_request_id();
 
@@ -394,7 +399,11 @@ struct HttpServer::Impl {
         } else {
             context.route = match.route->path;
             const Route& route = *match.route;
-            if (route.blocking) {
+            std::optional<Response> inline_response;
+            if (route.try_inline) inline_response = invoke_inline(route, request, context);
+            if (inline_response) {
+                response = std::move(*inline_response);
+            } else if (route.blocking) {
                 // Off the I/O threads; co_spawn's completion brings us back to our strand.
                 response = co_await asio::co_spawn(
                     workers.get_executor(),
@@ -420,6 +429,19 @@ struct HttpServer::Impl {
         finish(context, to_view(request.method_string()), path_of(to_view(request.target())),
                response.result_int(), started, written);
         co_return keep_open && !ec;
+    }
+
+    std::optional<Response> invoke_inline(const Route& route, const Request& request,
+                                          RequestContext& context) {
+        try {
+            return route.try_inline(request, context);
+        } catch (const std::exception& e) {
+            log_error(context.request_id, std::string("handler failed: ") + e.what());
+        } catch (...) {
+            log_error(context.request_id, "handler failed with a non-standard exception");
+        }
+        return error_response(request, Status::internal_server_error, "server_error",
+                              "The server failed to handle the request.");
     }
 
     Response invoke(const Route& route, const Request& request, RequestContext& context) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "server/http/client_address.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 
@@ -35,6 +36,8 @@ struct ServerOptions {
     unsigned io_threads = 0;                  // 0: hardware threads
     unsigned worker_threads = 0;              // for blocking routes; 0: hardware threads
     bool log_requests = true;
+    // Who the client is behind trusted proxies (X-Forwarded-For); by default the TCP peer.
+    ClientAddressResolver client_addresses;
 };
 
 class HttpServer {

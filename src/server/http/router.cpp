@@ -9,7 +9,12 @@
 namespace signet::server::http {
 
 void Router::add(Verb method, std::string path, Handler handler, bool blocking) {
-    routes_.push_back(Route{method, std::move(path), std::move(handler), blocking});
+    routes_.push_back(Route{method, std::move(path), std::move(handler), blocking, {}});
+}
+
+void Router::add_split(Verb method, std::string path, InlineHandler try_inline, Handler handler) {
+    routes_.push_back(
+        Route{method, std::move(path), std::move(handler), true, std::move(try_inline)});
 }
 
 Router::Match Router::match(Verb method, std::string_view target) const {

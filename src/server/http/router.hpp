@@ -14,13 +14,19 @@ struct Route {
     Verb method;
     std::string path;
     Handler handler;
-    // Runs on the worker pool rather than an I/O thread: password hashing and database writes.
+    // Runs on the worker pool rather than an I/O thread: password hashing and store calls.
     bool blocking = false;
+    // Tried first on the I/O thread when set; nullopt hands the request to `handler` on the
+    // worker pool. For routes whose common case needs no store (a JWT) but whose other case does
+    // (a session).
+    InlineHandler try_inline;
 };
 
 class Router {
   public:
     void add(Verb method, std::string path, Handler handler, bool blocking = false);
+    // `try_inline` on the I/O thread; when it declines, `handler` on the worker pool.
+    void add_split(Verb method, std::string path, InlineHandler try_inline, Handler handler);
 
     struct Match {
         const Route* route = nullptr;  // null: not routable, see status

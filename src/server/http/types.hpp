@@ -4,6 +4,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace signet::server::http {
@@ -21,5 +22,6 @@ struct RequestContext {
 };
 
 using Handler = std::function<Response(const Request&, RequestContext&)>;
+using InlineHandler = std::function<std::optional<Response>(const Request&, RequestContext&)>;
 
 }  // namespace signet::server::http

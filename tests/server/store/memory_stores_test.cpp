@@ -131,37 +131,6 @@ TEST(MemorySessionStore, ConcurrentPutsGetsAndRemovalsStayConsistent) {
     }
 }
 
-// --- revoked token ids --------------------------------------------------------------------------
-
-TEST(MemoryRevocationStore, ARevokedIdIsRefusedUntilTheTokenExpires) {
-    auto store = make_memory_revocation_store();
-    store->revoke("jti-1", 2000);
-    EXPECT_TRUE(store->is_revoked("jti-1", 1000));
-    EXPECT_TRUE(store->is_revoked("jti-1", 1999));
-    EXPECT_FALSE(store->is_revoked("jti-1", 2000));
-    // Dropped once expired: the token's own "exp" refuses it from then on.
-    EXPECT_FALSE(store->is_revoked("jti-1", 1500));
-    EXPECT_FALSE(store->is_revoked("jti-2", 1000));
-}
-
-TEST(MemoryRevocationStore, RevokingAgainKeepsTheLaterExpiry) {
-    auto store = make_memory_revocation_store();
-    store->revoke("jti-1", 3000);
-    store->revoke("jti-1", 2000);
-    EXPECT_TRUE(store->is_revoked("jti-1", 2500));
-}
-
-TEST(MemoryRevocationStore, WritesSweepOutExpiredIds) {
-    auto store = make_memory_revocation_store();
-    store->revoke("old", 200);
-    EXPECT_TRUE(store->is_revoked("old", 100));
-    EXPECT_FALSE(store->is_revoked("unrelated", 1000));  // the store has now seen t = 1000
-    for (int i = 0; i < 5000; ++i)
-        store->revoke("new" + std::to_string(i), 9000);
-    EXPECT_FALSE(store->is_revoked("old", 100));
-    EXPECT_TRUE(store->is_revoked("new0", 1000));
-}
-
 // --- rate limits --------------------------------------------------------------------------------
 
 TEST(MemoryRateLimitStore, CountsHitsWithinAWindowThatStartsAtTheFirstHit) {

@@ -2,13 +2,8 @@
 // Database (one connection), so the interfaces of one open_sqlite_stores() call see one file.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
 #include "server/store/key_store.hpp"
 #include "server/store/refresh_token_store.hpp"
@@ -70,33 +65,14 @@ class SqliteKeyStore final : public KeyStore {
 
 class SqliteRevocationStore final : public RevocationStore {
   public:
-    explicit SqliteRevocationStore(
-        std::shared_ptr<Database> db,
-        std::chrono::milliseconds sync_interval = std::chrono::seconds(1));
+    explicit SqliteRevocationStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
     void revoke(std::string_view jti, std::int64_t expires_at) override;
-    bool is_revoked(std::string_view jti, std::int64_t now) override;
+    std::vector<RevokedToken> changes_since(std::int64_t& cursor, std::int64_t now) override;
+    std::size_t purge_expired(std::int64_t now) override;
 
   private:
-    // Reads revocations newer than the last one seen (and drops expired ones) when the local copy
-    // is older than the sync interval. One thread syncs; the others go on with the copy they have.
-    void sync(std::int64_t now);
-
-    struct TransparentHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept {
-            return std::hash<std::string_view>{}(text);
-        }
-    };
-
     std::shared_ptr<Database> db_;
-    std::chrono::steady_clock::duration sync_interval_;
-    std::atomic<std::chrono::steady_clock::rep> next_sync_{0};
-    std::mutex sync_mutex_;
-    std::int64_t last_seq_ = 0;    // guarded by sync_mutex_
-    std::int64_t last_purge_ = 0;  // guarded by sync_mutex_
-    std::shared_mutex map_mutex_;
-    std::unordered_map<std::string, std::int64_t, TransparentHash, std::equal_to<>> revoked_;
 };
 
 }  // namespace signet::server::sqlite

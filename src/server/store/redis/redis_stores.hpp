@@ -1,0 +1,24 @@
+// The Redis engine, for deployments of several nodes: sessions and rate-limit counters that every
+// node shares. Sessions expire by Redis TTL; rate-limit hits are counted by one Lua script per hit
+// (INCR and PEXPIRE together), so concurrent nodes count exactly.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/store/rate_limit_store.hpp"
+#include "server/store/session_store.hpp"
+
+namespace signet::server {
+
+struct RedisStores {
+    std::shared_ptr<SessionStore> sessions;
+    std::shared_ptr<RateLimitStore> rate_limits;
+};
+
+// `url` is redis://[:password@]host:port[/db]. Connections are pooled (`pool_size` at most) and
+// re-established after a failure. Throws StoreError for a bad URL or an unreachable server; a
+// call made while Redis is down throws StoreError, and the next call after it is back succeeds.
+RedisStores open_redis_stores(const std::string& url, unsigned pool_size);
+
+}  // namespace signet::server
