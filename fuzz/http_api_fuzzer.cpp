@@ -44,13 +44,7 @@ struct Setup {
         config.log_requests = false;
         services = std::make_unique<Services>(config, open_stores(store_settings(config)),
                                               "http://127.0.0.1:8080", false, metrics);
-        api::add_user_routes(router, *services);
-        api::add_token_routes(router, *services);
-        api::add_session_routes(router, *services);
-        api::add_me_routes(router, *services);
-        api::add_password_routes(router, *services);
-        api::add_well_known_routes(router, *services);
-        api::add_health_routes(router, *services);
+        api::add_api_routes(router, *services);
 
         password_hash = services->hasher.hash("fuzz-password");
         user = User{"u_fuzz", "fuzz@example.com", password_hash, false, unix_now()};
@@ -123,7 +117,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         response = http::unroutable(request, match);
     } else {
         try {
-            response = match.route->handler(request, context);
+            // As the server does: a split route's inline part first, then its worker part.
+            std::optional<http::Response> inline_response;
+            if (match.route->try_inline)
+                inline_response = match.route->try_inline(request, context);
+            response = inline_response ? std::move(*inline_response)
+                                       : match.route->handler(request, context);
         } catch (const std::exception& e) {
             FUZZ_CHECK_MSG(false, std::string("handler threw: ") + e.what());
         }

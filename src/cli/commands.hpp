@@ -3,7 +3,6 @@
 // alone ("serve"); main.cpp only dispatches.
 #pragma once
 
-#include <filesystem>
 #include <span>
 #include <string_view>
 
@@ -29,9 +28,5 @@ std::span<const Command> token_commands();
 std::span<const Command> user_commands();
 // Commands without a group, run as `signet <name>`: "serve".
 std::span<const Command> standalone_commands();
-
-// The data dir of the commands that work on a server's data: --data-dir, else SIGNET_DATA_DIR (as
-// `signet serve` reads it), else "signet-data".
-std::filesystem::path data_dir_of(const Args& args);
 
 }  // namespace signet::cli

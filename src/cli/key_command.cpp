@@ -17,11 +17,11 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/deployment_options.hpp"
 #include "cli/io.hpp"
-#include "server/auth/key_manager.hpp"
+#include "server/admin/admin_service.hpp"
 #include "server/config.hpp"
 #include "server/store/store_error.hpp"
-#include "server/store/stores.hpp"
 #include "signet/algorithm.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
@@ -276,39 +276,38 @@ int run_jwks(const Args& args) {
     return kExitOk;
 }
 
-// A new current signing key in the data dir's key store. Running servers pick it up at their next
-// key reload; the previous key stays published until the tokens it signed have expired.
+// A new current signing key in the deployment's key store, through the admin service. Running
+// servers pick it up at their next key reload; the previous key stays published until the tokens
+// it signed have expired.
 int run_rotate(const Args& args) {
     std::optional<Algorithm> alg;
     if (auto name = args.value("alg")) alg = parse_algorithm_option("alg", *name);
-    const std::filesystem::path dir = data_dir_of(args);
-    const std::string no_key = "no signing key in " + dir.string() +
-                               " to take the algorithm from; give --alg or start signet serve once";
-    std::error_code ec;
-    if (!alg && !std::filesystem::is_directory(dir, ec)) {
-        return report(Errc::key_not_found, no_key);
-    }
+    const server::ServerConfig config = deployment_config(args);
+    const std::string no_key =
+        "no signing key in the deployment (" +
+        (config.database_url ? std::string("its database") : config.data_dir.string()) +
+        ") to take the algorithm from; give --alg or start signet serve once";
     try {
-        server::Stores stores = server::open_stores([&] {
-            server::StoreSettings settings;
-            settings.data_dir = dir;
-            return settings;
-        }());
-        if (!alg) {
-            const std::vector<server::StoredKey> keys = stores.keys->list();
-            if (std::none_of(keys.begin(), keys.end(),
-                             [](const server::StoredKey& key) { return !key.retired_at; })) {
-                return report(Errc::key_not_found, no_key);
-            }
-        }
-        print_line(server::KeyManager::rotate(*stores.keys, alg, std::nullopt));
+        // Without --alg there must be a key already: no empty deployment is created for nothing.
+        server::AdminService admin(config, alg.has_value());
+        const std::optional<std::string> kid = admin.rotate_key(alg);
+        if (!kid) return report(Errc::key_not_found, no_key);
+        print_line(*kid);
         return kExitOk;
+    } catch (const server::DeploymentNotFound&) {
+        return report(Errc::key_not_found, no_key);
     } catch (const server::StoreError& error) {
         std::cerr << "store_error: " << error.what() << '\n';
     } catch (const server::ConfigError& error) {
         return report(Errc::invalid_argument, error.what());
     }
     return kExitFailure;
+}
+
+std::vector<Option> rotate_options() {
+    std::vector<Option> options = deployment_options();
+    options.push_back({"alg", "ALG", "JWS algorithm of the new key (default: the current one's)"});
+    return options;
 }
 
 const std::vector<Command>& commands() {
@@ -405,18 +404,16 @@ const std::vector<Command>& commands() {
          run_jwks},
         {"rotate",
          {.path = "key rotate",
-          .summary = "Add a new current signing key to a server's data dir",
+          .summary = "Add a new current signing key to a deployment",
           .operands = "",
           .description =
-              "Add a new current signing key to the key store of a `signet serve` data dir and\n"
-              "print its kid (its RFC 7638 thumbprint). The previous key is retired but stays in\n"
-              "the JWKS until every token it signed has expired. Servers running on the data dir\n"
-              "switch to the new key at their next key reload. The algorithm is that of the\n"
-              "current key unless --alg (needed when the data dir has no key yet); a new HS*\n"
-              "key gets a random secret.",
-          .options = {{"data-dir", "DIR",
-                       "Data directory (default $SIGNET_DATA_DIR, else ./signet-data)"},
-                      {"alg", "ALG", "JWS algorithm of the new key (default: the current one's)"}},
+              "Add a new current signing key to the key store of a `signet serve` deployment (the\n"
+              "data dir's SQLite database, or --database-url) and print its kid (its RFC 7638\n"
+              "thumbprint). The previous key is retired but stays in the JWKS until every token\n"
+              "it signed has expired. Servers of the deployment switch to the new key at their\n"
+              "next key reload. The algorithm is that of the current key unless --alg (needed\n"
+              "when there is no key yet); a new HS* key gets a random secret.",
+          .options = rotate_options(),
           .min_operands = 0,
           .max_operands = 0},
          run_rotate},

@@ -12,11 +12,10 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/deployment_options.hpp"
 #include "server/app.hpp"
 #include "server/config.hpp"
 #include "server/store/store_error.hpp"
-
-extern char** environ;
 
 namespace signet::cli {
 
@@ -24,18 +23,11 @@ namespace {
 
 // The flags of `signet serve` that are settings; each reaches load_config under its own name.
 // Every other setting is read from the TOML file or a SIGNET_* variable.
-constexpr std::array<std::string_view, 8> kSettingFlags = {
-    "listen",   "data-dir", "issuer",      "access-token-ttl", "refresh-token-ttl",
-    "tls-cert", "tls-key",  "signing-alg",
+constexpr std::array<std::string_view, 11> kSettingFlags = {
+    "listen",          "data-dir", "database-url",     "redis-url",
+    "trusted-proxies", "issuer",   "access-token-ttl", "refresh-token-ttl",
+    "tls-cert",        "tls-key",  "signing-alg",
 };
-
-std::vector<std::string> environment() {
-    std::vector<std::string> entries;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-        entries.emplace_back(*entry);
-    }
-    return entries;
-}
 
 // A host as it appears in a URL: an IPv6 address goes in brackets (RFC 3986 §3.2.2).
 std::string url_host(const std::string& host) {
@@ -80,8 +72,10 @@ const std::vector<Command>& commands() {
           .summary = "Run the auth server (HTTP API, JWT and session login)",
           .operands = "",
           .description =
-              "Run the auth server on the embedded default: a SQLite database in the data dir\n"
-              "(created with mode 0700), signing keys created on first start, sessions in memory.\n"
+              "Run the auth server. By default on the embedded engines: a SQLite database in the\n"
+              "data dir (created with mode 0700), sessions and rate limits in memory. With\n"
+              "--database-url and --redis-url, any number of nodes share PostgreSQL and Redis.\n"
+              "Signing keys are created on first start.\n"
               "Settings come from the TOML file of --config, then SIGNET_* environment variables\n"
               "(SIGNET_LISTEN, SIGNET_DATA_DIR, SIGNET_HMAC_SECRET, ...), then these options; the\n"
               "last wins. An unknown or invalid setting stops the start (exit status 2) with a\n"
@@ -93,6 +87,12 @@ const std::vector<Command>& commands() {
                       {"listen", "HOST:PORT",
                        "Address to listen on (default 127.0.0.1:8080; port 0: any free port)"},
                       {"data-dir", "DIR", "Data directory (default ./signet-data)"},
+                      {"database-url", "URL",
+                       "PostgreSQL for users, tokens and keys (default: SQLite in the data dir)"},
+                      {"redis-url", "URL",
+                       "Redis for sessions and rate limits (default: this process's memory)"},
+                      {"trusted-proxies", "CIDR,...",
+                       "Proxies whose X-Forwarded-For names the client (default: none)"},
                       {"issuer", "URL",
                        "The deployment's issuer (default: the stored one, else http(s)://LISTEN)"},
                       {"access-token-ttl", "SECONDS", "Access token lifetime (default 900)"},

@@ -1,53 +1,30 @@
-// `signet user ...`: add, list, disable and enable the users of a `signet serve` data dir, directly
-// in its database (safe while a server runs on it: the store serializes writers).
+// `signet user ...`: add, list, disable and enable the users of a deployment, through the admin
+// service (the same stores and Argon2id cost as `signet serve`; safe while servers run).
 #include <boost/json/object.hpp>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/deployment_options.hpp"
 #include "cli/io.hpp"
+#include "server/admin/admin_service.hpp"
 #include "server/auth/identity.hpp"
-#include "server/auth/password_hasher.hpp"
-#include "server/clock.hpp"
 #include "server/store/store_error.hpp"
-#include "server/store/stores.hpp"
 
 namespace signet::cli {
 
 namespace {
 
-// OWASP's Argon2id cost (m = 19 MiB, t = 2), the server's default. A server configured otherwise
-// rehashes the password at the user's next login.
-constexpr std::uint64_t kArgon2MemoryKib = 19 * 1024;
-constexpr std::uint64_t kArgon2Iterations = 2;
-
 // "<code>: <message>" on stderr, like report(), for the codes of the server's HTTP API.
 int fail(std::string_view code, std::string_view message) {
     std::cerr << code << ": " << message << '\n';
     return kExitFailure;
-}
-
-// The data dir of list/disable/enable must exist: they never create an empty deployment.
-std::optional<std::filesystem::path> existing_data_dir(const Args& args) {
-    std::filesystem::path dir = data_dir_of(args);
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
-    return dir;
-}
-
-int no_data_dir(const Args& args) {
-    return fail("data_dir_not_found",
-                "no data dir at " + data_dir_of(args).string() +
-                    " (use --data-dir or SIGNET_DATA_DIR, or create users with 'signet user add')");
 }
 
 boost::json::object user_json(const server::User& user) {
@@ -57,11 +34,19 @@ boost::json::object user_json(const server::User& user) {
             {"created_at", user.created_at}};
 }
 
-// Runs `body` and turns an engine failure into a "store_error" line.
+// Runs `body` with the deployment's admin service, turning engine failures into "store_error"
+// lines. list/disable/enable never create an empty deployment (`create` false).
 template <typename Body>
-int with_store_errors(Body&& body) {
+int with_admin(const Args& args, bool create, Body&& body) {
+    const server::ServerConfig config = deployment_config(args);
     try {
-        return std::forward<Body>(body)();
+        server::AdminService admin(config, create);
+        return std::forward<Body>(body)(admin);
+    } catch (const server::DeploymentNotFound&) {
+        return fail("data_dir_not_found",
+                    "no data dir at " + config.data_dir.string() +
+                        " (use --data-dir or SIGNET_DATA_DIR, or create users with 'signet user "
+                        "add')");
     } catch (const server::StoreError& error) {
         return fail("store_error", error.what());
     }
@@ -86,42 +71,26 @@ int run_add(const Args& args) {
                     "the password must be " + std::to_string(server::kMinPasswordLength) + " to " +
                         std::to_string(server::kMaxPasswordLength) + " characters of valid UTF-8");
     }
-    return with_store_errors([&] {
-        server::Stores stores = server::open_stores([&] {
-            server::StoreSettings settings;
-            settings.data_dir = data_dir_of(args);
-            return settings;
-        }());
-        if (stores.users->find_by_email(*email)) {
-            return fail("email_taken", *email + " is already registered");
+    return with_admin(args, true, [&](server::AdminService& admin) {
+        const server::Registration registration = admin.add_user(*email, password);
+        switch (registration.status) {
+            case server::RegisterStatus::created: break;
+            case server::RegisterStatus::email_taken:
+                return fail("email_taken", *email + " is already registered");
+            case server::RegisterStatus::invalid_email:
+                return fail("invalid_email", "'" + given + "' is not a plausible email address");
+            case server::RegisterStatus::invalid_password:
+                return fail("invalid_password", "the password is not acceptable");
         }
-        const server::PasswordHasher hasher(kArgon2MemoryKib, kArgon2Iterations);
-        server::User user;
-        user.id = server::new_user_id();
-        user.email = *email;
-        user.password_hash = hasher.hash(password);
-        user.created_at = server::unix_now();
-        // create() decides atomically: another process may have taken the email meanwhile.
-        if (!stores.users->create(user)) {
-            return fail("email_taken", *email + " is already registered");
-        }
-        print_json({{"id", user.id}, {"email", user.email}});
+        print_json({{"id", registration.user.id}, {"email", registration.user.email}});
         return kExitOk;
     });
 }
 
 int run_list(const Args& args) {
-    const auto dir = existing_data_dir(args);
-    if (!dir) return no_data_dir(args);
-    return with_store_errors([&] {
-        server::Stores stores = server::open_stores([&] {
-            server::StoreSettings settings;
-            settings.data_dir = *dir;
-            return settings;
-        }());
-        for (const server::User& user : stores.users->list()) {
+    return with_admin(args, false, [](server::AdminService& admin) {
+        for (const server::User& user : admin.list_users())
             print_json(user_json(user));
-        }
         return kExitOk;
     });
 }
@@ -132,24 +101,9 @@ int set_disabled(const Args& args, bool disabled) {
     if (!email) {
         return fail("invalid_email", "'" + given + "' is not a plausible email address");
     }
-    const auto dir = existing_data_dir(args);
-    if (!dir) return no_data_dir(args);
-    return with_store_errors([&] {
-        server::Stores stores = server::open_stores([&] {
-            server::StoreSettings settings;
-            settings.data_dir = *dir;
-            return settings;
-        }());
-        std::optional<server::User> user = stores.users->find_by_email(*email);
-        if (!user || !stores.users->set_disabled(*email, disabled)) {
-            return fail("user_not_found", "no user " + *email);
-        }
-        if (disabled) {
-            // Logins and refreshes check the flag; revoking the refresh families as well leaves
-            // nothing usable behind but access tokens, which expire on their own.
-            stores.refresh_tokens->revoke_user(user->id, server::unix_now());
-        }
-        user->disabled = disabled;
+    return with_admin(args, false, [&](server::AdminService& admin) {
+        const std::optional<server::User> user = admin.set_disabled(*email, disabled);
+        if (!user) return fail("user_not_found", "no user " + *email);
         print_json(user_json(*user));
         return kExitOk;
     });
@@ -163,8 +117,11 @@ int run_enable(const Args& args) {
     return set_disabled(args, false);
 }
 
-const Option kDataDirOption = {"data-dir", "DIR",
-                               "Data directory (default $SIGNET_DATA_DIR, else ./signet-data)"};
+std::vector<Option> with_deployment(std::vector<Option> options) {
+    const auto& common = deployment_options();
+    options.insert(options.end(), common.begin(), common.end());
+    return options;
+}
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
@@ -173,13 +130,14 @@ const std::vector<Command>& commands() {
           .summary = "Add a user, reading the password from stdin",
           .operands = "",
           .description =
-              "Add a user to the data dir's database and print {\"id\",\"email\"}. The password\n"
-              "is read from standard input (one trailing newline is dropped) and must be 8 to\n"
-              "1024 characters; it is stored as an Argon2id hash. The email is stored\n"
-              "lower-cased. Fails with email_taken when the email is registered.",
-          .options = {{"email", "EMAIL", "The user's email address", false, true},
-                      {"password-stdin", "", "Read the password from standard input", false, true},
-                      kDataDirOption},
+              "Add a user to the deployment and print {\"id\",\"email\"}. The password is read\n"
+              "from standard input (one trailing newline is dropped) and must be 8 to 1024\n"
+              "characters; it is stored as an Argon2id hash with the configured cost\n"
+              "(argon2_memory_kib, argon2_iterations). The email is stored lower-cased. Fails\n"
+              "with email_taken when the email is registered.",
+          .options = with_deployment(
+              {{"email", "EMAIL", "The user's email address", false, true},
+               {"password-stdin", "", "Read the password from standard input", false, true}}),
           .min_operands = 0,
           .max_operands = 0},
          run_add},
@@ -189,19 +147,20 @@ const std::vector<Command>& commands() {
           .operands = "",
           .description = "Print every user, oldest first, one JSON object per line:\n"
                          "{\"id\",\"email\",\"disabled\",\"created_at\"} (Unix seconds).",
-          .options = {kDataDirOption},
+          .options = with_deployment({}),
           .min_operands = 0,
           .max_operands = 0},
          run_list},
         {"disable",
          {.path = "user disable",
-          .summary = "Disable a user: no login, no refresh",
+          .summary = "Disable a user: no login, no refresh, no session",
           .operands = "EMAIL",
           .description =
-              "Disable the user with this email: logins and refreshes fail from now on, and\n"
-              "every refresh token of the user is revoked. Access tokens already issued stay\n"
-              "valid until they expire. Prints the user as `user list` does.",
-          .options = {kDataDirOption},
+              "Disable the user with this email: logins and refreshes fail from now on, every\n"
+              "refresh token of the user is revoked and every session ends (on every node when\n"
+              "sessions are in Redis). Access tokens already issued stay valid until they\n"
+              "expire. Prints the user as `user list` does.",
+          .options = with_deployment({}),
           .min_operands = 1,
           .max_operands = 1},
          run_disable},
@@ -211,7 +170,7 @@ const std::vector<Command>& commands() {
           .operands = "EMAIL",
           .description = "Enable the user with this email again. Prints the user as `user list`\n"
                          "does.",
-          .options = {kDataDirOption},
+          .options = with_deployment({}),
           .min_operands = 1,
           .max_operands = 1},
          run_enable},
@@ -220,17 +179,6 @@ const std::vector<Command>& commands() {
 }
 
 }  // namespace
-
-std::filesystem::path data_dir_of(const Args& args) {
-    if (auto dir = args.value("data-dir")) {
-        if (dir->empty()) throw UsageError("option '--data-dir' must not be empty");
-        return *dir;
-    }
-    if (const char* dir = std::getenv("SIGNET_DATA_DIR"); dir != nullptr && *dir != '\0') {
-        return dir;
-    }
-    return "signet-data";
-}
 
 std::span<const Command> user_commands() {
     return commands();

@@ -82,13 +82,7 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
 
     services_owner = std::make_unique<Services>(config, std::move(stores), issuer, tls, metrics);
     Services& services = *services_owner;
-    api::add_user_routes(router, services);
-    api::add_token_routes(router, services);
-    api::add_session_routes(router, services);
-    api::add_me_routes(router, services);
-    api::add_password_routes(router, services);
-    api::add_well_known_routes(router, services);
-    api::add_health_routes(router, services);
+    api::add_api_routes(router, services);
 
     // Revocations made by other nodes count here within a quarter second; keys rotated anywhere
     // within key_reload_interval. Both keep the last good copy while a store is down.

@@ -5,11 +5,13 @@
 #include <memory>
 #include <string>
 
+#include "server/auth/account_service.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/login_rate_limiter.hpp"
 #include "server/auth/password_hasher.hpp"
 #include "server/auth/revocation_list.hpp"
+#include "server/auth/session_service.hpp"
 #include "server/auth/token_service.hpp"
 #include "server/config.hpp"
 #include "server/http/metrics.hpp"
@@ -32,6 +34,8 @@ struct Services {
     RevocationList revocations;
     LoginRateLimiter login_limiter;
     TokenService tokens;
+    AccountService accounts;
+    SessionService sessions;
     Authenticator authenticator;
 };
 

@@ -43,11 +43,13 @@ TEST_F(ServeCommand, HelpShowsTheOptions) {
     const RunResult result = run({"serve", "--help"});
     ASSERT_EQ(result.exit_code, 0) << describe(result);
     EXPECT_TRUE(result.err.empty());
-    EXPECT_TRUE(starts_with(result.out,
-                            "Usage: signet serve [--config FILE] [--listen HOST:PORT] "
-                            "[--data-dir DIR] [--issuer URL] [--access-token-ttl SECONDS] "
-                            "[--refresh-token-ttl SECONDS] [--tls-cert FILE] [--tls-key FILE] "
-                            "[--signing-alg ALG]\n"))
+    EXPECT_TRUE(
+        starts_with(result.out,
+                    "Usage: signet serve [--config FILE] [--listen HOST:PORT] "
+                    "[--data-dir DIR] [--database-url URL] [--redis-url URL] "
+                    "[--trusted-proxies CIDR,...] [--issuer URL] [--access-token-ttl SECONDS] "
+                    "[--refresh-token-ttl SECONDS] [--tls-cert FILE] [--tls-key FILE] "
+                    "[--signing-alg ALG]\n"))
         << result.out;
     EXPECT_NE(result.out.find("SIGNET_"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("signet: listening on"), std::string::npos) << result.out;

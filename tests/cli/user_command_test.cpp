@@ -1,6 +1,7 @@
 // End-to-end tests of the data dir commands: `signet user add|list|disable|enable` and
 // `signet key rotate`, run as the real binary against a SQLite data dir in a temp directory.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,6 +196,57 @@ TEST_F(UserCommand, SignetDataDirIsUsedWithoutTheOption) {
     const ScopedEnv env("SIGNET_DATA_DIR", path("elsewhere"));
     EXPECT_EQ(list().exit_code, 0);
     EXPECT_FALSE(std::filesystem::exists(path("elsewhere")));
+}
+
+// The stored hash of the first user, read from the data dir's SQLite file.
+std::string stored_hash(const std::string& data_dir) {
+    sqlite3* db = nullptr;
+    std::string hash;
+    if (sqlite3_open_v2((data_dir + "/signet.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        SQLITE_OK) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT password_hash FROM users", -1, &stmt, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
+            hash = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        }
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return hash;
+}
+
+TEST_F(UserCommand, AddHashesWithTheConfiguredArgon2Cost) {
+    const std::string config = path("signet.toml");
+    write_file(config, "argon2_memory_kib = 8192\nargon2_iterations = 3\n");
+    const RunResult result = run({"user", "add", "--email", "cost@example.com", "--password-stdin",
+                                  "--data-dir", data_dir(), "--config", config},
+                                 "password-cost\n");
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_TRUE(starts_with(stored_hash(data_dir()), "$argon2id$v=19$m=8192,t=3,p=1$"))
+        << stored_hash(data_dir());
+}
+
+TEST_F(UserCommand, AddHashesWithTheCostOfTheEnvironment) {
+    const ScopedEnv memory("SIGNET_ARGON2_MEMORY_KIB", "9000");
+    const ScopedEnv passes("SIGNET_ARGON2_ITERATIONS", "1");
+    ASSERT_EQ(add("env-cost@example.com", "password-cost\n").exit_code, 0);
+    EXPECT_TRUE(starts_with(stored_hash(data_dir()), "$argon2id$v=19$m=9000,t=1,p=1$"))
+        << stored_hash(data_dir());
+}
+
+TEST_F(UserCommand, ABadSettingIsAUsageErrorNamingIt) {
+    const ScopedEnv memory("SIGNET_ARGON2_MEMORY_KIB", "12");
+    const RunResult result = add("a@example.com", "password-a\n");
+    EXPECT_EQ(result.exit_code, 2) << describe(result);
+    EXPECT_NE(result.err.find("SIGNET_ARGON2_MEMORY_KIB"), std::string::npos) << describe(result);
+}
+
+TEST_F(UserCommand, AnUnreachableDatabaseIsAStoreError) {
+    const RunResult result =
+        run({"user", "list", "--database-url", "postgresql://signet:secret-pw@127.0.0.1:1/signet"});
+    expect_rejected(result, "store_error");
+    EXPECT_EQ(result.err.find("secret-pw"), std::string::npos) << describe(result);
 }
 
 TEST_F(UserCommand, DefaultDataDirIsSignetDataInTheWorkingDirectory) {

@@ -35,8 +35,7 @@ struct Credentials {
 };
 std::variant<Credentials, http::Response> credentials_body(const http::Request& request);
 
-// Rate limit, then Argon2id. An unknown email, a wrong password and a disabled user take the same
-// time and get the same 401 body. On success the hash is upgraded when the cost settings changed.
+// AccountService::check_password as an answer: the user, or the 429 / uniform 401.
 std::variant<User, http::Response> check_credentials(Services& services,
                                                      const http::Request& request,
                                                      const http::RequestContext& context,
@@ -54,11 +53,26 @@ std::string auth_cookie(const Services& services, std::string_view name, std::st
                         std::int64_t max_age, std::string_view path = "/");
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);
 
+// 503 {"error":"unavailable"} with Retry-After: a store could not be reached.
+inline constexpr int kUnavailableRetryAfterSeconds = 2;
+http::Response unavailable(const http::Request& request);
+
 // A handler of this API: the services, the request and its context.
 using ApiHandler = http::Response (*)(Services&, const http::Request&, const http::RequestContext&);
-// Registers `handler` bound to `services`; `blocking` routes run on the worker pool.
+// The I/O-thread part of a split route: an answer that needs no store, or nullopt.
+using InlineApiHandler = std::optional<http::Response> (*)(Services&, const http::Request&,
+                                                           const http::RequestContext&);
+// Registers `handler` bound to `services`; `blocking` routes run on the worker pool. A StoreError
+// the handler throws becomes the 503.
 void add_route(http::Router& router, Services& services, http::Verb method, std::string path,
                ApiHandler handler, bool blocking);
+// `try_inline` on the I/O thread (it must not call a store); when it declines, `handler` on the
+// worker pool.
+void add_split_route(http::Router& router, Services& services, http::Verb method, std::string path,
+                     InlineApiHandler try_inline, ApiHandler handler);
+
+// Every route of the API.
+void add_api_routes(http::Router& router, Services& services);
 
 // Route registration, one function per resource file.
 void add_user_routes(http::Router& router, Services& services);
@@ -68,5 +82,6 @@ void add_me_routes(http::Router& router, Services& services);
 void add_password_routes(http::Router& router, Services& services);
 void add_well_known_routes(http::Router& router, Services& services);
 void add_health_routes(http::Router& router, Services& services);
+void add_forward_auth_routes(http::Router& router, Services& services);
 
 }  // namespace signet::server::api

@@ -1,25 +1,38 @@
-// GET /v1/me: the protected resource. It answers whoever the authentication middleware found.
+// GET /v1/me: the protected resource. It answers whoever the authentication middleware found: a
+// JWT on the I/O thread (no store involved), a session on the worker pool.
 #include <boost/json/object.hpp>
 
 #include "server/api/api_common.hpp"
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
+namespace {
+
+http::Response answer(const http::Request& request, const AuthOutcome& outcome) {
+    if (!outcome.principal) return unauthorized(request, outcome);
+    const Principal& principal = *outcome.principal;
+    return http::json_response(
+        request, http::Status::ok,
+        boost::json::object{{"sub", principal.user_id},
+                            {"email", principal.email},
+                            {"auth", principal.method == AuthMethod::jwt ? "jwt" : "session"}});
+}
+
+std::optional<http::Response> me_without_store(Services& services, const http::Request& request,
+                                               const http::RequestContext&) {
+    auto outcome = services.authenticator.authenticate_without_store(request, unix_now());
+    if (!outcome) return std::nullopt;
+    return answer(request, *outcome);
+}
+
+http::Response me(Services& services, const http::Request& request, const http::RequestContext&) {
+    return answer(request, services.authenticator.authenticate(request, unix_now()));
+}
+
+}  // namespace
 
 void add_me_routes(http::Router& router, Services& services) {
-    router.add(http::Verb::get, "/v1/me",
-               [&services](const http::Request& request, http::RequestContext&) {
-                   const AuthOutcome outcome =
-                       services.authenticator.authenticate(request, unix_now());
-                   if (!outcome.principal) return unauthorized(request, outcome);
-                   const Principal& principal = *outcome.principal;
-                   return http::json_response(
-                       request, http::Status::ok,
-                       boost::json::object{
-                           {"sub", principal.user_id},
-                           {"email", principal.email},
-                           {"auth", principal.method == AuthMethod::jwt ? "jwt" : "session"}});
-               });
+    add_split_route(router, services, http::Verb::get, "/v1/me", me_without_store, me);
 }
 
 }  // namespace signet::server::api

@@ -40,12 +40,10 @@ http::Response change_password(Services& services, const http::Request& request,
         return http::error_response(request, http::Status::unauthorized, "invalid_credentials",
                                     "The email or password is wrong.");
     }
-    if (!services.stores.users->update_password_hash(user.id, services.hasher.hash(*next))) {
+    if (!services.accounts.change_password(user, *next, now)) {
         return http::error_response(request, http::Status::unauthorized, "invalid_credentials",
                                     "The email or password is wrong.");
     }
-    services.stores.refresh_tokens->revoke_user(user.id, now);
-    services.stores.sessions->remove_user(user.id);
     return http::empty_response(request, http::Status::no_content);
 }
 

@@ -1,7 +1,5 @@
-// Session mode: POST /v1/sessions logs in and stores the session server-side; DELETE
-// /v1/sessions/current forgets it. The id is 256 random bits, stored only as a hash, and always
-// fresh: a session id that the client sends is never adopted (session fixation, OWASP Session
-// Management Cheat Sheet "Renew the Session ID After Any Privilege Level Change").
+// Session mode: POST /v1/sessions logs in and starts a server-side session (auth/session_service);
+// DELETE /v1/sessions/current ends it.
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 
@@ -26,36 +24,32 @@ http::Response create_session(Services& services, const http::Request& request,
     if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
     const User& user = std::get<User>(checked);
 
-    const std::int64_t now = unix_now();
-    // A session the browser already had ends here: login always starts a new one.
-    if (const auto old_sid = http::find_cookie(request, kSessionCookie)) {
-        services.stores.sessions->remove(sha256_hex(*old_sid));
-    }
-    const std::string sid = random_token(32);
-    const std::int64_t ttl = services.config.session_ttl.count();
-    services.stores.sessions->put(sha256_hex(sid), Session{user.id, user.email, now, now + ttl});
+    const StartedSession session =
+        services.sessions.start(user, http::find_cookie(request, kSessionCookie), unix_now());
+    const std::int64_t ttl = session.expires_in;
     const std::string csrf = random_token(32);
     http::Response response = http::json_response(
         request, http::Status::created,
         boost::json::object{
             {"sub", user.id}, {"email", user.email}, {"expires_in", ttl}, {"csrf_token", csrf}});
-    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, sid, ttl));
+    response.insert(bhttp::field::set_cookie,
+                    auth_cookie(services, kSessionCookie, session.id, ttl));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, ttl));
     return response;
 }
 
 http::Response delete_session(Services& services, const http::Request& request,
                               const http::RequestContext&) {
+    const std::int64_t now = unix_now();
     const auto sid = http::find_cookie(request, kSessionCookie);
-    const std::string key = sid ? sha256_hex(*sid) : std::string();
-    if (!sid || !services.stores.sessions->get(key, unix_now())) {
+    if (!sid || !services.sessions.active(*sid, now)) {
         AuthOutcome outcome;
         outcome.presented = sid.has_value();
         outcome.reason = "unknown_session";
         return unauthorized(request, outcome);
     }
     if (auto refused = require_csrf(services, request)) return std::move(*refused);
-    services.stores.sessions->remove(key);
+    services.sessions.end(*sid, now);
     http::Response response = http::empty_response(request, http::Status::no_content);
     response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
@@ -66,7 +60,7 @@ http::Response delete_session(Services& services, const http::Request& request,
 
 void add_session_routes(http::Router& router, Services& services) {
     add_route(router, services, http::Verb::post, "/v1/sessions", create_session, true);
-    add_route(router, services, http::Verb::delete_, "/v1/sessions/current", delete_session, false);
+    add_route(router, services, http::Verb::delete_, "/v1/sessions/current", delete_session, true);
 }
 
 }  // namespace signet::server::api

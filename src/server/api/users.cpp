@@ -3,7 +3,6 @@
 #include <boost/json/object.hpp>
 
 #include "server/api/api_common.hpp"
-#include "server/auth/identity.hpp"
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
@@ -26,26 +25,23 @@ http::Response register_user(Services& services, const http::Request& request,
     auto parsed = credentials_body(request);
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
     const Credentials& credentials = std::get<Credentials>(parsed);
-    const std::optional<std::string> normalized = normalize_email(credentials.email);
-    if (!normalized) {
-        return http::error_response(request, http::Status::bad_request, "invalid_email",
-                                    "The email is not a valid address.");
+    const Registration registration =
+        services.accounts.register_user(credentials.email, credentials.password, now);
+    switch (registration.status) {
+        case RegisterStatus::created:
+            return http::json_response(request, http::Status::created,
+                                       boost::json::object{{"id", registration.user.id},
+                                                           {"email", registration.user.email}});
+        case RegisterStatus::invalid_email:
+            return http::error_response(request, http::Status::bad_request, "invalid_email",
+                                        "The email is not a valid address.");
+        case RegisterStatus::invalid_password:
+            return http::error_response(request, http::Status::bad_request, "invalid_password",
+                                        "The password must be 8 to 1024 characters of UTF-8.");
+        case RegisterStatus::email_taken: break;
     }
-    if (!acceptable_password(credentials.password)) {
-        return http::error_response(request, http::Status::bad_request, "invalid_password",
-                                    "The password must be 8 to 1024 characters of UTF-8.");
-    }
-    User user;
-    user.id = new_user_id();
-    user.email = *normalized;
-    user.password_hash = services.hasher.hash(credentials.password);
-    user.created_at = now;
-    if (!services.stores.users->create(user)) {
-        return http::error_response(request, http::Status::conflict, "email_taken",
-                                    "An account with this email already exists.");
-    }
-    return http::json_response(request, http::Status::created,
-                               boost::json::object{{"id", user.id}, {"email", user.email}});
+    return http::error_response(request, http::Status::conflict, "email_taken",
+                                "An account with this email already exists.");
 }
 
 }  // namespace

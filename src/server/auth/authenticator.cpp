@@ -6,6 +6,7 @@
 #include "server/auth/identity.hpp"
 #include "server/http/cookies.hpp"
 #include "server/http/response.hpp"
+#include "server/store/store_error.hpp"
 
 namespace signet::server {
 
@@ -67,48 +68,62 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
     return outcome;
 }
 
-AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64_t now) const {
+namespace {
+
+// RFC 6750 §2.1: "Bearer" is case-insensitive (RFC 7235 §2.1), one space, then the token. Another
+// scheme (Basic, ...) carries no Bearer credentials and is ignored (§3.1).
+std::optional<std::string_view> bearer_token(const http::Request& request) {
     const auto authorization = request.find(bhttp::field::authorization);
-    if (authorization != request.end()) {
-        const std::string_view value = authorization->value();
-        // RFC 6750 §2.1: "Bearer" is case-insensitive (RFC 7235 §2.1), one space, then the token.
-        // Another scheme (Basic, ...) carries no Bearer credentials and is ignored (§3.1).
-        constexpr std::string_view kScheme = "bearer ";
-        bool bearer = value.size() >= kScheme.size();
-        for (std::size_t i = 0; bearer && i < kScheme.size(); ++i) {
-            const char c = value[i];
-            bearer = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kScheme[i];
+    if (authorization == request.end()) return std::nullopt;
+    const std::string_view value = authorization->value();
+    constexpr std::string_view kScheme = "bearer ";
+    if (value.size() < kScheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        const char c = value[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) {
+            return std::nullopt;
         }
-        if (bearer) return from_access_token(value.substr(kScheme.size()), false, now);
     }
+    return value.substr(kScheme.size());
+}
+
+}  // namespace
+
+std::optional<AuthOutcome> Authenticator::authenticate_without_store(const http::Request& request,
+                                                                     std::int64_t now) const {
+    if (const auto token = bearer_token(request)) return from_access_token(*token, false, now);
     if (const auto token = http::find_cookie(request, kAccessTokenCookie)) {
         return from_access_token(*token, true, now);
     }
-    if (const auto sid = http::find_cookie(request, kSessionCookie)) {
-        AuthOutcome outcome;
-        outcome.presented = true;
-        const std::string key = sha256_hex(*sid);
-        std::optional<Session> session = sessions_.get(key, now);
-        if (!session) {
-            outcome.reason = "unknown_session";
-            return outcome;
-        }
-        if (user_disabled(session->user_id, now)) {
-            sessions_.remove(key);
-            outcome.reason = "user_disabled";
-            return outcome;
-        }
-        Principal principal;
-        principal.user_id = std::move(session->user_id);
-        principal.email = std::move(session->email);
-        principal.method = AuthMethod::session;
-        principal.via_cookie = true;
-        principal.expires_at = session->expires_at;
-        principal.session_key = key;
-        outcome.principal = std::move(principal);
+    if (http::find_cookie(request, kSessionCookie)) return std::nullopt;
+    return AuthOutcome{};
+}
+
+AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64_t now) const {
+    if (auto outcome = authenticate_without_store(request, now)) return std::move(*outcome);
+    const auto sid = http::find_cookie(request, kSessionCookie);
+    AuthOutcome outcome;
+    outcome.presented = true;
+    const std::string key = sha256_hex(*sid);
+    std::optional<Session> session = sessions_.get(key, now);
+    if (!session) {
+        outcome.reason = "unknown_session";
         return outcome;
     }
-    return {};
+    if (user_disabled(session->user_id, now)) {
+        sessions_.remove(key);
+        outcome.reason = "user_disabled";
+        return outcome;
+    }
+    Principal principal;
+    principal.user_id = std::move(session->user_id);
+    principal.email = std::move(session->email);
+    principal.method = AuthMethod::session;
+    principal.via_cookie = true;
+    principal.expires_at = session->expires_at;
+    principal.session_key = key;
+    outcome.principal = std::move(principal);
+    return outcome;
 }
 
 bool Authenticator::user_disabled(const std::string& user_id, std::int64_t now) const {
@@ -120,8 +135,16 @@ bool Authenticator::user_disabled(const std::string& user_id, std::int64_t now) 
             return it->second.disabled;
         }
     }
-    const std::optional<User> user = users_.find_by_id(user_id);
-    const bool disabled = !user || user->disabled;
+    bool disabled = false;
+    try {
+        const std::optional<User> user = users_.find_by_id(user_id);
+        disabled = !user || user->disabled;
+    } catch (const StoreError&) {
+        // The session itself was found; a user store that is down does not end it.
+        std::lock_guard lock(status_mutex_);
+        const auto it = status_.find(user_id);
+        return it != status_.end() && it->second.disabled;
+    }
     std::lock_guard lock(status_mutex_);
     // Bounded: statuses older than the recheck interval are worthless anyway.
     if (status_.size() > 100000) {

@@ -41,13 +41,20 @@ class Authenticator {
                   UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
                   std::size_t token_cache_size = 100000);
 
+    // Whatever credential the request carries; a session costs a session-store call (StoreError
+    // when the store is down).
     AuthOutcome authenticate(const http::Request& request, std::int64_t now) const;
+    // The same without any store call, for the I/O threads: nullopt when the request's
+    // credential is a session, which only authenticate() can check.
+    std::optional<AuthOutcome> authenticate_without_store(const http::Request& request,
+                                                          std::int64_t now) const;
 
   private:
     AuthOutcome from_access_token(std::string_view token, bool via_cookie, std::int64_t now) const;
 
     // Sessions end when their user is disabled (signet user disable runs in another process, so
-    // the user's status is re-read from the store at most every few seconds per user).
+    // the user's status is re-read from the store at most every few seconds per user). While
+    // the user store is down the last known status holds.
     bool user_disabled(const std::string& user_id, std::int64_t now) const;
 
     KeyManager& keys_;

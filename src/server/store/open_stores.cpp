@@ -30,7 +30,7 @@ bool starts_with_scheme(std::string_view url, std::string_view scheme) {
 SqliteStores open_embedded(const std::filesystem::path& dir, bool create) {
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
-        if (!create) throw StoreError("no data dir at " + dir.string());
+        if (!create) throw DeploymentNotFound("no data dir at " + dir.string());
         std::filesystem::create_directories(dir, ec);
         if (ec) {
             throw StoreError("cannot create data dir " + dir.string() + ": " + ec.message());

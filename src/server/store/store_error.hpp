@@ -11,4 +11,10 @@ class StoreError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// open_stores() was told not to create a deployment, and the embedded database does not exist.
+class DeploymentNotFound : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
+
 }  // namespace signet::server

@@ -1,5 +1,6 @@
 // Fixed-window rate-limit counters in process memory. The window is read, restarted or bumped
 // under the shard lock, so concurrent hits on one key are counted exactly.
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -12,9 +13,19 @@ namespace {
 
 class MemoryRateLimitStore final : public RateLimitStore {
   public:
+    explicit MemoryRateLimitStore(std::size_t max_windows)
+        : max_per_shard_(std::max<std::size_t>(1, max_windows / kShardCount)) {}
+
     RateLimitHit hit(std::string_view key, std::int64_t window_seconds, std::int64_t now) override {
         auto& shard = shards_.for_key(key);
         std::lock_guard lock(shard.mutex);
+        // Bounded whatever keys clients make up: ended windows go first, then, when the shard is
+        // still full of live ones, an arbitrary one (its client gets a fresh window).
+        if (shard.windows.size() >= max_per_shard_ &&
+            shard.windows.find(key) == shard.windows.end()) {
+            shard.drop_ended(now);
+            if (shard.windows.size() >= max_per_shard_) shard.windows.erase(shard.windows.begin());
+        }
         auto [it, inserted] = shard.windows.try_emplace(std::string(key));
         RateLimitHit& window = it->second;
         if (inserted || now >= window.resets_at) {
@@ -57,14 +68,15 @@ class MemoryRateLimitStore final : public RateLimitStore {
         }
     };
 
+    std::size_t max_per_shard_;
     Shards<Shard> shards_;
 };
 
 }  // namespace
 }  // namespace memory
 
-std::shared_ptr<RateLimitStore> make_memory_rate_limit_store() {
-    return std::make_shared<memory::MemoryRateLimitStore>();
+std::shared_ptr<RateLimitStore> make_memory_rate_limit_store(std::size_t max_windows) {
+    return std::make_shared<memory::MemoryRateLimitStore>(max_windows);
 }
 
 }  // namespace signet::server

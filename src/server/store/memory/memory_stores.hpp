@@ -3,6 +3,7 @@
 // writes.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "server/store/rate_limit_store.hpp"
@@ -13,6 +14,7 @@ namespace signet::server {
 
 std::shared_ptr<SessionStore> make_memory_session_store();
 std::shared_ptr<RevocationStore> make_memory_revocation_store();
-std::shared_ptr<RateLimitStore> make_memory_rate_limit_store();
+// At most `max_windows` counters are held (about 100 bytes each).
+std::shared_ptr<RateLimitStore> make_memory_rate_limit_store(std::size_t max_windows = 1 << 20);
 
 }  // namespace signet::server

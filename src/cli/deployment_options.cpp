@@ -1,0 +1,55 @@
+// Deployment settings for the admin commands, read as `signet serve` reads them.
+#include "cli/deployment_options.hpp"
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+extern char** environ;
+
+namespace signet::cli {
+namespace {
+
+// Flags that are settings, each passed to load_config under its own name.
+constexpr std::array<std::string_view, 3> kSettingFlags = {"data-dir", "database-url", "redis-url"};
+
+}  // namespace
+
+const std::vector<Option>& deployment_options() {
+    static const std::vector<Option> options = {
+        {"config", "FILE", "TOML file of settings, as for signet serve"},
+        {"data-dir", "DIR", "Data directory (default $SIGNET_DATA_DIR, else ./signet-data)"},
+        {"database-url", "URL",
+         "PostgreSQL database of the deployment (default: SQLite in the data dir)"},
+        {"redis-url", "URL", "Redis of the deployment's sessions (default: none)"},
+    };
+    return options;
+}
+
+std::vector<std::string> environment() {
+    std::vector<std::string> entries;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        entries.emplace_back(*entry);
+    }
+    return entries;
+}
+
+server::ServerConfig deployment_config(const Args& args) {
+    std::optional<std::filesystem::path> config_file;
+    if (auto file = args.value("config")) {
+        if (file->empty()) throw UsageError("option '--config' must not be empty");
+        config_file = *file;
+    }
+    server::ConfigFlags flags;
+    for (std::string_view name : kSettingFlags) {
+        if (auto value = args.value(name)) flags.emplace(std::string(name), *value);
+    }
+    try {
+        return server::load_config(config_file, environment(), flags);
+    } catch (const server::ConfigError& error) {
+        throw UsageError(error.what());
+    }
+}
+
+}  // namespace signet::cli

@@ -1,0 +1,23 @@
+// The options that name a deployment for the commands that work on one (`user`, `key rotate`):
+// the same settings `signet serve` reads, from --config, SIGNET_* variables and these flags.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "server/config.hpp"
+
+namespace signet::cli {
+
+// --config, --data-dir, --database-url, --redis-url.
+const std::vector<Option>& deployment_options();
+
+// The deployment's settings: defaults, the TOML file of --config, SIGNET_* variables, then the
+// flags above. Throws UsageError naming a bad setting.
+server::ServerConfig deployment_config(const Args& args);
+
+// This process's environment as NAME=VALUE strings.
+std::vector<std::string> environment();
+
+}  // namespace signet::cli

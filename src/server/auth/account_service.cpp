@@ -1,0 +1,102 @@
+// Registration, login checks, password changes and disabling over the user store.
+#include "server/auth/account_service.hpp"
+
+#include "server/auth/identity.hpp"
+
+namespace signet::server {
+
+AccountService::AccountService(UserStore& users, RefreshTokenStore& refresh_tokens,
+                               SessionStore& sessions, const PasswordHasher& hasher,
+                               LoginRateLimiter& limiter)
+    : users_(users),
+      refresh_tokens_(refresh_tokens),
+      sessions_(sessions),
+      hasher_(hasher),
+      limiter_(limiter) {}
+
+Registration AccountService::register_user(std::string_view email, std::string_view password,
+                                           std::int64_t now) {
+    Registration result;
+    const std::optional<std::string> normalized = normalize_email(email);
+    if (!normalized) {
+        result.status = RegisterStatus::invalid_email;
+        return result;
+    }
+    if (!acceptable_password(password)) {
+        result.status = RegisterStatus::invalid_password;
+        return result;
+    }
+    User user;
+    user.id = new_user_id();
+    user.email = *normalized;
+    user.password_hash = hasher_.hash(password);
+    user.created_at = now;
+    // create() decides atomically: another node may have taken the email meanwhile.
+    if (!users_.create(user)) {
+        result.status = RegisterStatus::email_taken;
+        return result;
+    }
+    result.status = RegisterStatus::created;
+    result.user = std::move(user);
+    return result;
+}
+
+LoginCheck AccountService::check_password(std::string_view email, std::string_view password,
+                                          std::string_view client_address, std::int64_t now) {
+    LoginCheck result;
+    const std::optional<std::string> normalized = normalize_email(email);
+    // A malformed email cannot belong to a user; it is throttled and answered like an unknown one.
+    const std::string key = normalized ? *normalized : std::string(email.substr(0, 320));
+    const LoginRateLimiter::Attempt attempt = limiter_.begin(key, client_address, now);
+    if (!attempt.allowed) {
+        result.status = LoginStatus::rate_limited;
+        result.retry_after = attempt.retry_after;
+        return result;
+    }
+    std::optional<User> user;
+    if (normalized) user = users_.find_by_email(*normalized);
+    bool ok = false;
+    if (user) {
+        ok = hasher_.verify(user->password_hash, password) && !user->disabled;
+    } else {
+        hasher_.verify_dummy(password);  // an unknown user still costs one hash
+    }
+    if (!ok) {
+        result.status = LoginStatus::invalid_credentials;
+        return result;
+    }
+    limiter_.succeeded(attempt, now);
+    if (hasher_.needs_rehash(user->password_hash)) {
+        user->password_hash = hasher_.hash(password);
+        users_.update_password_hash(user->id, user->password_hash);
+    }
+    result.status = LoginStatus::ok;
+    result.user = std::move(user);
+    return result;
+}
+
+bool AccountService::change_password(const User& user, std::string_view new_password,
+                                     std::int64_t now) {
+    if (!users_.update_password_hash(user.id, hasher_.hash(new_password))) return false;
+    refresh_tokens_.revoke_user(user.id, now);
+    sessions_.remove_user(user.id);
+    return true;
+}
+
+std::optional<User> AccountService::set_disabled(std::string_view email, bool disabled,
+                                                 std::int64_t now) {
+    const std::optional<std::string> normalized = normalize_email(email);
+    if (!normalized) return std::nullopt;
+    std::optional<User> user = users_.find_by_email(*normalized);
+    if (!user || !users_.set_disabled(*normalized, disabled)) return std::nullopt;
+    if (disabled) {
+        // Logins and refreshes check the flag; ending the families and sessions as well leaves
+        // nothing usable behind but access tokens, which expire on their own.
+        refresh_tokens_.revoke_user(user->id, now);
+        sessions_.remove_user(user->id);
+    }
+    user->disabled = disabled;
+    return user;
+}
+
+}  // namespace signet::server
