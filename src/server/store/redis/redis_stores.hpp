@@ -16,9 +16,12 @@ struct RedisStores {
     std::shared_ptr<RateLimitStore> rate_limits;
 };
 
-// `url` is redis://[:password@]host:port[/db]. Connections are pooled (`pool_size` at most) and
-// re-established after a failure. Throws StoreError for a bad URL or an unreachable server; a
-// call made while Redis is down throws StoreError, and the next call after it is back succeeds.
+// `url` is redis://[[user]:password@]host[:port][/db][?key_prefix=PREFIX]: AUTH (user and password
+// log in to a Redis 6 ACL user), SELECT db, and every key starts with PREFIX (default "signet:") so
+// deployments can share one Redis. Connections are pooled (`pool_size` at most) and
+// re-established after a failure; a command gives up after about 2 s. Throws StoreError for a bad
+// URL or an unreachable server; a call made while Redis is down throws StoreError, and the next
+// call after it is back succeeds.
 RedisStores open_redis_stores(const std::string& url, unsigned pool_size);
 
 }  // namespace signet::server
