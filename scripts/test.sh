@@ -75,6 +75,18 @@ tsan_tests() {
 
 phase "install dependencies" bash scripts/install-deps.sh
 phase "check formatting" check_format
+# One PostgreSQL and one Redis for the whole run (tests that stop or kill an engine start their
+# own); each test gets its own database or key prefix on them.
+engines_dir=$(mktemp -d "${TMPDIR:-/tmp}/signet-test-engines-XXXXXX")
+trap 'bash scripts/engines.sh stop "$engines_dir"; rm -rf "$engines_dir"' EXIT
+# Not SIGNET_*: signet refuses settings it does not know, and the CLI tests pass the environment on.
+start_engines() {
+    local exports postgres_url redis_url
+    exports=$(bash scripts/engines.sh start "$engines_dir" --for-tests) && eval "$exports" &&
+        export TEST_POSTGRES_URL=$postgres_url TEST_REDIS_URL=$redis_url &&
+        echo "PostgreSQL and Redis for the tests: $TEST_POSTGRES_URL $TEST_REDIS_URL"
+}
+phase "start PostgreSQL and Redis" start_engines
 phase "g++ build and test" build_and_test dev
 # clang++ with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors: every test,
 # plus the fuzz targets and their regression inputs (fuzz.* tests).

@@ -39,5 +39,20 @@ TEST(MemoryRateLimitStore, EndedWindowsAreSweptWithoutLosingLiveOnes) {
     EXPECT_EQ(store->hit("live", 10'000, 6000).count, 2);
 }
 
+TEST(MemoryRateLimitStore, HoldsAtMostItsBoundOfCountersWhateverKeysArrive) {
+    // 16 shards of 4 counters: made-up keys cannot grow the store past 64 live windows.
+    auto store = make_memory_rate_limit_store(64);
+    constexpr int kKeys = 20'000;
+    for (int i = 0; i < kKeys; ++i)
+        store->hit("random" + std::to_string(i), 3600, 1000);
+    // Hitting every key once more: a key still held counts 2, a forgotten one starts again at 1.
+    // Each key is hit once in this pass, so the 2s are exactly the counters held before it.
+    int held = 0;
+    for (int i = 0; i < kKeys; ++i)
+        held += store->hit("random" + std::to_string(i), 3600, 1000).count == 2 ? 1 : 0;
+    EXPECT_GT(held, 0);
+    EXPECT_LE(held, 64);
+}
+
 }  // namespace
 }  // namespace signet::server
