@@ -1,0 +1,104 @@
+// The PostgreSQL schema, versioned in schema_migrations (one row per version applied). Each
+// version is applied in its own transaction under pg_advisory_xact_lock, so of several nodes
+// opening one database together, one migrates and the others find the work done (docs, 9.27.10
+// "Advisory Lock Functions"; DDL is transactional in PostgreSQL).
+#include <string>
+
+#include "server/store/postgres/postgres_store_types.hpp"
+
+namespace signet::server::postgres {
+namespace {
+
+// Any constant shared by every build: it names "signet's migration" among advisory locks.
+constexpr const char* kMigrationLockKey = "7374690142";
+
+// Version 1: the tables of the SQLite engine's version 1. Times are Unix seconds (BIGINT); `seq`
+// keeps insertion order where SQLite uses its rowid. A refresh family is the chain of tokens
+// issued by rotation from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at    BIGINT NOT NULL,
+    seq           BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE refresh_families (
+    family_id  TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX refresh_families_by_user ON refresh_families (user_id);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    family_id  TEXT NOT NULL REFERENCES refresh_families (family_id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL,
+    issued_at  BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE TABLE signing_keys (
+    kid         TEXT PRIMARY KEY,
+    private_jwk TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    retired_at  BIGINT,
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql";
+
+// Version 2: revoked access-token ids. `xid` is the id of the transaction that last wrote the row
+// (pg_current_xact_id, docs 9.26 "Transaction ID and Snapshot Information Functions"): readers
+// resume from a snapshot's xmin, which no transaction still running can be below, so a row that
+// commits late is never skipped the way a sequence number committed out of order would be.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE revoked_tokens (
+    jti        TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL,
+    xid        xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX revoked_tokens_by_xid ON revoked_tokens (xid);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+// Applies the next version when one is due; false when the database is up to date.
+bool migrate_one_step(Pool& pool) {
+    return pool.transaction([&](Connection& c) {
+        c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {std::string(kMigrationLockKey)});
+        c.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        const Result current = c.exec("SELECT COALESCE(max(version), 0) FROM schema_migrations");
+        const std::int64_t version = current.integer(0, 0);
+        if (version > kSchemaVersion) {
+            throw StoreError("postgres: the database schema version " + std::to_string(version) +
+                             " is newer than this build supports (" +
+                             std::to_string(kSchemaVersion) + ")");
+        }
+        if (version == kSchemaVersion) return false;
+        c.exec(kMigrations[version]);
+        c.exec("INSERT INTO schema_migrations (version) VALUES ($1::integer)",
+               {std::to_string(version + 1)});
+        return true;
+    });
+}
+
+}  // namespace
+
+void migrate(Pool& pool) {
+    while (migrate_one_step(pool)) {
+    }
+}
+
+}  // namespace signet::server::postgres
