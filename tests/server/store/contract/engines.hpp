@@ -1,0 +1,155 @@
+// The engines the store contract suites run on. Each engine type opens a fresh, empty store set
+// (`open()`) and can open a second, independent one on the same data (`open_again()`: another
+// connection or pool, as a second node would), so adding an engine is one type and one line in
+// the type lists below. An engine fills only the interfaces it implements.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <latch>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/store/key_store.hpp"
+#include "server/store/memory/memory_stores.hpp"
+#include "server/store/postgres/postgres_stores.hpp"
+#include "server/store/refresh_token_store.hpp"
+#include "server/store/revocation_store.hpp"
+#include "server/store/sqlite/sqlite_stores.hpp"
+#include "server/store/temp_dir.hpp"
+#include "server/store/user_store.hpp"
+#include "server/support/postgres_server.hpp"
+
+namespace signet::server::contract {
+
+struct EngineStores {
+    std::shared_ptr<UserStore> users;
+    std::shared_ptr<RefreshTokenStore> refresh_tokens;
+    std::shared_ptr<KeyStore> keys;
+    std::shared_ptr<RevocationStore> revocations;
+    // Whatever the data lives in (a temporary directory), kept as long as the stores.
+    std::shared_ptr<void> keepalive;
+    // Opens another store set on the same data; empty when the engine cannot (memory).
+    std::function<EngineStores()> open_again;
+};
+
+struct SqliteEngine {
+    static constexpr const char* kName = "Sqlite";
+    static EngineStores open() {
+        auto dir = std::make_shared<test::TempDir>();
+        const auto file = *dir / "signet.db";
+        EngineStores stores = open_file(file, dir);
+        return stores;
+    }
+
+  private:
+    static EngineStores open_file(const std::filesystem::path& file, std::shared_ptr<void> dir) {
+        SqliteStores sqlite = open_sqlite_stores(file);
+        return EngineStores{.users = sqlite.users,
+                            .refresh_tokens = sqlite.refresh_tokens,
+                            .keys = sqlite.keys,
+                            .revocations = sqlite.revocations,
+                            .keepalive = dir,
+                            .open_again = [file, dir] { return open_file(file, dir); }};
+    }
+};
+
+struct PostgresEngine {
+    static constexpr const char* kName = "Postgres";
+    // Enough connections for the concurrency cases to contend on the database, not on the pool.
+    static constexpr unsigned kPoolSize = 8;
+    static EngineStores open() { return open_url(::signet::test::test_database_url()); }
+
+  private:
+    static EngineStores open_url(const std::string& url) {
+        PostgresStores postgres = open_postgres_stores(url, kPoolSize);
+        return EngineStores{.users = postgres.users,
+                            .refresh_tokens = postgres.refresh_tokens,
+                            .keys = postgres.keys,
+                            .revocations = postgres.revocations,
+                            .keepalive = nullptr,
+                            .open_again = [url] { return open_url(url); }};
+    }
+};
+
+struct MemoryEngine {
+    static constexpr const char* kName = "Memory";
+    static EngineStores open() {
+        return EngineStores{.users = nullptr,
+                            .refresh_tokens = nullptr,
+                            .keys = nullptr,
+                            .revocations = make_memory_revocation_store(),
+                            .keepalive = nullptr,
+                            .open_again = nullptr};
+    }
+};
+
+// Which engines implement which interface.
+using UserEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
+using RefreshTokenEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
+using KeyEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
+using RevocationEngines = ::testing::Types<SqliteEngine, PostgresEngine, MemoryEngine>;
+
+// Names the typed tests after the engine: UserStoreContract/Postgres.CreatedUserIs...
+struct EngineName {
+    template <class Engine>
+    static std::string GetName(int) {
+        return Engine::kName;
+    }
+};
+
+// A suite's fixture: a fresh store set of the engine for every test.
+template <class Engine>
+class EngineTest : public ::testing::Test {
+  protected:
+    EngineStores stores_ = Engine::open();
+};
+
+// Runs body(i) on `count` threads released together.
+template <class Body>
+void run_together(int count, Body body) {
+    std::latch start(count);
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            body(i);
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+}
+
+inline User make_user(const std::string& id, const std::string& email,
+                      std::int64_t created_at = 1000) {
+    return User{.id = id,
+                .email = email,
+                .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+                .disabled = false,
+                .created_at = created_at};
+}
+
+inline RefreshTokenRecord make_token(const std::string& hash, const std::string& family,
+                                     const std::string& user, std::int64_t issued_at = 1000,
+                                     std::int64_t expires_at = 2000) {
+    return RefreshTokenRecord{.token_hash = hash,
+                              .family_id = family,
+                              .user_id = user,
+                              .issued_at = issued_at,
+                              .expires_at = expires_at,
+                              .used = false,
+                              .revoked = false};
+}
+
+inline StoredKey make_key(const std::string& kid, std::int64_t created_at) {
+    return StoredKey{.kid = kid,
+                     .private_jwk = R"({"kty":"EC","kid":")" + kid + R"("})",
+                     .created_at = created_at,
+                     .retired_at = std::nullopt};
+}
+
+}  // namespace signet::server::contract
