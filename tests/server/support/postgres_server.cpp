@@ -143,7 +143,7 @@ std::string unique_database_name() {
     return name.str();
 }
 
-// Creates a database on the server `admin_url` names; its URL.
+// Creates a database on the server `admin_url` names; its name.
 std::string create_database_on(const std::string& admin_url) {
     PGconn* admin = PQconnectdb(admin_url.c_str());
     if (PQstatus(admin) != CONNECTION_OK) {
@@ -159,8 +159,40 @@ std::string create_database_on(const std::string& admin_url) {
     PQclear(result);
     PQfinish(admin);
     if (!ok) throw std::runtime_error("CREATE DATABASE failed: " + error);
-    return with_database(admin_url, name);
+    return name;
 }
+
+// The databases made on a shared server (SIGNET_TEST_POSTGRES_URL), dropped when the process
+// exits so that a CI server does not fill up with one database per test.
+class SharedDatabases {
+  public:
+    static SharedDatabases& instance() {
+        static SharedDatabases databases;
+        return databases;
+    }
+    void add(const std::string& admin_url, const std::string& name) {
+        std::lock_guard lock(mutex_);
+        admin_url_ = admin_url;
+        names_.push_back(name);
+    }
+    ~SharedDatabases() {
+        if (names_.empty()) return;
+        PGconn* admin = PQconnectdb(admin_url_.c_str());
+        if (PQstatus(admin) == CONNECTION_OK) {
+            for (const std::string& name : names_) {
+                // FORCE ends sessions still open on it (PostgreSQL 13+, docs "DROP DATABASE").
+                PQclear(
+                    PQexec(admin, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
+            }
+        }
+        PQfinish(admin);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::string admin_url_;
+    std::vector<std::string> names_;
+};
 
 }  // namespace
 
@@ -285,13 +317,15 @@ std::string PostgresServer::admin_url() const {
 }
 
 std::string PostgresServer::create_database() {
-    return create_database_on(admin_url());
+    return with_database(admin_url(), create_database_on(admin_url()));
 }
 
 std::string test_database_url() {
     if (const char* shared = std::getenv("SIGNET_TEST_POSTGRES_URL");
         shared != nullptr && *shared != '\0') {
-        return create_database_on(shared);
+        const std::string name = create_database_on(shared);
+        SharedDatabases::instance().add(shared, name);
+        return with_database(shared, name);
     }
     // Kept until the process exits; its destructor stops it and removes its directory.
     static std::mutex mutex;

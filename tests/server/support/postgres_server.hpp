@@ -23,6 +23,8 @@ class PostgresServer {
 
     ::testing::AssertionResult initialized() const;
     // Starts the server (again, on the same port and data) and waits until it accepts connections.
+    // The server dies with the thread that started it (PR_SET_PDEATHSIG, so a crashed test leaves
+    // no server behind): start it from a thread that outlives its use.
     ::testing::AssertionResult start();
     // Fast shutdown (SIGINT): sessions are ended and the server exits cleanly.
     void stop();
@@ -46,7 +48,8 @@ class PostgresServer {
 
 // A fresh database for one test: on the server SIGNET_TEST_POSTGRES_URL names (an admin URL, as
 // the CI script provides), or else on one PostgresServer started for this process and kept for its
-// life. Throws std::runtime_error (a test failure, never a skip) when neither works.
+// life. Throws std::runtime_error (a test failure, never a skip) when neither works. Databases
+// made on the shared server are dropped when the process exits.
 std::string test_database_url();
 
 // Replaces the database name in a postgresql:// URL.
