@@ -153,6 +153,7 @@ class Pool {
     Lease acquire();
 
     // Runs f(connection) once, again on a new connection when the first was lost before COMMIT.
+    // Outside transaction() only for reads: an autocommitted write lost in flight may have run.
     template <class F>
     auto run(F&& f) -> std::invoke_result_t<F&, Connection&> {
         for (int attempt = 0;; ++attempt) {
