@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,10 +19,15 @@
 namespace signet::test {
 
 struct ClusterOptions {
+    ClusterOptions(std::string database_url_, std::string redis_url_, EnvVars env_ = {})
+        : database_url(std::move(database_url_)),
+          redis_url(std::move(redis_url_)),
+          env(std::move(env_)) {}
+
     std::string database_url;
     std::string redis_url;
-    int nodes = 3;
     EnvVars env;  // added to every node's environment
+    int nodes = 3;
 };
 
 class Cluster {

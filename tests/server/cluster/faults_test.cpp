@@ -24,8 +24,8 @@ void expect_unavailable(const HttpResult& result, const std::string& what) {
 }
 
 std::string session_cookie(HttpClient& c, const std::string& email) {
-    const HttpResult created = c.post_json(
-        "/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
+    const HttpResult created =
+        c.post_json("/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
     EXPECT_EQ(created.status, 201u) << describe(created);
     return "signet_sid=" + created.cookie("signet_sid");
 }
@@ -33,7 +33,7 @@ std::string session_cookie(HttpClient& c, const std::string& email) {
 TEST(ClusterFaults, WithRedisDownJwtsKeepWorkingSessionsAndLoginsAnswer503AndAllHealsAfter) {
     RedisServer redis;
     ASSERT_TRUE(redis.start());
-    Cluster cluster({.database_url = test_database_url(), .redis_url = redis.url()});
+    Cluster cluster(ClusterOptions(test_database_url(), redis.url()));
     ASSERT_TRUE(cluster.start());
     HttpClient a = cluster.node_client(0);
     const TestUser user = new_user(a, "redis-down");
@@ -56,9 +56,8 @@ TEST(ClusterFaults, WithRedisDownJwtsKeepWorkingSessionsAndLoginsAnswer503AndAll
     EXPECT_EQ(edge.get("/v1/me", bearer(user.tokens.access_token)).status, 200u);
 
     ASSERT_TRUE(redis.start());  // same port, empty: the sessions it held are gone
-    const auto healed = within(5000ms, [&] {
-        return login_request(a, user.email, kPassword).status == 200;
-    });
+    const auto healed =
+        within(5000ms, [&] { return login_request(a, user.email, kPassword).status == 200; });
     ASSERT_TRUE(healed) << "logins did not recover after Redis came back";
     for (std::size_t i = 0; i < cluster.size(); ++i) {
         HttpClient c = cluster.node_client(i);
@@ -70,7 +69,7 @@ TEST(ClusterFaults, WithRedisDownJwtsKeepWorkingSessionsAndLoginsAnswer503AndAll
 TEST(ClusterFaults, WithPostgresDownJwtsAndRedisSessionsKeepWorkingAndWritesAnswer503) {
     PostgresServer postgres;
     ASSERT_TRUE(postgres.start());
-    Cluster cluster({.database_url = postgres.create_database(), .redis_url = test_redis_url()});
+    Cluster cluster(ClusterOptions(postgres.create_database(), test_redis_url()));
     ASSERT_TRUE(cluster.start());
     HttpClient a = cluster.node_client(0);
     const TestUser user = new_user(a, "pg-down");
@@ -97,15 +96,15 @@ TEST(ClusterFaults, WithPostgresDownJwtsAndRedisSessionsKeepWorkingAndWritesAnsw
         EXPECT_EQ(c.get("/v1/me", {{"Cookie", cookie}}).status, 200u) << node << " session";
         expect_unavailable(login_request(c, user.email, kPassword), node + " login");
         expect_unavailable(refresh_request(c, user.tokens.refresh_token), node + " refresh");
-        expect_unavailable(c.post_json("/v1/users", boost::json::object{{"email", unique_email("n")},
-                                                                        {"password", kPassword}}),
-                           node + " registration");
+        expect_unavailable(
+            c.post_json("/v1/users",
+                        boost::json::object{{"email", unique_email("n")}, {"password", kPassword}}),
+            node + " registration");
     }
 
     ASSERT_TRUE(postgres.start());
-    const auto healed = within(10000ms, [&] {
-        return login_request(a, user.email, kPassword).status == 200;
-    });
+    const auto healed =
+        within(10000ms, [&] { return login_request(a, user.email, kPassword).status == 200; });
     ASSERT_TRUE(healed) << "logins did not recover after PostgreSQL came back";
     for (std::size_t i = 0; i < cluster.size(); ++i) {
         HttpClient c = cluster.node_client(i);
@@ -115,7 +114,7 @@ TEST(ClusterFaults, WithPostgresDownJwtsAndRedisSessionsKeepWorkingAndWritesAnsw
 }
 
 TEST(ClusterFaults, ANodeKilledUnderLoadCostsAtMostItsInFlightRequestsAndNoAcknowledgedWrite) {
-    Cluster cluster({.database_url = test_database_url(), .redis_url = test_redis_url()});
+    Cluster cluster(ClusterOptions(test_database_url(), test_redis_url()));
     ASSERT_TRUE(cluster.start());
     HttpClient setup = cluster.client();
     const TestUser user = new_user(setup, "kill9");

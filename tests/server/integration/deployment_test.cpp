@@ -1,6 +1,7 @@
 // Whole-deployment behaviour of `signet serve`: key rotation while running, two nodes on one data
 // dir, durability across kill -9, graceful SIGTERM, TLS, HS256, configuration errors, and tokens
 // checked by the `signet token verify` CLI against the served JWKS.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <boost/json/parse.hpp>
@@ -9,6 +10,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server/integration/api_support.hpp"
 
@@ -359,6 +361,49 @@ TEST(Deployment, FlagOverridesEnvironmentOverridesConfigFile) {
     const HttpResult result = login_request(c, email, kPassword);
     ASSERT_EQ(result.status, 200u) << describe(result);
     EXPECT_EQ(result.json().at("expires_in").to_number<int>(), 300);
+}
+
+// Another process holding the database's write lock must not stall requests that need no store:
+// store calls run on the worker pool, and the revocation list is read locally.
+TEST(Deployment, AnOutsideWriterHoldingTheDatabaseDoesNotStallRequestsThatNeedNoStore) {
+    auto server = start_server();
+    ASSERT_TRUE(server);
+    HttpClient setup = server->client();
+    const TestUser user = new_user(setup, "writer-lock");
+
+    sqlite3* outside = nullptr;
+    ASSERT_EQ(sqlite3_open((server->data_dir() / "signet.db").c_str(), &outside), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(outside, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    // Logins now wait on the worker pool for the lock (holding the engine's connection).
+    std::vector<std::thread> waiting;
+    for (int i = 0; i < 2; ++i) {
+        waiting.emplace_back([&] {
+            HttpClient c = server->client();
+            c.post_json("/v1/login", boost::json::object{{"email", user.email},
+                                                         {"password", std::string(kPassword)}});
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    HttpClient c = server->client();
+    std::chrono::milliseconds slowest{0};
+    for (int i = 0; i < 10; ++i) {
+        for (const char* target : {"/healthz", "/.well-known/jwks.json"}) {
+            const auto start = Clock::now();
+            EXPECT_EQ(c.get(target).status, 200u) << target;
+            slowest = std::max(slowest, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            Clock::now() - start));
+        }
+        const auto start = Clock::now();
+        EXPECT_EQ(c.get("/v1/me", bearer(user.tokens.access_token)).status, 200u);
+        slowest = std::max(
+            slowest, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(sqlite3_exec(outside, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(outside);
+    for (auto& thread : waiting)
+        thread.join();
+    EXPECT_LT(slowest.count(), 500) << "a request that needs no store waited for the database";
 }
 
 }  // namespace

@@ -162,7 +162,7 @@ std::string create_database_on(const std::string& admin_url) {
     return name;
 }
 
-// The databases made on a shared server (SIGNET_TEST_POSTGRES_URL), dropped when the process
+// The databases made on a shared server (TEST_POSTGRES_URL), dropped when the process
 // exits so that a CI server does not fill up with one database per test.
 class SharedDatabases {
   public:
@@ -321,7 +321,7 @@ std::string PostgresServer::create_database() {
 }
 
 std::string test_database_url() {
-    if (const char* shared = std::getenv("SIGNET_TEST_POSTGRES_URL");
+    if (const char* shared = std::getenv("TEST_POSTGRES_URL");
         shared != nullptr && *shared != '\0') {
         const std::string name = create_database_on(shared);
         SharedDatabases::instance().add(shared, name);

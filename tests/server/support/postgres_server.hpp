@@ -46,7 +46,7 @@ class PostgresServer {
     pid_t pid_ = -1;
 };
 
-// A fresh database for one test: on the server SIGNET_TEST_POSTGRES_URL names (an admin URL, as
+// A fresh database for one test: on the server TEST_POSTGRES_URL names (an admin URL, as
 // the CI script provides), or else on one PostgresServer started for this process and kept for its
 // life. Throws std::runtime_error (a test failure, never a skip) when neither works. Databases
 // made on the shared server are dropped when the process exits.

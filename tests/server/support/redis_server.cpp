@@ -214,7 +214,7 @@ std::string unique_key_prefix() {
 
 std::string test_redis_url() {
     const std::string prefix = unique_key_prefix();
-    if (const char* provided = std::getenv("SIGNET_TEST_REDIS_URL");
+    if (const char* provided = std::getenv("TEST_REDIS_URL");
         provided != nullptr && *provided != '\0') {
         const std::string url = provided;
         return url + (url.find('?') == std::string::npos ? "?" : "&") + "key_prefix=" + prefix;

@@ -55,7 +55,7 @@ class RedisServer {
 // A key prefix no other test (or earlier run) uses: "signet-test:<pid>:<n>:<random>:".
 std::string unique_key_prefix();
 
-// A Redis URL with a fresh key prefix: on SIGNET_TEST_REDIS_URL when set (a server provided by
+// A Redis URL with a fresh key prefix: on TEST_REDIS_URL when set (a server provided by
 // CI), else on a RedisServer this process starts on first use and keeps for its lifetime. When
 // that server cannot start, the test fails and the URL returned names a closed port.
 std::string test_redis_url();

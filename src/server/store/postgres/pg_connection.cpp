@@ -14,10 +14,21 @@ namespace {
 // libpq prints NOTICEs (such as "relation already exists, skipping") to stderr by default.
 void ignore_notice(void*, const char*) {}
 
+// libpq's messages span lines ("...refused\n\tIs the server running..."): one line each, so a log
+// line or a CLI error stays one line.
 std::string trimmed(std::string message) {
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-        message.pop_back();
-    return message;
+    std::string line;
+    bool space = false;
+    for (char c : message) {
+        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+            space = !line.empty();
+            continue;
+        }
+        if (space) line.push_back(' ');
+        space = false;
+        line.push_back(c);
+    }
+    return line;
 }
 
 struct ParamArrays {
