@@ -8,12 +8,18 @@
 #
 #   bash bench/load.sh [--binary PATH] [--duration SECONDS] [--connections N] [--threads N]
 #                      [--alg ALG]
+#   bash bench/load.sh --cluster [...]   the scale-out deployment behind nginx
 #
 # Each endpoint runs for a fixed, short time (10 s by default). The server runs with request logging
 # off, as under load in production; logging costs the same on every route.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# --cluster: nodes on PostgreSQL and Redis behind nginx (bench/cluster_load.sh).
+if [[ "${1:-}" == "--cluster" ]]; then
+    shift
+    exec bash bench/cluster_load.sh "$@"
+fi
 binary=build/release/src/cli/signet
 duration=10
 connections=32
@@ -26,7 +32,7 @@ while (($#)); do
         --connections) connections=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --alg) alg=$2; shift 2 ;;
-        -h | --help) sed -n 2,11p "$0"; exit 0 ;;
+        -h | --help) sed -n 2,12p "$0"; exit 0 ;;
         *) echo "load.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done

@@ -65,20 +65,9 @@ for ((i = 1; i <= nodes; i++)); do
 done
 
 # deploy/nginx.conf with this run's ports.
-upstream=""
-for node_port in "${node_ports[@]}"; do
-    upstream+="        server 127.0.0.1:$node_port max_fails=1 fail_timeout=5s;\n"
-done
 mkdir -p "$work/nginx"
-chmod 0777 "$work/nginx"
-python3 - "$root/deploy/nginx.conf" "$work/nginx/nginx.conf" "$port" "$upstream" <<'PY'
-import re, sys
-source, target, port, upstream = sys.argv[1:5]
-text = open(source).read()
-text = re.sub(r"(        server 127\.0\.0\.1:808[1-9][^\n]*\n)+", upstream.replace("\\n", "\n"), text, count=1)
-text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-open(target, "w").write(text)
-PY
+chmod 0777 "$work/nginx"  # nginx's workers (nobody) keep their temp files there
+python3 scripts/nginx-conf.py deploy/nginx.conf "$work/nginx/nginx.conf" "$port" "${node_ports[@]}"
 nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" \
     -g "daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log warn;" &
 pids+=($!)

@@ -35,7 +35,10 @@ start)
     redis_port=$(free_port)
     mkdir -p "$dir/pg"
     ((EUID == 0)) && chown postgres: "$dir/pg"
-    as_pg "$pg_bin/initdb" -D "$dir/pg/data" -U signet --auth=trust --no-sync >"$dir/pg-initdb.log" 2>&1
+    # A second start on the same DIR keeps its data.
+    if [[ ! -f "$dir/pg/data/PG_VERSION" ]]; then
+        as_pg "$pg_bin/initdb" -D "$dir/pg/data" -U signet --auth=trust --no-sync >"$dir/pg-initdb.log" 2>&1
+    fi
     as_pg "$pg_bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 30 start \
         -o "-h 127.0.0.1 -p $pg_port -k $dir/pg $pg_options" \
         >"$dir/pg-start.log" 2>&1 || { cat "$dir/pg/server.log" >&2; exit 1; }

@@ -32,7 +32,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       stores(std::move(stores_in)),
       issuer(std::move(issuer_in)),
       issuer_origin(origin_of(issuer)),
-      tls(tls_in),
+      secure_cookies(tls_in || issuer.starts_with("https://")),
       metrics(metrics_in),
       hasher(config.argon2_memory_kib, config.argon2_iterations),
       keys(stores.keys, key_options(config, issuer, config.audience.value_or(issuer))),

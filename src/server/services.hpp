@@ -27,7 +27,9 @@ struct Services {
     Stores stores;
     std::string issuer;
     std::string issuer_origin;  // for CSRF checks
-    bool tls;                   // cookies get Secure
+    // Cookies get Secure: the node serves TLS, or the issuer is https:// (TLS ends at a proxy in
+    // front, and browsers reach the deployment only over HTTPS).
+    bool secure_cookies;
     http::Metrics& metrics;
     PasswordHasher hasher;
     KeyManager keys;

@@ -178,7 +178,7 @@ std::string auth_cookie(const Services& services, std::string_view name, std::st
                         std::int64_t max_age, std::string_view path) {
     http::CookieOptions options;
     options.http_only = true;
-    options.secure = services.tls;
+    options.secure = services.secure_cookies;
     options.max_age = max_age;
     options.path = path;
     return http::set_cookie(name, value, options);
@@ -187,7 +187,7 @@ std::string auth_cookie(const Services& services, std::string_view name, std::st
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age) {
     http::CookieOptions options;
     options.http_only = false;  // the page reads it to echo it in X-CSRF-Token
-    options.secure = services.tls;
+    options.secure = services.secure_cookies;
     options.max_age = max_age;
     return http::set_cookie(kCsrfCookie, value, options);
 }

@@ -34,7 +34,7 @@ struct StoreSettings {
     std::optional<std::string> database_url;         // postgresql://... or postgres://...
     std::optional<std::string> redis_url;            // redis://...
     // PostgreSQL connections held open (a request waits for a free one).
-    unsigned database_pool_size = 8;
+    unsigned database_pool_size = 16;
     // Without it, the embedded database must already exist (StoreError otherwise): commands
     // that read or change a deployment never create an empty one.
     bool create = true;

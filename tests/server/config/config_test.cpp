@@ -420,5 +420,68 @@ TEST_F(ConfigTest, ThreadCountsMayBeZeroForHardwareThreads) {
     expect_mentions(env_error("SIGNET_IO_THREADS=100000"), {"SIGNET_IO_THREADS"});
 }
 
+TEST_F(ConfigTest, EnginesAreEmbeddedUnlessUrlsAreGiven) {
+    const ServerConfig embedded = load_config(std::nullopt, {}, {});
+    EXPECT_FALSE(embedded.database_url);
+    EXPECT_FALSE(embedded.redis_url);
+    EXPECT_TRUE(embedded.trusted_proxies.empty());
+    const StoreSettings stores = store_settings(embedded);
+    EXPECT_EQ(stores.data_dir, embedded.data_dir);
+    EXPECT_FALSE(stores.database_url);
+
+    const ServerConfig shared = load_config(
+        write("signet.toml",
+              "database_url = \"postgresql://signet:pw@db.internal:5432/signet?sslmode=require\"\n"
+              "redis_url = \"redis://:pw@cache.internal:6379/2\"\n"
+              "database_pool_size = 4\n"
+              "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n"),
+        {}, {});
+    EXPECT_EQ(shared.database_url,
+              "postgresql://signet:pw@db.internal:5432/signet?sslmode=require");
+    EXPECT_EQ(shared.redis_url, "redis://:pw@cache.internal:6379/2");
+    EXPECT_EQ(shared.database_pool_size, 4u);
+    EXPECT_EQ(shared.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+    EXPECT_EQ(store_settings(shared).database_url, shared.database_url);
+    EXPECT_EQ(store_settings(shared).redis_url, shared.redis_url);
+    EXPECT_EQ(store_settings(shared).database_pool_size, 4u);
+}
+
+TEST_F(ConfigTest, EngineUrlsComeFromTheEnvironmentAndFlagsToo) {
+    const ServerConfig by_env =
+        load_config(std::nullopt,
+                    {"SIGNET_DATABASE_URL=postgres://h/db", "SIGNET_REDIS_URL=redis://h",
+                     "SIGNET_TRUSTED_PROXIES=127.0.0.1/32, 192.168.0.0/16"},
+                    {});
+    EXPECT_EQ(by_env.database_url, "postgres://h/db");
+    EXPECT_EQ(by_env.redis_url, "redis://h");
+    EXPECT_EQ(by_env.trusted_proxies, (std::vector<std::string>{"127.0.0.1/32", "192.168.0.0/16"}));
+    const ServerConfig by_flag = load_config(std::nullopt, {},
+                                             {{"database-url", "postgresql://a/b"},
+                                              {"redis-url", "redis://c"},
+                                              {"trusted-proxies", "::1"}});
+    EXPECT_EQ(by_flag.database_url, "postgresql://a/b");
+    EXPECT_EQ(by_flag.redis_url, "redis://c");
+    EXPECT_EQ(by_flag.trusted_proxies, std::vector<std::string>{"::1"});
+}
+
+TEST_F(ConfigTest, EngineUrlsOfAnotherKindAreRefusedWithoutEchoingThem) {
+    const std::string mysql = flag_error("database-url", "mysql://root:hunter2@db/signet");
+    expect_mentions(mysql, {"--database-url", "PostgreSQL"});
+    EXPECT_EQ(mysql.find("hunter2"), std::string::npos) << mysql;
+    const std::string memcached = env_error("SIGNET_REDIS_URL=memcached://:hunter2@cache");
+    expect_mentions(memcached, {"SIGNET_REDIS_URL", "redis://"});
+    EXPECT_EQ(memcached.find("hunter2"), std::string::npos) << memcached;
+    // Debian 12's hiredis speaks no TLS: refused with the way out rather than failing later.
+    expect_mentions(flag_error("redis-url", "rediss://:hunter2@cache:6380"), {"rediss://", "TLS"});
+}
+
+TEST_F(ConfigTest, TrustedProxiesMustBeCidrBlocks) {
+    expect_mentions(flag_error("trusted-proxies", "10.0.0.0/33"),
+                    {"--trusted-proxies", "10.0.0.0/33"});
+    expect_mentions(env_error("SIGNET_TRUSTED_PROXIES=nginx.internal"), {"nginx.internal"});
+    expect_mentions(file_error("trusted_proxies = [\"10.0.0.0/8\", 5]\n"), {"trusted_proxies"});
+    expect_mentions(flag_error("trusted-proxies", "::1/129"), {"::1/129"});
+}
+
 }  // namespace
 }  // namespace signet::server

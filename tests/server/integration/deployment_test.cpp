@@ -363,6 +363,21 @@ TEST(Deployment, FlagOverridesEnvironmentOverridesConfigFile) {
     EXPECT_EQ(result.json().at("expires_in").to_number<int>(), 300);
 }
 
+// TLS that ends at a proxy in front: the node speaks plain HTTP, but browsers reach the deployment
+// only over HTTPS, so its cookies must still be Secure.
+TEST(Deployment, AnHttpsIssuerGivesSecureCookiesBehindATlsProxy) {
+    auto server = start_server(ServerOptions({"--issuer", "https://auth.example.test"}));
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const TestUser user = new_user(c, "tls-proxy");
+    const HttpResult session = c.post_json(
+        "/v1/sessions", boost::json::object{{"email", user.email}, {"password", kPassword}});
+    ASSERT_EQ(session.status, 201u) << describe(session);
+    const std::string line = set_cookie_line(session, "signet_sid");
+    EXPECT_TRUE(has_cookie_attribute(line, "Secure")) << line;
+    EXPECT_TRUE(has_cookie_attribute(set_cookie_line(session, "signet_csrf"), "Secure"));
+}
+
 // Another process holding the database's write lock must not stall requests that need no store:
 // store calls run on the worker pool, and the revocation list is read locally.
 TEST(Deployment, AnOutsideWriterHoldingTheDatabaseDoesNotStallRequestsThatNeedNoStore) {

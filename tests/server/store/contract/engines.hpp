@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <exception>
 #include <functional>
 #include <latch>
 #include <memory>
@@ -16,12 +17,16 @@
 #include "server/store/key_store.hpp"
 #include "server/store/memory/memory_stores.hpp"
 #include "server/store/postgres/postgres_stores.hpp"
+#include "server/store/rate_limit_store.hpp"
+#include "server/store/redis/redis_stores.hpp"
 #include "server/store/refresh_token_store.hpp"
 #include "server/store/revocation_store.hpp"
+#include "server/store/session_store.hpp"
 #include "server/store/sqlite/sqlite_stores.hpp"
 #include "server/store/temp_dir.hpp"
 #include "server/store/user_store.hpp"
 #include "server/support/postgres_server.hpp"
+#include "server/support/redis_server.hpp"
 
 namespace signet::server::contract {
 
@@ -30,9 +35,12 @@ struct EngineStores {
     std::shared_ptr<RefreshTokenStore> refresh_tokens;
     std::shared_ptr<KeyStore> keys;
     std::shared_ptr<RevocationStore> revocations;
+    std::shared_ptr<SessionStore> sessions;
+    std::shared_ptr<RateLimitStore> rate_limits;
     // Whatever the data lives in (a temporary directory), kept as long as the stores.
     std::shared_ptr<void> keepalive;
-    // Opens another store set on the same data; empty when the engine cannot (memory).
+    // Opens the store set another node of the same deployment gets: another connection or pool
+    // on the same data (for the in-process engine, the same stores).
     std::function<EngineStores()> open_again;
 };
 
@@ -52,6 +60,8 @@ struct SqliteEngine {
                             .refresh_tokens = sqlite.refresh_tokens,
                             .keys = sqlite.keys,
                             .revocations = sqlite.revocations,
+                            .sessions = nullptr,
+                            .rate_limits = nullptr,
                             .keepalive = dir,
                             .open_again = [file, dir] { return open_file(file, dir); }};
     }
@@ -70,6 +80,28 @@ struct PostgresEngine {
                             .refresh_tokens = postgres.refresh_tokens,
                             .keys = postgres.keys,
                             .revocations = postgres.revocations,
+                            .sessions = nullptr,
+                            .rate_limits = nullptr,
+                            .keepalive = nullptr,
+                            .open_again = [url] { return open_url(url); }};
+    }
+};
+
+struct RedisEngine {
+    static constexpr const char* kName = "Redis";
+    // Enough connections that the 8-thread cases do not queue for one.
+    static constexpr unsigned kPoolSize = 8;
+    static EngineStores open() { return open_url(::signet::test::test_redis_url()); }
+
+  private:
+    static EngineStores open_url(const std::string& url) {
+        RedisStores redis = open_redis_stores(url, kPoolSize);
+        return EngineStores{.users = nullptr,
+                            .refresh_tokens = nullptr,
+                            .keys = nullptr,
+                            .revocations = nullptr,
+                            .sessions = redis.sessions,
+                            .rate_limits = redis.rate_limits,
                             .keepalive = nullptr,
                             .open_again = [url] { return open_url(url); }};
     }
@@ -78,12 +110,17 @@ struct PostgresEngine {
 struct MemoryEngine {
     static constexpr const char* kName = "Memory";
     static EngineStores open() {
-        return EngineStores{.users = nullptr,
+        EngineStores stores{.users = nullptr,
                             .refresh_tokens = nullptr,
                             .keys = nullptr,
                             .revocations = make_memory_revocation_store(),
+                            .sessions = make_memory_session_store(),
+                            .rate_limits = make_memory_rate_limit_store(),
                             .keepalive = nullptr,
                             .open_again = nullptr};
+        // Every "node" of a process shares its memory.
+        stores.open_again = [stores] { return stores; };
+        return stores;
     }
 };
 
@@ -92,6 +129,8 @@ using UserEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
 using RefreshTokenEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
 using KeyEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
 using RevocationEngines = ::testing::Types<SqliteEngine, PostgresEngine, MemoryEngine>;
+using SessionEngines = ::testing::Types<MemoryEngine, RedisEngine>;
+using RateLimitEngines = ::testing::Types<MemoryEngine, RedisEngine>;
 
 // Names the typed tests after the engine: UserStoreContract/Postgres.CreatedUserIs...
 struct EngineName {
@@ -108,7 +147,7 @@ class EngineTest : public ::testing::Test {
     EngineStores stores_ = Engine::open();
 };
 
-// Runs body(i) on `count` threads released together.
+// Runs body(i) on `count` threads released together; an exception fails the test.
 template <class Body>
 void run_together(int count, Body body) {
     std::latch start(count);
@@ -117,7 +156,11 @@ void run_together(int count, Body body) {
     for (int i = 0; i < count; ++i) {
         threads.emplace_back([&, i] {
             start.arrive_and_wait();
-            body(i);
+            try {
+                body(i);
+            } catch (const std::exception& error) {
+                ADD_FAILURE() << "thread " << i << " threw: " << error.what();
+            }
         });
     }
     for (auto& thread : threads)

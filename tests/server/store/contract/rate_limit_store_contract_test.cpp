@@ -8,19 +8,18 @@
 #include <string>
 #include <vector>
 
-#include "server/store/contract/store_engines.hpp"
+#include "server/store/contract/engines.hpp"
 
-namespace signet::server::test {
+namespace signet::server::contract {
 namespace {
 
 template <class Engine>
-class RateLimitStoreContract : public ::testing::Test {
+class RateLimitStoreContract : public EngineTest<Engine> {
   protected:
-    Deployment deployment_ = Engine::deploy();
-    std::shared_ptr<RateLimitStore> store_ = deployment_.node().rate_limits;
+    std::shared_ptr<RateLimitStore> store_ = this->stores_.rate_limits;
 };
 
-TYPED_TEST_SUITE(RateLimitStoreContract, StoreEngines, EngineName);
+TYPED_TEST_SUITE(RateLimitStoreContract, RateLimitEngines, EngineName);
 
 TYPED_TEST(RateLimitStoreContract, CountsHitsWithinAWindowThatStartsAtTheFirstHit) {
     auto& store = *this->store_;
@@ -146,7 +145,7 @@ TYPED_TEST(RateLimitStoreContract, InterleavedHitsAndReleasesNeverGoBelowZero) {
 
 TYPED_TEST(RateLimitStoreContract, NodesShareOneWindow) {
     auto& node_a = *this->store_;
-    const auto node_b = this->deployment_.node().rate_limits;
+    const auto node_b = this->stores_.open_again().rate_limits;
     EXPECT_EQ(node_a.hit("ip:1", 60, 1000).count, 1);
     EXPECT_EQ(node_b->hit("ip:1", 60, 1001).count, 2);
     node_b->release("ip:1", 1002);
@@ -156,4 +155,4 @@ TYPED_TEST(RateLimitStoreContract, NodesShareOneWindow) {
 }
 
 }  // namespace
-}  // namespace signet::server::test
+}  // namespace signet::server::contract

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "server/store/contract/store_engines.hpp"
+#include "server/store/contract/engines.hpp"
 
-namespace signet::server::test {
+namespace signet::server::contract {
 namespace {
 
 Session make_session(const std::string& user, std::int64_t created_at, std::int64_t expires_at) {
@@ -18,13 +18,12 @@ Session make_session(const std::string& user, std::int64_t created_at, std::int6
 }
 
 template <class Engine>
-class SessionStoreContract : public ::testing::Test {
+class SessionStoreContract : public EngineTest<Engine> {
   protected:
-    Deployment deployment_ = Engine::deploy();
-    std::shared_ptr<SessionStore> store_ = deployment_.node().sessions;
+    std::shared_ptr<SessionStore> store_ = this->stores_.sessions;
 };
 
-TYPED_TEST_SUITE(SessionStoreContract, StoreEngines, EngineName);
+TYPED_TEST_SUITE(SessionStoreContract, SessionEngines, EngineName);
 
 TYPED_TEST(SessionStoreContract, ReturnsAStoredSessionUntilItExpires) {
     auto& store = *this->store_;
@@ -107,7 +106,7 @@ TYPED_TEST(SessionStoreContract, OverwritingASessionMovesItToItsNewUser) {
 
 TYPED_TEST(SessionStoreContract, RemoveUserReachesSessionsCreatedOnEveryNode) {
     auto& node_a = *this->store_;
-    const auto node_b = this->deployment_.node().sessions;
+    const auto node_b = this->stores_.open_again().sessions;
     node_a.put("from-a", make_session("carol", 1000, 5000));
     node_b->put("from-b", make_session("carol", 1000, 5000));
     node_b->put("other", make_session("dave", 1000, 5000));
@@ -142,4 +141,4 @@ TYPED_TEST(SessionStoreContract, ConcurrentPutsGetsAndRemovalsStayConsistent) {
 }
 
 }  // namespace
-}  // namespace signet::server::test
+}  // namespace signet::server::contract
