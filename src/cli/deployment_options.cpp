@@ -35,18 +35,23 @@ std::vector<std::string> environment() {
     return entries;
 }
 
-server::ServerConfig deployment_config(const Args& args) {
+server::ServerConfig load_settings(const Args& args,
+                                   std::span<const std::string_view> setting_flags) {
     std::optional<std::filesystem::path> config_file;
     if (auto file = args.value("config")) {
         if (file->empty()) throw UsageError("option '--config' must not be empty");
         config_file = *file;
     }
     server::ConfigFlags flags;
-    for (std::string_view name : kSettingFlags) {
+    for (std::string_view name : setting_flags) {
         if (auto value = args.value(name)) flags.emplace(std::string(name), *value);
     }
+    return server::load_config(config_file, environment(), flags);
+}
+
+server::ServerConfig deployment_config(const Args& args) {
     try {
-        return server::load_config(config_file, environment(), flags);
+        return load_settings(args, kSettingFlags);
     } catch (const server::ConfigError& error) {
         throw UsageError(error.what());
     }

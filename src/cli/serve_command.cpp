@@ -35,17 +35,18 @@ std::string url_host(const std::string& host) {
 }
 
 int run_serve(const Args& args) {
-    std::optional<std::filesystem::path> config_file;
-    if (auto file = args.value("config")) {
-        if (file->empty()) throw UsageError("option '--config' must not be empty");
-        config_file = *file;
-    }
-    server::ConfigFlags flags;
-    for (std::string_view name : kSettingFlags) {
-        if (auto value = args.value(name)) flags.emplace(std::string(name), *value);
+    // A setting is wrong: like a usage error, the invocation has to change (exit status 2).
+    const auto refuse = [](const server::ConfigError& error) {
+        std::cerr << "signet serve: " << error.what() << '\n';
+        return kExitUsage;
+    };
+    server::ServerConfig config;
+    try {
+        config = load_settings(args, kSettingFlags);
+    } catch (const server::ConfigError& error) {
+        return refuse(error);
     }
     try {
-        const server::ServerConfig config = server::load_config(config_file, environment(), flags);
         const std::string origin =
             std::string(config.tls_cert ? "https" : "http") + "://" + url_host(config.listen_host);
         // The one line on stdout: scripts and tests wait for it and read the bound port from it.
@@ -53,9 +54,7 @@ int run_serve(const Args& args) {
             std::cout << "signet: listening on " << origin << ':' << port << std::endl;
         });
     } catch (const server::ConfigError& error) {
-        // A setting is wrong: like a usage error, the invocation has to change.
-        std::cerr << "signet serve: " << error.what() << '\n';
-        return kExitUsage;
+        return refuse(error);  // found unusable at start: a weak HMAC secret, unreadable TLS files
     } catch (const server::StoreError& error) {
         std::cerr << "store_error: " << error.what() << '\n';
         return kExitFailure;

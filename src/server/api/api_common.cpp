@@ -131,19 +131,25 @@ std::optional<http::Response> refuse_foreign_origin(const Services& services,
     return require_csrf(services, request);
 }
 
+namespace {
+
+// `handler` bound to `services`, with a StoreError turned into the 503.
+http::Handler guarded(Services& services, ApiHandler handler) {
+    return [&services, handler](const http::Request& request, http::RequestContext& context) {
+        try {
+            return handler(services, request, context);
+        } catch (const StoreError& error) {
+            log_store_failure(context, error);
+            return unavailable(request);
+        }
+    };
+}
+
+}  // namespace
+
 void add_route(http::Router& router, Services& services, http::Verb method, std::string path,
                ApiHandler handler, bool blocking) {
-    router.add(
-        method, std::move(path),
-        [&services, handler](const http::Request& request, http::RequestContext& context) {
-            try {
-                return handler(services, request, context);
-            } catch (const StoreError& error) {
-                log_store_failure(context, error);
-                return unavailable(request);
-            }
-        },
-        blocking);
+    router.add(method, std::move(path), guarded(services, handler), blocking);
 }
 
 void add_split_route(http::Router& router, Services& services, http::Verb method, std::string path,
@@ -153,14 +159,7 @@ void add_split_route(http::Router& router, Services& services, http::Verb method
         [&services, try_inline](const http::Request& request, http::RequestContext& context) {
             return try_inline(services, request, context);
         },
-        [&services, handler](const http::Request& request, http::RequestContext& context) {
-            try {
-                return handler(services, request, context);
-            } catch (const StoreError& error) {
-                log_store_failure(context, error);
-                return unavailable(request);
-            }
-        });
+        guarded(services, handler));
 }
 
 void add_api_routes(http::Router& router, Services& services) {

@@ -21,8 +21,8 @@ Cluster::Cluster(ClusterOptions options)
                        {"SIGNET_ARGON2_ITERATIONS", "1"}};
         env.insert(env.end(), options_.env.begin(), options_.env.end());
         auto node = std::make_unique<ServerProcess>(ServerOptions(
-            {"--database-url", options_.database_url, "--redis-url", options_.redis_url,
-             "--issuer", issuer_, "--trusted-proxies", "127.0.0.1/32"},
+            {"--database-url", options_.database_url, "--redis-url", options_.redis_url, "--issuer",
+             issuer_, "--trusted-proxies", "127.0.0.1/32"},
             env));
         auto started = node->start();
         if (!started) return started << " (node " << i << ")";
@@ -33,30 +33,10 @@ Cluster::Cluster(ClusterOptions options)
 }
 
 CommandResult Cluster::cli(std::vector<std::string> args) {
-    args.insert(args.end(), {"--database-url", options_.database_url, "--redis-url",
-                             options_.redis_url});
+    args.insert(args.end(),
+                {"--database-url", options_.database_url, "--redis-url", options_.redis_url});
     return run_cli(args, {},
                    {{"SIGNET_ARGON2_MEMORY_KIB", "8192"}, {"SIGNET_ARGON2_ITERATIONS", "1"}});
-}
-
-std::string kid_of(const std::string& token) {
-    const DecodedJwt jwt = decode_jwt(token);
-    const boost::json::value* kid = jwt.header.if_contains("kid");
-    return kid != nullptr && kid->is_string() ? std::string(kid->get_string()) : "";
-}
-
-std::set<std::string> published_kids(HttpClient& client) {
-    std::set<std::string> kids;
-    const HttpResult result = client.get("/.well-known/jwks.json");
-    if (result.status != 200) return kids;
-    const boost::json::value body = result.json();
-    if (!body.is_object() || !body.get_object().contains("keys")) return kids;
-    for (const boost::json::value& key : body.at("keys").as_array()) {
-        if (key.is_object() && key.get_object().contains("kid")) {
-            kids.insert(std::string(key.at("kid").as_string()));
-        }
-    }
-    return kids;
 }
 
 std::optional<std::chrono::milliseconds> within(std::chrono::milliseconds limit,

@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -54,11 +53,6 @@ class Cluster {
     std::string issuer_;
     std::vector<std::unique_ptr<ServerProcess>> nodes_;
 };
-
-// The kid in a compact JWS header.
-std::string kid_of(const std::string& token);
-// The kids of a JWKS answer.
-std::set<std::string> published_kids(HttpClient& client);
 
 // Polls `probe` every 50 ms until it is true or `limit` has passed; returns how long it took, or
 // nullopt.

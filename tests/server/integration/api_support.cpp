@@ -264,4 +264,24 @@ std::string issuer_of(HttpClient& client) {
     return issuer;
 }
 
+std::string kid_of(const std::string& token) {
+    const DecodedJwt jwt = decode_jwt(token);
+    const boost::json::value* kid = jwt.header.if_contains("kid");
+    return kid != nullptr && kid->is_string() ? std::string(kid->get_string()) : "";
+}
+
+std::set<std::string> published_kids(HttpClient& client) {
+    std::set<std::string> kids;
+    const HttpResult result = client.get("/.well-known/jwks.json");
+    EXPECT_EQ(result.status, 200u) << describe(result);
+    const boost::json::value body = result.json();
+    if (!body.is_object() || !body.get_object().contains("keys")) return kids;
+    for (const boost::json::value& key : body.at("keys").as_array()) {
+        if (key.is_object() && key.get_object().contains("kid")) {
+            kids.insert(std::string(key.at("kid").as_string()));
+        }
+    }
+    return kids;
+}
+
 }  // namespace signet::test

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,11 @@ struct DecodedJwt {
 };
 // Records a test failure when `token` is not a 3-segment JWS with JSON object header and payload.
 DecodedJwt decode_jwt(const std::string& token);
+
+// The kid in a compact JWS header ("" when none).
+std::string kid_of(const std::string& token);
+// The kids the server publishes in its JWKS.
+std::set<std::string> published_kids(HttpClient& client);
 
 // "scheme://host[:port]" of an absolute URL.
 std::string origin_of(std::string_view url);

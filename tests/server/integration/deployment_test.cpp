@@ -19,26 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string kid_of(const std::string& token) {
-    const DecodedJwt jwt = decode_jwt(token);
-    const boost::json::value* kid = jwt.header.if_contains("kid");
-    return kid != nullptr && kid->is_string() ? std::string(kid->get_string()) : "";
-}
-
-std::set<std::string> published_kids(HttpClient& client) {
-    std::set<std::string> kids;
-    const HttpResult result = client.get("/.well-known/jwks.json");
-    EXPECT_EQ(result.status, 200u) << describe(result);
-    const boost::json::value body = result.json();
-    if (!body.is_object() || !body.get_object().contains("keys")) return kids;
-    for (const boost::json::value& key : body.at("keys").as_array()) {
-        if (key.is_object() && key.get_object().contains("kid")) {
-            kids.insert(std::string(key.at("kid").as_string()));
-        }
-    }
-    return kids;
-}
-
 std::string normalized(std::string text) {
     text = lower(text);
     for (char& c : text)

@@ -6,16 +6,12 @@
 #include <string>
 
 #include "server/store/memory/memory_stores.hpp"
+#include "server/store/store_records.hpp"
 
 namespace signet::server {
 namespace {
 
-Session make_session(const std::string& user, std::int64_t created_at, std::int64_t expires_at) {
-    return Session{.user_id = user,
-                   .email = user + "@example.com",
-                   .created_at = created_at,
-                   .expires_at = expires_at};
-}
+using test::make_session;
 
 TEST(MemorySessionStore, WritesSweepOutSessionsThatExpiredWithoutBeingRead) {
     auto store = make_memory_session_store();

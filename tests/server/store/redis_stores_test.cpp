@@ -12,10 +12,13 @@
 #include "server/store/redis/redis_connection.hpp"
 #include "server/store/redis/redis_stores.hpp"
 #include "server/store/store_error.hpp"
+#include "server/store/store_records.hpp"
 #include "server/support/redis_server.hpp"
 
 namespace signet::server {
 namespace {
+
+using signet::server::test::make_session;
 
 using signet::test::RedisServer;
 using signet::test::test_redis_url;
@@ -23,13 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 // Well above the engine's 2 s timeouts, well below a hang.
 constexpr auto kPromptly = std::chrono::seconds(5);
-
-Session make_session(const std::string& user, std::int64_t created_at, std::int64_t expires_at) {
-    return Session{.user_id = user,
-                   .email = user + "@example.com",
-                   .created_at = created_at,
-                   .expires_at = expires_at};
-}
 
 // The StoreError message of `call`, or "" (and a failure) when it did not throw one.
 template <class Call>

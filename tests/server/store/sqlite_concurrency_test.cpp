@@ -17,137 +17,15 @@
 
 #include "server/store/sqlite/sqlite_stores.hpp"
 #include "server/store/store_error.hpp"
+#include "server/store/store_records.hpp"
 #include "server/store/temp_dir.hpp"
 
 namespace signet::server {
 namespace {
 
+using test::run_together;
+
 using test::TempDir;
-
-// Runs body(i) on `count` threads released together.
-template <class Body>
-void run_together(int count, Body body) {
-    std::latch start(count);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            body(i);
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-}
-
-TEST(SqliteConcurrency, FiftyRotationsOfOneTokenThroughTwoConnectionsRotateExactlyOnce) {
-    TempDir dir;
-    const auto file = dir / "signet.db";
-    auto a = open_sqlite_stores(file);
-    auto b = open_sqlite_stores(file);
-    a.refresh_tokens->insert(RefreshTokenRecord{.token_hash = "h0",
-                                                .family_id = "f1",
-                                                .user_id = "u1",
-                                                .issued_at = 1000,
-                                                .expires_at = 9000,
-                                                .used = false,
-                                                .revoked = false});
-
-    std::atomic<int> rotated{0};
-    std::atomic<int> reused{0};
-    std::atomic<int> revoked{0};
-    std::atomic<int> other{0};
-    std::atomic<int> winner{-1};
-    run_together(50, [&](int i) {
-        auto& store = i % 2 == 0 ? *a.refresh_tokens : *b.refresh_tokens;
-        const auto result = store.rotate("h0", "next-" + std::to_string(i), 9000, 1100);
-        switch (result.outcome) {
-            case RotateOutcome::rotated:
-                ++rotated;
-                winner = i;
-                break;
-            case RotateOutcome::reused: ++reused; break;
-            case RotateOutcome::revoked: ++revoked; break;
-            default: ++other; break;
-        }
-        EXPECT_EQ(result.family_id, "f1");
-    });
-
-    EXPECT_EQ(rotated.load(), 1);
-    // The first loser finds the token spent and revokes the family; the rest find it revoked.
-    EXPECT_EQ(reused.load(), 1);
-    EXPECT_EQ(revoked.load(), 48);
-    EXPECT_EQ(other.load(), 0);
-    ASSERT_GE(winner.load(), 0);
-    // The losers presented a spent token: the winner's new token belongs to a revoked family.
-    const auto next = b.refresh_tokens->find("next-" + std::to_string(winner.load()));
-    ASSERT_TRUE(next.has_value());
-    EXPECT_TRUE(next->revoked);
-    for (int i = 0; i < 50; ++i) {
-        if (i != winner.load()) {
-            EXPECT_FALSE(a.refresh_tokens->find("next-" + std::to_string(i)).has_value());
-        }
-    }
-}
-
-TEST(SqliteConcurrency, RegistrationsOfOneEmailFromTwoConnectionsHaveOneWinner) {
-    TempDir dir;
-    const auto file = dir / "signet.db";
-    auto a = open_sqlite_stores(file);
-    auto b = open_sqlite_stores(file);
-    std::atomic<int> created{0};
-    run_together(20, [&](int i) {
-        auto& users = i % 2 == 0 ? *a.users : *b.users;
-        if (users.create(User{.id = "u" + std::to_string(i),
-                              .email = "same@example.com",
-                              .password_hash = "h",
-                              .disabled = false,
-                              .created_at = 1000})) {
-            ++created;
-        }
-    });
-    EXPECT_EQ(created.load(), 1);
-    EXPECT_EQ(a.users->list().size(), 1U);
-}
-
-TEST(SqliteConcurrency, EnsureCurrentFromTwoConnectionsAgreesOnOneKey) {
-    TempDir dir;
-    const auto file = dir / "signet.db";
-    auto a = open_sqlite_stores(file);
-    auto b = open_sqlite_stores(file);
-    std::vector<std::string> kids(16);
-    run_together(16, [&](int i) {
-        auto& keys = i % 2 == 0 ? *a.keys : *b.keys;
-        const auto key = keys.ensure_current([i] {
-            return StoredKey{.kid = "k" + std::to_string(i),
-                             .private_jwk = "{}",
-                             .created_at = 1000,
-                             .retired_at = std::nullopt};
-        });
-        kids[static_cast<std::size_t>(i)] = key.kid;
-    });
-    const std::set<std::string> distinct(kids.begin(), kids.end());
-    EXPECT_EQ(distinct.size(), 1U);
-    const auto stored = a.keys->list();
-    ASSERT_EQ(stored.size(), 1U);
-    EXPECT_EQ(stored[0].kid, kids[0]);
-}
-
-TEST(SqliteConcurrency, GetOrSetSettingFromTwoConnectionsAgreesOnOneValue) {
-    TempDir dir;
-    const auto file = dir / "signet.db";
-    auto a = open_sqlite_stores(file);
-    auto b = open_sqlite_stores(file);
-    std::vector<std::string> values(16);
-    run_together(16, [&](int i) {
-        auto& keys = i % 2 == 0 ? *a.keys : *b.keys;
-        values[static_cast<std::size_t>(i)] =
-            keys.get_or_set_setting("issuer", "https://node" + std::to_string(i) + ".example");
-    });
-    const std::set<std::string> distinct(values.begin(), values.end());
-    ASSERT_EQ(distinct.size(), 1U);
-    EXPECT_EQ(b.keys->get_or_set_setting("issuer", "late"), values[0]);
-}
 
 TEST(SqliteConcurrency, ThreadsOpeningOneNewFileTogetherAllSucceed) {
     TempDir dir;

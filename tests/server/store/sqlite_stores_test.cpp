@@ -13,10 +13,15 @@
 
 #include "server/store/sqlite/sqlite_stores.hpp"
 #include "server/store/store_error.hpp"
+#include "server/store/store_records.hpp"
 #include "server/store/temp_dir.hpp"
 
 namespace signet::server {
 namespace {
+
+using test::make_key;
+using test::make_token;
+using test::make_user;
 
 using test::TempDir;
 
@@ -50,33 +55,6 @@ unsigned file_mode(const std::filesystem::path& file) {
     struct stat info {};
     if (::stat(file.c_str(), &info) != 0) return 0;
     return static_cast<unsigned>(info.st_mode) & 0777U;
-}
-
-User make_user(const std::string& id, const std::string& email, std::int64_t created_at = 1000) {
-    return User{.id = id,
-                .email = email,
-                .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-                .disabled = false,
-                .created_at = created_at};
-}
-
-RefreshTokenRecord make_token(const std::string& hash, const std::string& family,
-                              const std::string& user, std::int64_t issued_at = 1000,
-                              std::int64_t expires_at = 2000) {
-    return RefreshTokenRecord{.token_hash = hash,
-                              .family_id = family,
-                              .user_id = user,
-                              .issued_at = issued_at,
-                              .expires_at = expires_at,
-                              .used = false,
-                              .revoked = false};
-}
-
-StoredKey make_key(const std::string& kid, std::int64_t created_at) {
-    return StoredKey{.kid = kid,
-                     .private_jwk = R"({"kty":"EC","kid":")" + kid + R"("})",
-                     .created_at = created_at,
-                     .retired_at = std::nullopt};
 }
 
 class SqliteStoresTest : public ::testing::Test {

@@ -1,6 +1,8 @@
 // nginx started from deploy/nginx.conf for the cluster tests.
 #include "server/support/nginx_server.hpp"
 
+#include "server/support/free_port.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -42,22 +44,6 @@ std::string read_file(const std::filesystem::path& file) {
 
 }  // namespace
 
-std::uint16_t free_loopback_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
-
 NginxServer::NginxServer(std::uint16_t port) : port_(port != 0 ? port : free_loopback_port()) {
     std::string pattern = std::filesystem::temp_directory_path() / "signet-nginx-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed for NginxServer";
@@ -88,8 +74,8 @@ std::string NginxServer::error_log() const {
     // 9000; the test's processes have other ports.
     std::string nodes;
     for (std::uint16_t port : node_ports) {
-        nodes += "        server 127.0.0.1:" + std::to_string(port) +
-                 " max_fails=1 fail_timeout=5s;\n";
+        nodes +=
+            "        server 127.0.0.1:" + std::to_string(port) + " max_fails=1 fail_timeout=5s;\n";
     }
     const std::regex node_lines(R"((        server 127\.0\.0\.1:808[1-9][^\n]*\n)+)");
     if (!std::regex_search(config, node_lines)) {
@@ -100,8 +86,8 @@ std::string NginxServer::error_log() const {
                                 "listen 127.0.0.1:" + std::to_string(port_) + ";");
     config = std::regex_replace(config, std::regex(R"(server 127\.0\.0\.1:9000;)"),
                                 "server 127.0.0.1:" + std::to_string(app_port_) + ";");
-    config = std::regex_replace(config, std::regex(R"(worker_processes auto;)"),
-                                "worker_processes 1;");
+    config =
+        std::regex_replace(config, std::regex(R"(worker_processes auto;)"), "worker_processes 1;");
     // The protected application: it shows what nginx passed it.
     const std::string app =
         "    server {\n"
@@ -124,8 +110,8 @@ std::string NginxServer::error_log() const {
     const std::string prefix = dir_.string() + "/";
     const std::string globals = "daemon off; master_process on; pid " + prefix +
                                 "nginx.pid; error_log " + prefix + "error.log warn;";
-    std::vector<std::string> args = {kNginx, "-p", prefix, "-c", prefix + "nginx.conf", "-g",
-                                     globals};
+    std::vector<std::string> args = {kNginx, "-p",   prefix, "-c", prefix + "nginx.conf",
+                                     "-g",   globals};
     std::vector<char*> argv;
     for (auto& arg : args)
         argv.push_back(arg.data());

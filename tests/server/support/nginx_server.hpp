@@ -15,9 +15,6 @@
 
 namespace signet::test {
 
-// A loopback port nothing listens on right now.
-std::uint16_t free_loopback_port();
-
 class NginxServer {
   public:
     // `port` 0: a free one, chosen now (so that nodes can be told the issuer URL first).

@@ -2,6 +2,8 @@
 // user when the tests run as root (initdb and postgres refuse to run as root, docs 19.1).
 #include "server/support/postgres_server.hpp"
 
+#include "server/support/free_port.hpp"
+
 #include <fcntl.h>
 #include <glob.h>
 #include <libpq-fe.h>
@@ -70,21 +72,6 @@ std::filesystem::path find_bin_dir() {
             return *it;
     }
     return {};
-}
-
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
-        port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
 }
 
 // Starts `args` with stdout and stderr appended to `log`, as `user`. Only async-signal-safe calls
@@ -240,7 +227,7 @@ PostgresServer::PostgresServer() {
         init_error_ = "initdb failed: " + tail_of(dir_ / "initdb.log");
         return;
     }
-    port_ = free_port();
+    port_ = free_loopback_port();
 }
 
 PostgresServer::~PostgresServer() {

@@ -2,6 +2,8 @@
 // stop, crash and hang.
 #include "server/support/redis_server.hpp"
 
+#include "server/support/free_port.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
@@ -30,24 +32,6 @@ namespace {
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
 constexpr auto kStartTimeout = std::chrono::seconds(10);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
-
-// A port nothing listens on right now (the kernel's pick for an ephemeral bind).
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
 
 // True once the server answers anything to PING (NOAUTH counts: it is up).
 bool answers_ping(int port) {
@@ -89,7 +73,7 @@ RedisServer::~RedisServer() {
     // its port, since clients hold URLs naming it.
     const bool keep_port = port_ != 0;
     for (int attempt = 0; attempt < (keep_port ? 1 : 3); ++attempt) {
-        if (!keep_port) port_ = free_port();
+        if (!keep_port) port_ = free_loopback_port();
         const std::string port = std::to_string(port_);
         const std::string dir = dir_.string();
         const std::string log = (dir_ / "redis.log").string();

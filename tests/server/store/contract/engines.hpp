@@ -6,13 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include <exception>
 #include <functional>
-#include <latch>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "server/store/key_store.hpp"
 #include "server/store/memory/memory_stores.hpp"
@@ -23,12 +19,19 @@
 #include "server/store/revocation_store.hpp"
 #include "server/store/session_store.hpp"
 #include "server/store/sqlite/sqlite_stores.hpp"
+#include "server/store/store_records.hpp"
 #include "server/store/temp_dir.hpp"
 #include "server/store/user_store.hpp"
 #include "server/support/postgres_server.hpp"
 #include "server/support/redis_server.hpp"
 
 namespace signet::server::contract {
+
+using test::make_key;
+using test::make_session;
+using test::make_token;
+using test::make_user;
+using test::run_together;
 
 struct EngineStores {
     std::shared_ptr<UserStore> users;
@@ -146,53 +149,5 @@ class EngineTest : public ::testing::Test {
   protected:
     EngineStores stores_ = Engine::open();
 };
-
-// Runs body(i) on `count` threads released together; an exception fails the test.
-template <class Body>
-void run_together(int count, Body body) {
-    std::latch start(count);
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            try {
-                body(i);
-            } catch (const std::exception& error) {
-                ADD_FAILURE() << "thread " << i << " threw: " << error.what();
-            }
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-}
-
-inline User make_user(const std::string& id, const std::string& email,
-                      std::int64_t created_at = 1000) {
-    return User{.id = id,
-                .email = email,
-                .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-                .disabled = false,
-                .created_at = created_at};
-}
-
-inline RefreshTokenRecord make_token(const std::string& hash, const std::string& family,
-                                     const std::string& user, std::int64_t issued_at = 1000,
-                                     std::int64_t expires_at = 2000) {
-    return RefreshTokenRecord{.token_hash = hash,
-                              .family_id = family,
-                              .user_id = user,
-                              .issued_at = issued_at,
-                              .expires_at = expires_at,
-                              .used = false,
-                              .revoked = false};
-}
-
-inline StoredKey make_key(const std::string& kid, std::int64_t created_at) {
-    return StoredKey{.kid = kid,
-                     .private_jwk = R"({"kty":"EC","kid":")" + kid + R"("})",
-                     .created_at = created_at,
-                     .retired_at = std::nullopt};
-}
 
 }  // namespace signet::server::contract

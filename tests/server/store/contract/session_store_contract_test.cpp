@@ -10,13 +10,6 @@
 namespace signet::server::contract {
 namespace {
 
-Session make_session(const std::string& user, std::int64_t created_at, std::int64_t expires_at) {
-    return Session{.user_id = user,
-                   .email = user + "@example.com",
-                   .created_at = created_at,
-                   .expires_at = expires_at};
-}
-
 template <class Engine>
 class SessionStoreContract : public EngineTest<Engine> {
   protected:

@@ -1,0 +1,78 @@
+// Records and helpers the store tests share: users, refresh tokens, keys and sessions with
+// fixed test values, and threads released together for races.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <exception>
+#include <latch>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/store/key_store.hpp"
+#include "server/store/refresh_token_store.hpp"
+#include "server/store/session_store.hpp"
+#include "server/store/user_store.hpp"
+
+namespace signet::server::test {
+
+// Runs body(i) on `count` threads released together; an exception fails the test.
+template <class Body>
+void run_together(int count, Body body) {
+    std::latch start(count);
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            try {
+                body(i);
+            } catch (const std::exception& error) {
+                ADD_FAILURE() << "thread " << i << " threw: " << error.what();
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+}
+
+inline User make_user(const std::string& id, const std::string& email,
+                      std::int64_t created_at = 1000) {
+    return User{.id = id,
+                .email = email,
+                .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+                .disabled = false,
+                .created_at = created_at};
+}
+
+inline RefreshTokenRecord make_token(const std::string& hash, const std::string& family,
+                                     const std::string& user, std::int64_t issued_at = 1000,
+                                     std::int64_t expires_at = 2000) {
+    return RefreshTokenRecord{.token_hash = hash,
+                              .family_id = family,
+                              .user_id = user,
+                              .issued_at = issued_at,
+                              .expires_at = expires_at,
+                              .used = false,
+                              .revoked = false};
+}
+
+inline StoredKey make_key(const std::string& kid, std::int64_t created_at) {
+    return StoredKey{.kid = kid,
+                     .private_jwk = R"({"kty":"EC","kid":")" + kid + R"("})",
+                     .created_at = created_at,
+                     .retired_at = std::nullopt};
+}
+
+inline Session make_session(const std::string& user, std::int64_t created_at,
+                            std::int64_t expires_at) {
+    return Session{.user_id = user,
+                   .email = user + "@example.com",
+                   .created_at = created_at,
+                   .expires_at = expires_at};
+}
+
+}  // namespace signet::server::test
