@@ -1,6 +1,7 @@
 // nginx started from deploy/nginx.conf for the cluster tests.
 #include "server/support/nginx_server.hpp"
 
+#include "server/support/child_process.hpp"
 #include "server/support/free_port.hpp"
 
 #include <arpa/inet.h>
@@ -112,25 +113,8 @@ std::string NginxServer::error_log() const {
                                 "nginx.pid; error_log " + prefix + "error.log warn;";
     std::vector<std::string> args = {kNginx, "-p",   prefix, "-c", prefix + "nginx.conf",
                                      "-g",   globals};
-    std::vector<char*> argv;
-    for (auto& arg : args)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
+    const pid_t pid = spawn_quiet(std::move(args), (dir_ / "error.log").string());
     if (pid < 0) return ::testing::AssertionFailure() << "fork failed";
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(127);
-        const int null = ::open("/dev/null", O_RDWR);
-        if (null >= 0) {
-            ::dup2(null, 0);
-            ::dup2(null, 1);
-        }
-        ::closefrom(3);
-        ::execv(kNginx, argv.data());
-        ::_exit(127);
-    }
     pid_ = pid;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {

@@ -2,6 +2,7 @@
 // stop, crash and hang.
 #include "server/support/redis_server.hpp"
 
+#include "server/support/child_process.hpp"
 #include "server/support/free_port.hpp"
 
 #include <arpa/inet.h>
@@ -85,28 +86,8 @@ RedisServer::~RedisServer() {
             args.push_back("--requirepass");
             args.push_back(*options_.password);
         }
-        std::vector<char*> argv;
-        for (auto& arg : args)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-
-        const pid_t parent = ::getpid();
-        const pid_t pid = ::fork();
+        const pid_t pid = spawn_quiet(std::move(args));
         if (pid < 0) return ::testing::AssertionFailure() << "fork failed";
-        if (pid == 0) {
-            // Only async-signal-safe calls until exec. The server dies with us, even on a crash.
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(127);
-            const int null = ::open("/dev/null", O_RDWR);
-            if (null >= 0) {
-                ::dup2(null, 0);
-                ::dup2(null, 1);
-                ::dup2(null, 2);
-            }
-            ::closefrom(3);  // no test sockets leak into the server
-            ::execv(kRedisServer, argv.data());
-            ::_exit(127);
-        }
         pid_ = pid;
 
         const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
