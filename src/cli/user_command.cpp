@@ -158,8 +158,8 @@ const std::vector<Command>& commands() {
           .description =
               "Disable the user with this email: logins and refreshes fail from now on, every\n"
               "refresh token of the user is revoked and every session ends (on every node when\n"
-              "sessions are in Redis). Access tokens already issued stay valid until they\n"
-              "expire. Prints the user as `user list` does.",
+              "sessions are in Redis), and the access tokens already issued are refused by every\n"
+              "node within a second. Prints the user as `user list` does.",
           .options = with_deployment({}),
           .min_operands = 1,
           .max_operands = 1},

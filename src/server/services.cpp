@@ -42,7 +42,8 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       tokens(TokenSettings{issuer, config.audience.value_or(issuer), config.scope,
                            config.access_token_ttl, config.refresh_token_ttl, config.leeway},
              keys, *stores.users, *stores.refresh_tokens, revocations, metrics),
-      accounts(*stores.users, *stores.refresh_tokens, *stores.sessions, hasher, login_limiter),
+      accounts(*stores.users, *stores.refresh_tokens, *stores.sessions, revocations, hasher,
+               login_limiter, config.access_token_ttl + config.leeway),
       sessions(*stores.sessions, config.session_ttl),
       authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, config.leeway,
                     config.token_cache_size) {}

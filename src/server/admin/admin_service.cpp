@@ -23,7 +23,9 @@ AdminService::AdminService(const ServerConfig& config, bool create)
       hasher_(config.argon2_memory_kib, config.argon2_iterations),
       limiter_(stores_.rate_limits, config.login_limit_per_email, config.login_limit_per_address,
                config.login_limit_window),
-      accounts_(*stores_.users, *stores_.refresh_tokens, *stores_.sessions, hasher_, limiter_) {}
+      revocations_(stores_.revocations),
+      accounts_(*stores_.users, *stores_.refresh_tokens, *stores_.sessions, revocations_, hasher_,
+                limiter_, config.access_token_ttl + config.leeway) {}
 
 Registration AdminService::add_user(std::string_view email, std::string_view password) {
     return accounts_.register_user(email, password, unix_now());

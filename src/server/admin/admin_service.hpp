@@ -12,6 +12,7 @@
 #include "server/auth/account_service.hpp"
 #include "server/auth/login_rate_limiter.hpp"
 #include "server/auth/password_hasher.hpp"
+#include "server/auth/revocation_list.hpp"
 #include "server/config.hpp"
 #include "server/store/stores.hpp"
 
@@ -37,6 +38,7 @@ class AdminService {
     Stores stores_;
     PasswordHasher hasher_;
     LoginRateLimiter limiter_;  // unused by admin calls; AccountService needs one
+    RevocationList revocations_;
     AccountService accounts_;
 };
 

@@ -6,13 +6,16 @@
 namespace signet::server {
 
 AccountService::AccountService(UserStore& users, RefreshTokenStore& refresh_tokens,
-                               SessionStore& sessions, const PasswordHasher& hasher,
-                               LoginRateLimiter& limiter)
+                               SessionStore& sessions, RevocationList& revocations,
+                               const PasswordHasher& hasher, LoginRateLimiter& limiter,
+                               std::chrono::seconds access_token_lifetime)
     : users_(users),
       refresh_tokens_(refresh_tokens),
       sessions_(sessions),
+      revocations_(revocations),
       hasher_(hasher),
-      limiter_(limiter) {}
+      limiter_(limiter),
+      access_token_lifetime_(access_token_lifetime.count()) {}
 
 Registration AccountService::register_user(std::string_view email, std::string_view password,
                                            std::int64_t now) {
@@ -80,6 +83,7 @@ bool AccountService::change_password(const User& user, std::string_view new_pass
     if (!users_.update_password_hash(user.id, hasher_.hash(new_password))) return false;
     refresh_tokens_.revoke_user(user.id, now);
     sessions_.remove_user(user.id);
+    revocations_.revoke_subject(user.id, now, now + access_token_lifetime_);
     return true;
 }
 
@@ -90,10 +94,10 @@ std::optional<User> AccountService::set_disabled(std::string_view email, bool di
     std::optional<User> user = users_.find_by_email(*normalized);
     if (!user || !users_.set_disabled(*normalized, disabled)) return std::nullopt;
     if (disabled) {
-        // Logins and refreshes check the flag; ending the families and sessions as well leaves
-        // nothing usable behind but access tokens, which expire on their own.
+        // Logins and refreshes check the flag; the families, sessions and access tokens end here.
         refresh_tokens_.revoke_user(user->id, now);
         sessions_.remove_user(user->id);
+        revocations_.revoke_subject(user->id, now, now + access_token_lifetime_);
     }
     user->disabled = disabled;
     return user;

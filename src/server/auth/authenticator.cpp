@@ -39,19 +39,22 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
         const std::optional<std::string_view> sub = verified->subject();
         const std::optional<std::string_view> jti = verified->jwt_id();
         const std::optional<NumericDate> exp = verified->expires_at();
-        if (!sub || !jti || !exp) {
+        const std::optional<NumericDate> iat = verified->issued_at();
+        if (!sub || !jti || !exp || !iat) {
             outcome.reason = "missing_claim";
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
         const std::optional<NumericDate> nbf = verified->not_before();
-        claims =
-            CachedToken{std::string(*sub), std::string(verified->get_string("email").value_or("")),
-                        std::string(*jti), exp->time_since_epoch().count(),
-                        nbf ? nbf->time_since_epoch().count() : 0};
+        claims = CachedToken{std::string(*sub),
+                             std::string(verified->get_string("email").value_or("")),
+                             std::string(*jti),
+                             exp->time_since_epoch().count(),
+                             nbf ? nbf->time_since_epoch().count() : 0,
+                             iat->time_since_epoch().count()};
         cache_.insert(token, keys->generation, *claims, now);
     }
-    if (revocations_.is_revoked(claims->jti, now)) {
+    if (revocations_.is_revoked(claims->jti, claims->user_id, claims->issued_at, now)) {
         outcome.reason = "revoked";
         metrics_.token_rejected(outcome.reason);
         return outcome;

@@ -22,6 +22,7 @@ struct CachedToken {
     std::string jti;
     std::int64_t expires_at = 0;
     std::int64_t not_before = 0;  // 0: none
+    std::int64_t issued_at = 0;
 };
 
 class VerifiedTokenCache {

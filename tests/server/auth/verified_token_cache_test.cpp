@@ -9,7 +9,7 @@ namespace signet::server {
 namespace {
 
 CachedToken claims(std::int64_t exp, std::int64_t nbf = 0) {
-    return CachedToken{"u_1", "a@example.com", "jti-1", exp, nbf};
+    return CachedToken{"u_1", "a@example.com", "jti-1", exp, nbf, 0};
 }
 
 TEST(VerifiedTokenCache, ReturnsOnlyTheExactTokenItStored) {

@@ -1,6 +1,7 @@
 // What must hold across the nodes of a scale-out deployment (three nodes on PostgreSQL and Redis
-// behind nginx): tokens, logouts, password changes, sessions, rate limits, refresh rotation and key
-// rotation are the deployment's, not a node's; nginx's auth_request gets the user from /v1/auth.
+// behind nginx): tokens, logouts, password changes, disabled users, sessions, rate limits, refresh
+// rotation and key rotation are the deployment's, not a node's; nginx's auth_request gets the user
+// from /v1/auth.
 #include <atomic>
 #include <boost/json/object.hpp>
 #include <chrono>
@@ -86,6 +87,8 @@ TEST_F(ClusterTest, APasswordChangeOnOneNodeEndsRefreshTokensAndSessionsOnEveryN
     HttpClient c = cluster().node_client(2);
     ASSERT_EQ(c.get("/v1/me", {{"Cookie", session.cookie}}).status, 200u);
 
+    // Tokens carry "iat" in whole seconds: change in a later second than the login.
+    std::this_thread::sleep_for(1100ms);
     const HttpResult changed = a.post_json(
         "/v1/password",
         boost::json::object{{"current_password", kPassword}, {"new_password", "a new password"}},
@@ -94,8 +97,18 @@ TEST_F(ClusterTest, APasswordChangeOnOneNodeEndsRefreshTokensAndSessionsOnEveryN
     for (std::size_t i = 0; i < cluster().size(); ++i) {
         HttpClient node = cluster().node_client(i);
         EXPECT_EQ(node.get("/v1/me", {{"Cookie", session.cookie}}).status, 401u) << "node " << i;
+        EXPECT_TRUE(within(
+            1000ms,
+            [&] { return node.get("/v1/me", bearer(user.tokens.access_token)).status == 401; }))
+            << "node " << i << " still accepts an access token issued before the change";
     }
     EXPECT_EQ(refresh_request(c, user.tokens.refresh_token).status, 401u);
+    // The new password logs in at once, and its token is accepted everywhere.
+    const Tokens fresh = login(a, user.email, "a new password");
+    for (std::size_t i = 0; i < cluster().size(); ++i) {
+        HttpClient node = cluster().node_client(i);
+        EXPECT_EQ(node.get("/v1/me", bearer(fresh.access_token)).status, 200u) << "node " << i;
+    }
 }
 
 TEST_F(ClusterTest, ASessionCreatedOnOneNodeIsValidOnEveryNodeAndEndsEverywhere) {
@@ -123,12 +136,17 @@ TEST_F(ClusterTest, DisablingAUserFromTheCommandLineEndsTheirSessionsOnEveryNode
     HttpClient a = cluster().node_client(0);
     const TestUser user = new_user(a, "disable");
     const SessionCookie session = session_on(2, user.email);
+    std::this_thread::sleep_for(1100ms);  // "iat" is in whole seconds
     const CommandResult disabled = cluster().cli({"user", "disable", user.email});
     ASSERT_EQ(disabled.exit_code, 0) << describe(disabled);
     for (std::size_t i = 0; i < cluster().size(); ++i) {
         HttpClient c = cluster().node_client(i);
         EXPECT_EQ(c.get("/v1/me", {{"Cookie", session.cookie}}).status, 401u) << "node " << i;
         EXPECT_EQ(login_request(c, user.email, kPassword).status, 401u) << "node " << i;
+        EXPECT_TRUE(
+            within(1000ms,
+                   [&] { return c.get("/v1/me", bearer(user.tokens.access_token)).status == 401; }))
+            << "node " << i << " still accepts the disabled user's access token";
     }
     EXPECT_EQ(refresh_request(a, user.tokens.refresh_token).status, 401u);
 }
