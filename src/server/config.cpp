@@ -321,7 +321,8 @@ void set_redis_url(ServerConfig& config, const Raw& raw, const std::string& wher
              "reach Redis over a private network or a TLS tunnel with redis://");
     }
     if (!text.starts_with("redis://")) {
-        fail(where, "must be a Redis URL (redis://[[user]:password@]host[:port][/db][?key_prefix=P])");
+        fail(where,
+             "must be a Redis URL (redis://[[user]:password@]host[:port][/db][?key_prefix=P])");
     }
     if (has_control_characters(text)) fail(where, "must not contain control characters");
     config.redis_url = text;
