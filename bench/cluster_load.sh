@@ -140,19 +140,19 @@ def parse(name):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     return rps, p99, total, int(non2xx.group(1)) if non2xx else 0
 
-print(f"{'nodes':<7}{'route':<26}{'2xx/s':>12}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
+print(f"{'nodes':<7}{'route':<34}{'2xx/s':>12}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
 results = {}
 for topology, label in (("one", "1"), ("three", "3")):
     for key, route in (("healthz", "GET /healthz"), ("jwt", "GET /v1/me (JWT)"),
                        ("session", "GET /v1/me (session)"), ("login", "POST /v1/login")):
         results[topology, key] = parse(f"{topology}-{key}")
         rps, p99, total, bad = results[topology, key]
-        print(f"{label:<7}{route:<26}{rps:>12.0f}{p99:>10.2f}{total:>10}{bad:>9}")
+        print(f"{label:<7}{route:<34}{rps:>12.0f}{p99:>10.2f}{total:>10}{bad:>9}")
 for key, route in (("jwt", "GET /v1/me (JWT)"), ("session", "GET /v1/me (session)")):
     rps, p99, total, bad = parse(f"down-{key}")
     # Answers per second that were 200s: with Redis down the session ones are all 503.
     served = rps * (total - bad) / total if total else 0.0
-    print(f"{'3':<7}{route + ', Redis down':<26}{served:>12.0f}{p99:>10.2f}{total:>10}{bad:>9}")
+    print(f"{'3':<7}{route + ', Redis down':<34}{served:>12.0f}{p99:>10.2f}{total:>10}{bad:>9}")
 for topology, label in (("one", "1 node"), ("three", "3 nodes")):
     h = results[topology, "healthz"][0]
     j = results[topology, "jwt"][0]
