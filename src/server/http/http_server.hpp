@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,13 +14,9 @@
 #include "server/http/client_address.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
+#include "server/http/tls_context.hpp"
 
 namespace signet::server::http {
-
-struct TlsFiles {
-    std::filesystem::path certificate_chain;  // PEM
-    std::filesystem::path private_key;        // PEM
-};
 
 struct ServerOptions {
     std::string host = "127.0.0.1";

@@ -1,0 +1,331 @@
+// The per-connection coroutine. Deadlines: header_timeout from accept (and for the TLS handshake)
+// to a whole request head, idle_timeout between keep-alive requests.
+#include "server/http/session.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/http/response.hpp"
+
+namespace signet::server::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kUseAwaitable = asio::as_tuple(asio::use_awaitable);
+// After an early answer (413, 431, 400, 503) the client may still be sending: read and discard
+// for a short while so that closing does not reset the connection before the answer arrives.
+constexpr auto kLingerTime = std::chrono::milliseconds(1000);
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find_first_of("?#"));
+}
+
+std::string_view to_view(beast::string_view s) {
+    return {s.data(), s.size()};
+}
+
+void decorate(Response& response, const std::string& request_id) {
+    response.set("X-Request-Id", request_id);
+    response.set(bhttp::field::server, "signet");
+    response.set("X-Content-Type-Options", "nosniff");
+}
+
+template <class Stream>
+class Session {
+  public:
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    Session(ServerContext& server, Stream& stream, std::string client)
+        : server_(server),
+          options_(server.options),
+          stream_(stream),
+          lowest_(beast::get_lowest_layer(stream)),
+          client_(std::move(client)) {}
+
+    asio::awaitable<void> serve(Connection* state) {
+        lowest_.expires_after(options_.header_timeout);
+        if constexpr (kTls) {
+            // The handshake gets header_timeout too, then the first request a fresh one.
+            auto [ec] =
+                co_await stream_.async_handshake(asio::ssl::stream_base::server, kUseAwaitable);
+            if (ec) co_return;
+            lowest_.expires_after(options_.header_timeout);
+        }
+        if (state == nullptr) {
+            // RFC 9110 §15.6.4: 503 and close; the request itself is never read.
+            Request head;
+            head.version(11);
+            Response response = error_response(head, Status::service_unavailable, "unavailable",
+                                               "The server is at its connection limit.");
+            response.set(bhttp::field::retry_after, "1");
+            co_await answer_and_close(response, "", Clock::now());
+            co_return;
+        }
+
+        beast::flat_buffer buffer;
+        bool first = true;
+        for (;;) {
+            // Waiting for the next request: stop() may close us here.
+            state->phase = Phase::idle;
+            if (server_.stopping.load()) co_return;
+            if (buffer.size() == 0) {
+                // The first request's deadline runs from accept; later ones get idle_timeout to
+                // start, then header_timeout to arrive whole.
+                if (!first) lowest_.expires_after(options_.idle_timeout);
+                auto [ec, n] =
+                    co_await stream_.async_read_some(buffer.prepare(kReadChunk), kUseAwaitable);
+                if (ec) co_return;
+                buffer.commit(n);
+            }
+            state->phase = Phase::busy;
+            if (!first) lowest_.expires_after(options_.header_timeout);
+            first = false;
+
+            const auto started = Clock::now();
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(
+                std::min<std::size_t>(options_.max_header_bytes, UINT32_MAX)));
+            parser.body_limit(options_.max_body_bytes);
+
+            auto [header_ec, header_n] =
+                co_await bhttp::async_read_header(stream_, buffer, parser, kUseAwaitable);
+            (void)header_n;
+            boost::system::error_code ec = header_ec;
+            if (!ec && !parser.is_done()) {
+                // RFC 9110 §10.1.1: tell a client that waits for it to send the body.
+                const auto expect = parser.get()[bhttp::field::expect];
+                if (beast::iequals(expect, "100-continue")) {
+                    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+                    auto [write_ec, written] =
+                        co_await bhttp::async_write(stream_, go_on, kUseAwaitable);
+                    (void)written;
+                    if (write_ec) co_return;
+                }
+                auto [body_ec, body_n] =
+                    co_await bhttp::async_read(stream_, buffer, parser, kUseAwaitable);
+                (void)body_n;
+                ec = body_ec;
+            }
+            if (ec) {
+                if (auto refusal = refusal_for(ec)) {
+                    const auto& partial = parser.get();
+                    co_await answer_and_close(*refusal, to_view(partial.method_string()), started,
+                                              to_view(partial.target()));
+                }
+                // Timeouts, resets and closes end the connection without an answer.
+                co_return;
+            }
+
+            Request request = parser.release();
+            const bool keep_open = co_await respond(request, started);
+            if (!keep_open) {
+                co_await linger_and_close();
+                co_return;
+            }
+        }
+    }
+
+  private:
+    // The answer to a request that could not be read, if it gets one.
+    static std::optional<Response> refusal_for(const boost::system::error_code& ec) {
+        Request head;
+        head.version(11);
+        if (ec == bhttp::error::header_limit) {
+            return error_response(head, Status::request_header_fields_too_large,
+                                  "request_header_fields_too_large",
+                                  "The request headers are too large.");
+        }
+        if (ec == bhttp::error::body_limit) {
+            return error_response(head, Status::payload_too_large, "payload_too_large",
+                                  "The request body is too large.");
+        }
+        if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+            // A malformed request. One cut short by the client gets no answer.
+            return error_response(head, Status::bad_request, "invalid_request",
+                                  "The request is not valid HTTP/1.1.");
+        }
+        return std::nullopt;
+    }
+
+    // Handles one request and writes the answer; false when the connection must close.
+    asio::awaitable<bool> respond(const Request& request, Clock::time_point started) {
+        RequestContext context;
+        context.client_address = client_;
+        if (options_.client_addresses.any_trusted()) {
+            boost::system::error_code ec;
+            const auto peer = asio::ip::make_address(client_, ec);
+            if (!ec) context.client_address = options_.client_addresses.resolve(request, peer);
+        }
+        context.tls = kTls;
+        context.request_id = server_.request_ids.next();
+
+        const auto match = server_.router.match(request.method(), request.target());
+        Response response;
+        if (match.route == nullptr) {
+            context.route = "unmatched";
+            response = unroutable(request, match);
+        } else {
+            context.route = match.route->path;
+            const Route& route = *match.route;
+            std::optional<Response> inline_response;
+            if (route.try_inline) inline_response = invoke_inline(route, request, context);
+            if (inline_response) {
+                response = std::move(*inline_response);
+            } else if (route.blocking) {
+                // Off the I/O threads; co_spawn's completion brings us back to our strand.
+                response = co_await asio::co_spawn(
+                    server_.workers.get_executor(),
+                    [&]() -> asio::awaitable<Response> {
+                        co_return invoke(route, request, context);
+                    },
+                    asio::use_awaitable);
+            } else {
+                response = invoke(route, request, context);
+            }
+        }
+
+        const bool keep_open =
+            request.keep_alive() && response.keep_alive() && !server_.stopping.load();
+        response.version(request.version());
+        response.keep_alive(keep_open);
+        decorate(response, context.request_id);
+        response.prepare_payload();
+
+        lowest_.expires_after(
+            std::max<std::chrono::seconds>(options_.idle_timeout, std::chrono::seconds(5)));
+        auto [ec, written] = co_await bhttp::async_write(stream_, response, kUseAwaitable);
+        finish(context, to_view(request.method_string()), path_of(to_view(request.target())),
+               response.result_int(), started, written);
+        co_return keep_open && !ec;
+    }
+
+    std::optional<Response> invoke_inline(const Route& route, const Request& request,
+                                          RequestContext& context) {
+        try {
+            return route.try_inline(request, context);
+        } catch (const std::exception& e) {
+            server_.log.error(context.request_id, std::string("handler failed: ") + e.what());
+        } catch (...) {
+            server_.log.error(context.request_id, "handler failed with a non-standard exception");
+        }
+        return error_response(request, Status::internal_server_error, "server_error",
+                              "The server failed to handle the request.");
+    }
+
+    Response invoke(const Route& route, const Request& request, RequestContext& context) {
+        try {
+            return route.handler(request, context);
+        } catch (const std::exception& e) {
+            server_.log.error(context.request_id, std::string("handler failed: ") + e.what());
+        } catch (...) {
+            server_.log.error(context.request_id, "handler failed with a non-standard exception");
+        }
+        // The message stays in the log: it may name internals.
+        return error_response(request, Status::internal_server_error, "server_error",
+                              "The server failed to handle the request.");
+    }
+
+    // Writes an answer to a request that could not be read (or a connection over the limit),
+    // then closes.
+    asio::awaitable<void> answer_and_close(Response& response, std::string_view method,
+                                           Clock::time_point started,
+                                           std::string_view target = {}) {
+        RequestContext context;
+        context.client_address = client_;
+        context.request_id = server_.request_ids.next();
+        context.route = "unmatched";
+        response.keep_alive(false);
+        decorate(response, context.request_id);
+        response.prepare_payload();
+        lowest_.expires_after(std::chrono::seconds(5));
+        auto [ec, written] = co_await bhttp::async_write(stream_, response, kUseAwaitable);
+        finish(context, method, path_of(target), response.result_int(), started, written);
+        if (!ec) co_await linger_and_close();
+    }
+
+    // Half-closes, then reads and discards (bounded in time and bytes) until the client closes,
+    // so unread request bytes do not turn our close into a reset that loses the response.
+    asio::awaitable<void> linger_and_close() {
+        boost::system::error_code ignored;
+        lowest_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest_.expires_after(kLingerTime);
+        std::vector<char> sink(kReadChunk);
+        std::size_t discarded = 0;
+        while (discarded < kLingerBytes) {
+            auto [ec, n] = co_await lowest_.async_read_some(asio::buffer(sink), kUseAwaitable);
+            if (ec) break;
+            discarded += n;
+        }
+        lowest_.socket().close(ignored);
+    }
+
+    void finish(const RequestContext& context, std::string_view method, std::string_view path,
+                unsigned status, Clock::time_point started, std::size_t bytes_out) {
+        const std::chrono::duration<double> elapsed = Clock::now() - started;
+        server_.metrics.observe_request(context.route, status, elapsed.count());
+        server_.log.request(context, method, path, status, elapsed, bytes_out);
+    }
+
+    ServerContext& server_;
+    const ServerOptions& options_;
+    Stream& stream_;
+    beast::tcp_stream& lowest_;
+    std::string client_;
+};
+
+}  // namespace
+
+template <class Stream>
+asio::awaitable<void> run_session(ServerContext& server, Stream stream,
+                                  std::shared_ptr<Connection> connection) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    std::string client;
+    {
+        boost::system::error_code ec;
+        const auto peer = lowest.socket().remote_endpoint(ec);
+        if (!ec) client = peer.address().to_string();
+    }
+    if (connection) connection->lowest = &lowest;
+    try {
+        Session<Stream> session(server, stream, std::move(client));
+        co_await session.serve(connection.get());
+    } catch (const std::exception& e) {
+        server.log.error("", std::string("connection failed: ") + e.what());
+    }
+    boost::system::error_code ignored;
+    lowest.socket().close(ignored);
+    if (connection) {
+        connection->lowest = nullptr;
+        server.connections.release(connection);
+    }
+}
+
+template asio::awaitable<void> run_session(ServerContext&, beast::tcp_stream,
+                                           std::shared_ptr<Connection>);
+template asio::awaitable<void> run_session(ServerContext&, TlsStream, std::shared_ptr<Connection>);
+
+}  // namespace signet::server::http

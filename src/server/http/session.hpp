@@ -1,0 +1,44 @@
+// One HTTP/1.1 connection, generic over the stream (plain TCP or TLS): reads requests within the
+// limits and timeouts, routes them (blocking routes on the worker pool), writes the answers, and
+// keeps the connection alive between requests.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <memory>
+
+#include "server/http/access_log.hpp"
+#include "server/http/connection_registry.hpp"
+#include "server/http/http_server.hpp"
+#include "server/http/request_ids.hpp"
+
+namespace signet::server::http {
+
+// What every session of one server shares.
+struct ServerContext {
+    const ServerOptions& options;
+    const Router& router;
+    Metrics& metrics;
+    boost::asio::thread_pool& workers;
+    const AccessLog& log;
+    ConnectionRegistry& connections;
+    RequestIds& request_ids;
+    const std::atomic<bool>& stopping;
+};
+
+// Serves the connection until it closes; a null `connection` (no slot) gets 503 and is closed.
+// Runs on the stream's strand.
+template <class Stream>
+boost::asio::awaitable<void> run_session(ServerContext& server, Stream stream,
+                                         std::shared_ptr<Connection> connection);
+
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+extern template boost::asio::awaitable<void> run_session(ServerContext&, boost::beast::tcp_stream,
+                                                         std::shared_ptr<Connection>);
+extern template boost::asio::awaitable<void> run_session(ServerContext&, TlsStream,
+                                                         std::shared_ptr<Connection>);
+
+}  // namespace signet::server::http
