@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "server/http/request_head.hpp"
 #include "server/http/response.hpp"
 
 namespace signet::server::http {
@@ -114,6 +115,16 @@ class Session {
                 co_await bhttp::async_read_header(stream_, buffer, parser, kUseAwaitable);
             (void)header_n;
             boost::system::error_code ec = header_ec;
+            if (!ec) {
+                if (const auto fault = check_request_head(parser.get())) {
+                    // The body's end is unknown, so nothing after this head can be trusted.
+                    Response refusal = refuse(fault->status, fault->description);
+                    const auto& head = parser.get();
+                    co_await answer_and_close(refusal, to_view(head.method_string()), started,
+                                              to_view(head.target()));
+                    co_return;
+                }
+            }
             if (!ec && !parser.is_done()) {
                 // RFC 9110 §10.1.1: tell a client that waits for it to send the body.
                 const auto expect = parser.get()[bhttp::field::expect];
@@ -149,6 +160,14 @@ class Session {
     }
 
   private:
+    static Response refuse(Status status, std::string_view description) {
+        Request head;
+        head.version(11);
+        return error_response(
+            head, status, status == Status::not_implemented ? "not_implemented" : "invalid_request",
+            description);
+    }
+
     // The answer to a request that could not be read, if it gets one.
     static std::optional<Response> refusal_for(const boost::system::error_code& ec) {
         Request head;

@@ -484,6 +484,65 @@ TEST(HttpServer, WritesOneJsonLogLinePerRequest) {
 
 // ---- TLS ---------------------------------------------------------------------------------------
 
+// ---- request framing and the request line (RFC 9112) ---------------------------------------
+
+std::size_t count_responses(const std::string& received) {
+    std::size_t responses = 0;
+    for (auto at = received.find("HTTP/1.1 "); at != std::string::npos;
+         at = received.find("HTTP/1.1 ", at + 1)) {
+        ++responses;
+    }
+    return responses;
+}
+
+TEST(HttpServer, TransferEncodingNotEndingInChunkedGets400AndCloseWithoutASmuggledRequest) {
+    RunningServer running;
+    const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+    for (const std::string encoding :
+         {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked, gzip\r\n",
+          "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n",
+          "Transfer-Encoding: chunked, chunked\r\n"}) {
+        const std::string request =
+            "POST /echo HTTP/1.1\r\nHost: t\r\n" + encoding + "\r\n" + smuggled;
+        const auto exchange = raw_exchange("127.0.0.1", running.port(), request, 3s);
+        EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 400 Bad Request") << encoding;
+        EXPECT_EQ(count_responses(exchange.received), 1u) << exchange.received;
+        EXPECT_TRUE(exchange.closed_by_server) << encoding;
+    }
+}
+
+TEST(HttpServer, TransferCodingOtherThanChunkedGets501AndClose) {
+    RunningServer running;
+    const std::string request =
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n";
+    const auto exchange = raw_exchange("127.0.0.1", running.port(), request, 3s);
+    EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 501 Not Implemented");
+    EXPECT_EQ(raw_body(exchange.received).at("error"), "not_implemented");
+    EXPECT_TRUE(exchange.closed_by_server);
+}
+
+TEST(HttpServer, Http10WithTransferEncodingGets400AndClose) {
+    RunningServer running;
+    const std::string request =
+        "POST /echo HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "0\r\n\r\n";
+    const auto exchange = raw_exchange("127.0.0.1", running.port(), request, 3s);
+    EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 400 Bad Request");
+    EXPECT_TRUE(exchange.closed_by_server);
+}
+
+TEST(HttpServer, TransferEncodingWithContentLengthGets400AndClose) {
+    RunningServer running;
+    const std::string request =
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "0\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+    const auto exchange = raw_exchange("127.0.0.1", running.port(), request, 3s);
+    EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 400 Bad Request");
+    EXPECT_EQ(raw_body(exchange.received).at("error"), "invalid_request");
+    EXPECT_EQ(count_responses(exchange.received), 1u) << exchange.received;
+    EXPECT_TRUE(exchange.closed_by_server);
+}
+
 class TlsFixture : public testing::Test {
   protected:
     static void SetUpTestSuite() {
