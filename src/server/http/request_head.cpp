@@ -5,6 +5,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <cstddef>
+#include <string>
 
 namespace signet::server::http {
 namespace {
@@ -77,7 +78,35 @@ std::optional<HeadFault> check_transfer_coding(const Request& head) {
 
 std::optional<HeadFault> check_request_head(const Request& head) {
     if (auto fault = check_transfer_coding(head)) return fault;
+    if (head.version() >= 11) {
+        const auto hosts = head.equal_range(bhttp::field::host);
+        std::size_t count = 0;
+        for (auto host = hosts.first; host != hosts.second; ++host)
+            ++count;
+        // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host.
+        if (count != 1) {
+            return HeadFault{Status::bad_request, "An HTTP/1.1 request needs exactly one Host."};
+        }
+    }
     return std::nullopt;
+}
+
+bool to_origin_form(Request& request) {
+    const std::string_view target(request.target().data(), request.target().size());
+    const std::size_t scheme_end = target.find("://");
+    if (scheme_end == std::string_view::npos) return true;
+    const std::string_view scheme = target.substr(0, scheme_end);
+    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return true;
+    const std::string_view rest = target.substr(scheme_end + 3);
+    const std::size_t path_start = rest.find_first_of("/?#");
+    const std::string authority(rest.substr(0, path_start));
+    if (authority.empty()) return false;
+    std::string path(path_start == std::string_view::npos ? std::string_view{}
+                                                          : rest.substr(path_start));
+    if (path.empty() || path.front() != '/') path.insert(0, "/");
+    request.set(bhttp::field::host, authority);
+    request.target(path);
+    return true;
 }
 
 }  // namespace signet::server::http

@@ -1,5 +1,6 @@
 // Checks on a request head before its body is read (RFC 9112): unambiguous message framing
-// (§6.1, §6.3).
+// (§6.1, §6.3) and exactly one Host (§3.2); and the absolute-form target turned into origin form
+// (§3.2.2), so routing sees a path either way.
 #pragma once
 
 #include <optional>
@@ -16,5 +17,10 @@ struct HeadFault {
 
 // Why the head must be refused (and the connection closed), or nullopt when it is acceptable.
 std::optional<HeadFault> check_request_head(const Request& head);
+
+// Rewrites "http://host:port/path?query" to "/path?query" and sets Host to "host:port" (the
+// received Host is ignored, §3.2.2); leaves origin-form targets alone. False when the
+// absolute-form target has no authority.
+bool to_origin_form(Request& request);
 
 }  // namespace signet::server::http

@@ -22,29 +22,40 @@ Router::Match Router::match(Verb method, std::string_view target) const {
     const std::string_view path = target.substr(0, target.find_first_of("?#"));
     Match result;
     bool path_known = false;
+    const Route* get_route = nullptr;
     for (const Route& route : routes_) {
         if (route.path != path) continue;
         if (route.method == method) {
             result.route = &route;
             return result;
         }
+        if (route.method == Verb::get && get_route == nullptr) get_route = &route;
         path_known = true;
-        const auto name = boost::beast::http::to_string(route.method);
-        const std::string_view verb(name.data(), name.size());
-        // List each method once, in registration order.
-        bool listed = false;
-        std::string_view rest = result.allow;
-        while (!rest.empty()) {
-            const auto comma = rest.find(", ");
-            if (rest.substr(0, comma) == verb) listed = true;
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
-        }
-        if (listed) continue;
-        if (!result.allow.empty()) result.allow.append(", ");
-        result.allow.append(verb);
+        allow(result.allow, route.method);
+        // RFC 9110 §9.3.2: HEAD is served wherever GET is.
+        if (route.method == Verb::get) allow(result.allow, Verb::head);
+    }
+    if (method == Verb::head && get_route != nullptr) {
+        result.route = get_route;
+        result.allow.clear();
+        return result;
     }
     result.status = path_known ? Status::method_not_allowed : Status::not_found;
     return result;
+}
+
+void Router::allow(std::string& list, Verb method) {
+    const auto name = boost::beast::http::to_string(method);
+    const std::string_view verb(name.data(), name.size());
+    // List each method once, in registration order.
+    std::string_view rest = list;
+    while (!rest.empty()) {
+        const auto comma = rest.find(", ");
+        if (rest.substr(0, comma) == verb) return;
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+    }
+    if (!list.empty()) list.append(", ");
+    list.append(verb);
 }
 
 Response unroutable(const Request& request, const Router::Match& match) {

@@ -1,5 +1,6 @@
-// Routes by exact path (the query string is ignored) and method. A known path with another method
-// gets 405 with an Allow header; an unknown path 404.
+// Routes by exact path (the query string is ignored) and method; HEAD goes to the GET route of
+// the path (RFC 9110 §9.3.2). A known path with another method gets 405 with an Allow header
+// (listing HEAD wherever GET is); an unknown path 404.
 #pragma once
 
 #include <string>
@@ -38,6 +39,7 @@ class Router {
     const std::vector<Route>& routes() const noexcept { return routes_; }
 
   private:
+    static void allow(std::string& list, Verb method);  // appends when not yet listed
     std::vector<Route> routes_;
 };
 

@@ -18,6 +18,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "server/http/request_head.hpp"
@@ -151,6 +152,12 @@ class Session {
             }
 
             Request request = parser.release();
+            if (!to_origin_form(request)) {
+                Response refusal = refuse(Status::bad_request, "The request target is not valid.");
+                co_await answer_and_close(refusal, to_view(request.method_string()), started,
+                                          to_view(request.target()));
+                co_return;
+            }
             const bool keep_open = co_await respond(request, started);
             if (!keep_open) {
                 co_await linger_and_close();
@@ -236,7 +243,16 @@ class Session {
 
         lowest_.expires_after(
             std::max<std::chrono::seconds>(options_.idle_timeout, std::chrono::seconds(5)));
-        auto [ec, written] = co_await bhttp::async_write(stream_, response, kUseAwaitable);
+        std::size_t written = 0;
+        boost::system::error_code ec;
+        if (request.method() == Verb::head) {
+            // RFC 9110 §9.3.2: GET's header fields, Content-Length included, and no content.
+            bhttp::response_serializer<bhttp::string_body> serializer(response);
+            std::tie(ec, written) =
+                co_await bhttp::async_write_header(stream_, serializer, kUseAwaitable);
+        } else {
+            std::tie(ec, written) = co_await bhttp::async_write(stream_, response, kUseAwaitable);
+        }
         finish(context, to_view(request.method_string()), path_of(to_view(request.target())),
                response.result_int(), started, written);
         co_return keep_open && !ec;

@@ -171,7 +171,7 @@ TEST(HttpServer, OtherMethodIsJsonMethodNotAllowedWithAllow) {
     const auto result = running.client().request(Verb::put, "/hello", "{}");
     EXPECT_EQ(result.status, 405u);
     EXPECT_EQ(result.json().at("error"), "method_not_allowed");
-    EXPECT_EQ(result.header("allow"), "GET");
+    EXPECT_EQ(result.header("allow"), "GET, HEAD");  // RFC 9110 §9.3.2
 }
 
 TEST(HttpServer, ThrowingHandlerGivesServerErrorWithoutTheMessage) {
@@ -541,6 +541,46 @@ TEST(HttpServer, TransferEncodingWithContentLengthGets400AndClose) {
     EXPECT_EQ(raw_body(exchange.received).at("error"), "invalid_request");
     EXPECT_EQ(count_responses(exchange.received), 1u) << exchange.received;
     EXPECT_TRUE(exchange.closed_by_server);
+}
+
+TEST(HttpServer, Http11RequestWithoutOneHostGets400AndClose) {
+    RunningServer running;
+    for (const std::string head :
+         {"GET /hello HTTP/1.1\r\n\r\n", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+        const auto exchange = raw_exchange("127.0.0.1", running.port(), head, 3s);
+        EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 400 Bad Request") << head;
+        EXPECT_EQ(raw_body(exchange.received).at("error"), "invalid_request");
+        EXPECT_TRUE(exchange.closed_by_server);
+    }
+}
+
+TEST(HttpServer, AbsoluteFormTargetIsRoutedByItsPath) {
+    RunningServer running;
+    const auto exchange = raw_exchange(
+        "127.0.0.1", running.port(),
+        "GET http://t:8080/context?x=1 HTTP/1.1\r\nHost: t:8080\r\nConnection: close\r\n\r\n", 3s);
+    EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 200 OK") << exchange.received;
+    EXPECT_EQ(raw_body(exchange.received).at("route"), "/context");
+}
+
+TEST(HttpServer, HeadGetsTheHeadersOfGetWithoutTheBody) {
+    RunningServer running;
+    const auto get = running.client().get("/hello");
+    ASSERT_EQ(get.status, 200u);
+    // The HEAD answer must end at its blank line: the next bytes are the second response.
+    const auto exchange =
+        raw_exchange("127.0.0.1", running.port(),
+                     "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+                     "GET /nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                     3s);
+    EXPECT_EQ(status_line(exchange.received), "HTTP/1.1 200 OK") << exchange.received;
+    const auto end_of_head = exchange.received.find("\r\n\r\n");
+    ASSERT_NE(end_of_head, std::string::npos);
+    const std::string head = exchange.received.substr(0, end_of_head);
+    EXPECT_NE(head.find("Content-Length: " + std::to_string(get.body.size())), std::string::npos)
+        << head;
+    EXPECT_NE(head.find("Content-Type: application/json"), std::string::npos) << head;
+    EXPECT_EQ(exchange.received.substr(end_of_head + 4, 12), "HTTP/1.1 404") << exchange.received;
 }
 
 class TlsFixture : public testing::Test {

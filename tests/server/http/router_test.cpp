@@ -62,11 +62,11 @@ TEST(Router, KnownPathWithOtherMethodIsMethodNotAllowedWithAllow) {
     const auto match = router.match(Verb::put, "/v1/sessions?q");
     EXPECT_EQ(match.route, nullptr);
     EXPECT_EQ(match.status, Status::method_not_allowed);
-    EXPECT_EQ(match.allow, "POST, DELETE, GET");
+    EXPECT_EQ(match.allow, "POST, DELETE, GET, HEAD");
 
     const auto me = router.match(Verb::post, "/v1/me");
     EXPECT_EQ(me.status, Status::method_not_allowed);
-    EXPECT_EQ(me.allow, "GET");
+    EXPECT_EQ(me.allow, "GET, HEAD");
 }
 
 TEST(Router, AllowListsEachMethodOnce) {
@@ -75,13 +75,38 @@ TEST(Router, AllowListsEachMethodOnce) {
     router.add(Verb::get, "/x", named("b"));
     router.add(Verb::post, "/x", named("c"));
     const auto match = router.match(Verb::delete_, "/x");
-    EXPECT_EQ(match.allow, "GET, POST");
+    EXPECT_EQ(match.allow, "GET, HEAD, POST");
     // The first registration wins.
     const auto first = router.match(Verb::get, "/x");
     ASSERT_NE(first.route, nullptr);
     Request request{Verb::get, "/x", 11};
     RequestContext context;
     EXPECT_EQ(first.route->handler(request, context).body(), "\"a\"");
+}
+
+TEST(Router, HeadIsRoutedToTheGetRouteOfThePath) {
+    const Router router = sample_router();
+    const auto me = router.match(Verb::head, "/v1/me?x");
+    ASSERT_NE(me.route, nullptr);
+    EXPECT_EQ(me.route->method, Verb::get);
+    EXPECT_EQ(me.route->path, "/v1/me");
+
+    Router post_only;
+    post_only.add(Verb::post, "/login", named("login"));
+    const auto login = post_only.match(Verb::head, "/login");
+    EXPECT_EQ(login.route, nullptr);
+    EXPECT_EQ(login.status, Status::method_not_allowed);
+    EXPECT_EQ(login.allow, "POST");
+}
+
+TEST(Router, ExplicitHeadRouteWinsOverGet) {
+    Router router;
+    router.add(Verb::get, "/x", named("get"));
+    router.add(Verb::head, "/x", named("head"));
+    const auto match = router.match(Verb::head, "/x");
+    ASSERT_NE(match.route, nullptr);
+    EXPECT_EQ(match.route->method, Verb::head);
+    EXPECT_EQ(router.match(Verb::put, "/x").allow, "GET, HEAD");
 }
 
 TEST(Router, KeepsRoutesInRegistrationOrder) {
