@@ -34,6 +34,7 @@ http::ServerOptions server_options(const ServerConfig& config) {
     options.max_header_bytes = config.max_header_bytes;
     options.max_body_bytes = config.max_body_bytes;
     options.max_connections = config.max_connections;
+    options.max_connections_per_client = config.max_connections_per_client;
     options.header_timeout = config.header_timeout;
     options.idle_timeout = config.idle_timeout;
     options.drain_timeout = config.drain_timeout;

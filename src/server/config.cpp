@@ -449,6 +449,8 @@ const std::array kSettings = {
     Setting{"max_body_bytes", set_number<&ServerConfig::max_body_bytes, 1, 64 * kMiB>},
     Setting{"max_header_bytes", set_number<&ServerConfig::max_header_bytes, 1, kMiB>},
     Setting{"max_connections", set_number<&ServerConfig::max_connections, 1, 1'000'000>},
+    Setting{"max_connections_per_client",
+            set_number<&ServerConfig::max_connections_per_client, 1, 1'000'000>},
     Setting{"header_timeout", set_duration<&ServerConfig::header_timeout, 1, kHour>},
     Setting{"idle_timeout", set_duration<&ServerConfig::idle_timeout, 1, kDay>},
     Setting{"drain_timeout", set_duration<&ServerConfig::drain_timeout, 0, kHour>},

@@ -67,6 +67,7 @@ struct ServerConfig {
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_connections = 1024;
+    std::size_t max_connections_per_client = 64;  // per TCP peer address; trusted proxies exempt
     std::chrono::seconds header_timeout{10};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds drain_timeout{10};

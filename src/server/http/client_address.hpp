@@ -32,6 +32,8 @@ class ClientAddressResolver {
     // given as IPv4.
     bool any_trusted() const noexcept { return !trusted_.empty(); }
     std::string resolve(const Request& request, const boost::asio::ip::address& peer) const;
+    // The peer is one of the trusted proxies.
+    bool is_trusted_proxy(const boost::asio::ip::address& peer) const { return trusted(peer); }
 
   private:
     bool trusted(const boost::asio::ip::address& address) const;

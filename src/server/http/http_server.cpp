@@ -62,21 +62,32 @@ struct HttpServer::Impl {
                           : std::nullopt),
           listener(io, options.host, options.port),
           log(options.log_requests),
-          connections(metrics, options.max_connections),
+          connections(metrics, options.max_connections, options.max_connections_per_client),
           context{options, router, metrics, workers, log, connections, request_ids, stopping} {}
 
     void start_session(tcp::socket socket) {
         if (stopping.load()) return;  // closed with the socket
         auto strand = socket.get_executor();
-        auto connection = connections.admit(strand);
+        boost::system::error_code ec;
+        const auto peer = socket.remote_endpoint(ec);
+        if (ec) return;  // already gone
+        std::string client = peer.address().to_string();
+        // Capped by the TCP peer: X-Forwarded-For is not known until a request is read, and a
+        // trusted proxy's connections carry many clients, so proxies are exempt.
+        const bool capped = !options.client_addresses.is_trusted_proxy(peer.address());
+        auto admission = connections.admit(strand, client, capped);
         if (tls) {
             TlsStream stream(std::move(socket), *tls);
-            asio::co_spawn(strand, run_session(context, std::move(stream), std::move(connection)),
-                           asio::detached);
+            asio::co_spawn(
+                strand,
+                run_session(context, std::move(stream), std::move(admission), std::move(client)),
+                asio::detached);
         } else {
             beast::tcp_stream stream(std::move(socket));
-            asio::co_spawn(strand, run_session(context, std::move(stream), std::move(connection)),
-                           asio::detached);
+            asio::co_spawn(
+                strand,
+                run_session(context, std::move(stream), std::move(admission), std::move(client)),
+                asio::detached);
         }
     }
 

@@ -24,7 +24,9 @@ struct ServerOptions {
     std::optional<TlsFiles> tls;
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_body_bytes = 64 * 1024;
-    std::size_t max_connections = 1024;
+    std::size_t max_connections = 1024;  // at the limit, idle keep-alive ones make room first
+    // Per TCP peer address (trusted proxies exempt), so one client cannot hold every slot.
+    std::size_t max_connections_per_client = 64;
     std::chrono::seconds header_timeout{10};  // to receive a whole request head
     std::chrono::seconds idle_timeout{60};    // between requests on a keep-alive connection
     std::chrono::seconds drain_timeout{10};   // for in-flight requests after stop()

@@ -67,7 +67,7 @@ class Session {
           lowest_(beast::get_lowest_layer(stream)),
           client_(std::move(client)) {}
 
-    asio::awaitable<void> serve(Connection* state) {
+    asio::awaitable<void> serve(Connection* state, ConnectionRegistry::Refusal admission) {
         lowest_.expires_after(options_.header_timeout);
         if constexpr (kTls) {
             // The handshake gets header_timeout too, then the first request a fresh one.
@@ -80,8 +80,11 @@ class Session {
             // RFC 9110 §15.6.4: 503 and close; the request itself is never read.
             Request head;
             head.version(11);
-            Response response = error_response(head, Status::service_unavailable, "unavailable",
-                                               "The server is at its connection limit.");
+            Response response =
+                error_response(head, Status::service_unavailable, "unavailable",
+                               admission == ConnectionRegistry::Refusal::client_full
+                                   ? "This client address has too many open connections."
+                                   : "The server is at its connection limit.");
             response.set(bhttp::field::retry_after, "1");
             co_await answer_and_close(response, "", Clock::now());
             co_return;
@@ -91,7 +94,7 @@ class Session {
         bool first = true;
         for (;;) {
             // Waiting for the next request: stop() may close us here.
-            state->phase = Phase::idle;
+            state->set_idle(first);
             if (server_.stopping.load()) co_return;
             if (buffer.size() == 0) {
                 // The first request's deadline runs from accept; later ones get idle_timeout to
@@ -102,7 +105,8 @@ class Session {
                 if (ec) co_return;
                 buffer.commit(n);
             }
-            state->phase = Phase::busy;
+            // Evicted while idle to make room for another connection: read no more.
+            if (!state->set_busy()) co_return;
             if (!first) lowest_.expires_after(options_.header_timeout);
             first = false;
 
@@ -336,18 +340,13 @@ class Session {
 
 template <class Stream>
 asio::awaitable<void> run_session(ServerContext& server, Stream stream,
-                                  std::shared_ptr<Connection> connection) {
+                                  ConnectionRegistry::Admission admission, std::string client) {
     auto& lowest = beast::get_lowest_layer(stream);
-    std::string client;
-    {
-        boost::system::error_code ec;
-        const auto peer = lowest.socket().remote_endpoint(ec);
-        if (!ec) client = peer.address().to_string();
-    }
+    const std::shared_ptr<Connection> connection = std::move(admission.connection);
     if (connection) connection->lowest = &lowest;
     try {
         Session<Stream> session(server, stream, std::move(client));
-        co_await session.serve(connection.get());
+        co_await session.serve(connection.get(), admission.refusal);
     } catch (const std::exception& e) {
         server.log.error("", std::string("connection failed: ") + e.what());
     }
@@ -360,7 +359,8 @@ asio::awaitable<void> run_session(ServerContext& server, Stream stream,
 }
 
 template asio::awaitable<void> run_session(ServerContext&, beast::tcp_stream,
-                                           std::shared_ptr<Connection>);
-template asio::awaitable<void> run_session(ServerContext&, TlsStream, std::shared_ptr<Connection>);
+                                           ConnectionRegistry::Admission, std::string);
+template asio::awaitable<void> run_session(ServerContext&, TlsStream, ConnectionRegistry::Admission,
+                                           std::string);
 
 }  // namespace signet::server::http

@@ -29,16 +29,19 @@ struct ServerContext {
     const std::atomic<bool>& stopping;
 };
 
-// Serves the connection until it closes; a null `connection` (no slot) gets 503 and is closed.
-// Runs on the stream's strand.
+// Serves the connection until it closes; a refused admission gets 503 and is closed. `client`
+// is the TCP peer's address. Runs on the stream's strand.
 template <class Stream>
 boost::asio::awaitable<void> run_session(ServerContext& server, Stream stream,
-                                         std::shared_ptr<Connection> connection);
+                                         ConnectionRegistry::Admission admission,
+                                         std::string client);
 
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 extern template boost::asio::awaitable<void> run_session(ServerContext&, boost::beast::tcp_stream,
-                                                         std::shared_ptr<Connection>);
+                                                         ConnectionRegistry::Admission,
+                                                         std::string);
 extern template boost::asio::awaitable<void> run_session(ServerContext&, TlsStream,
-                                                         std::shared_ptr<Connection>);
+                                                         ConnectionRegistry::Admission,
+                                                         std::string);
 
 }  // namespace signet::server::http

@@ -114,6 +114,7 @@ login_limit_window = 60
 max_body_bytes = 1024
 max_header_bytes = 4096
 max_connections = 10
+max_connections_per_client = 3
 header_timeout = 3
 idle_timeout = 30
 drain_timeout = 0
@@ -143,6 +144,7 @@ log_requests = false
     EXPECT_EQ(config.max_body_bytes, 1024u);
     EXPECT_EQ(config.max_header_bytes, 4096u);
     EXPECT_EQ(config.max_connections, 10u);
+    EXPECT_EQ(config.max_connections_per_client, 3u);
     EXPECT_EQ(config.header_timeout, std::chrono::seconds(3));
     EXPECT_EQ(config.idle_timeout, std::chrono::seconds(30));
     EXPECT_EQ(config.drain_timeout, std::chrono::seconds(0));
@@ -279,6 +281,18 @@ TEST_F(ConfigTest, LeewayAndDrainTimeoutMayBeZero) {
     EXPECT_EQ(config.leeway, std::chrono::seconds(0));
     EXPECT_EQ(config.drain_timeout, std::chrono::seconds(0));
     expect_mentions(env_error("SIGNET_LEEWAY=301"), {"SIGNET_LEEWAY"});
+}
+
+TEST_F(ConfigTest, MaxConnectionsPerClientDefaultsTo64AndComesFromEverySource) {
+    EXPECT_EQ(load_config(std::nullopt, {}, {}).max_connections_per_client, 64u);
+    EXPECT_EQ(load_config(std::nullopt, {"SIGNET_MAX_CONNECTIONS_PER_CLIENT=8"}, {})
+                  .max_connections_per_client,
+              8u);
+    EXPECT_EQ(load_config(std::nullopt, {}, {{"max-connections-per-client", "9"}})
+                  .max_connections_per_client,
+              9u);
+    expect_mentions(env_error("SIGNET_MAX_CONNECTIONS_PER_CLIENT=0"),
+                    {"SIGNET_MAX_CONNECTIONS_PER_CLIENT"});
 }
 
 TEST_F(ConfigTest, BadBooleansAreNamed) {

@@ -15,6 +15,10 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "server/http/response.hpp"
@@ -287,14 +291,83 @@ TEST(HttpServer, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
     EXPECT_LT(exchange.elapsed, 3000ms);
 }
 
-TEST(HttpServer, ConnectionsOverTheLimitGet503) {
+// A connection the test holds open, from a chosen loopback address (Linux routes all of
+// 127.0.0.0/8 to lo), to play one client among several.
+class HeldConnection {
+  public:
+    explicit HeldConnection(std::uint16_t port, const char* from = "127.0.0.1")
+        : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        ::inet_pton(AF_INET, from, &local.sin_addr);
+        sockaddr_in server{};
+        server.sin_family = AF_INET;
+        server.sin_port = htons(port);
+        ::inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
+        connected_ = fd_ >= 0 &&
+                     ::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 &&
+                     ::connect(fd_, reinterpret_cast<const sockaddr*>(&server), sizeof server) == 0;
+    }
+    ~HeldConnection() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    HeldConnection(const HeldConnection&) = delete;
+    HeldConnection& operator=(const HeldConnection&) = delete;
+
+    bool connected() const { return connected_; }
+    void close() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    // Sends a keep-alive GET and returns the status of the one response (0: none within 3 s).
+    unsigned get(const std::string& target) {
+        const std::string request = "GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n";
+        if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(request.size())) {
+            return 0;
+        }
+        std::string received;
+        for (;;) {
+            const auto head_end = received.find("\r\n\r\n");
+            if (head_end != std::string::npos) {
+                const auto at = received.find("Content-Length: ");
+                const std::size_t length =
+                    at == std::string::npos ? 0 : std::stoul(received.substr(at + 16));
+                if (received.size() >= head_end + 4 + length) break;
+            }
+            pollfd poll{fd_, POLLIN, 0};
+            if (::poll(&poll, 1, 3000) != 1) return 0;
+            char buffer[4096];
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) return 0;
+            received.append(buffer, static_cast<std::size_t>(n));
+        }
+        return static_cast<unsigned>(std::stoul(received.substr(9, 3)));
+    }
+
+    // True when the server closes the connection within `wait`.
+    bool closed_by_server(std::chrono::milliseconds wait) {
+        pollfd poll{fd_, POLLIN, 0};
+        if (::poll(&poll, 1, static_cast<int>(wait.count())) != 1) return false;
+        char byte;
+        return ::recv(fd_, &byte, 1, MSG_PEEK) <= 0;
+    }
+
+  private:
+    int fd_;
+    bool connected_ = false;
+};
+
+TEST(HttpServer, ConnectionsOverTheLimitGet503WhenNoneIsIdle) {
     auto options = test_options();
     options.max_connections = 2;
     RunningServer running(options);
-    auto first = running.client();
-    auto second = running.client();
-    ASSERT_EQ(first.get("/hello").status, 200u);
-    ASSERT_EQ(second.get("/hello").status, 200u);
+    // Connections that have not sent a request yet are not idle keep-alive ones: they stay.
+    HeldConnection first(running.port());
+    HeldConnection second(running.port());
+    ASSERT_TRUE(first.connected() && second.connected());
+    std::this_thread::sleep_for(50ms);  // accepted
 
     const auto third = running.client().get("/hello");
     EXPECT_EQ(third.status, 503u);
@@ -302,14 +375,65 @@ TEST(HttpServer, ConnectionsOverTheLimitGet503) {
     EXPECT_EQ(third.header("connection"), "close");
 
     // The kept connections still work, and a closed one frees its slot.
-    EXPECT_EQ(first.get("/hello").status, 200u);
-    { auto gone = std::move(second); }
+    EXPECT_EQ(first.get("/hello"), 200u);
+    second.close();
     unsigned status = 0;
     for (int attempt = 0; attempt < 50 && status != 200; ++attempt) {
         status = running.client().get("/hello").status;
         if (status != 200) std::this_thread::sleep_for(20ms);
     }
     EXPECT_EQ(status, 200u);
+}
+
+TEST(HttpServer, AtTheLimitTheOldestIdleKeepAliveConnectionMakesRoom) {
+    auto options = test_options();
+    options.max_connections = 2;
+    RunningServer running(options);
+    HeldConnection oldest(running.port());
+    ASSERT_EQ(oldest.get("/hello"), 200u);
+    std::this_thread::sleep_for(20ms);
+    HeldConnection newer(running.port());
+    ASSERT_EQ(newer.get("/hello"), 200u);
+
+    // Both slots hold idle keep-alive connections: the oldest is closed for the newcomer.
+    EXPECT_EQ(running.client().get("/hello").status, 200u);
+    EXPECT_TRUE(oldest.closed_by_server(1s));
+    EXPECT_FALSE(newer.closed_by_server(200ms));
+    EXPECT_EQ(newer.get("/hello"), 200u);
+}
+
+TEST(HttpServer, OneClientAddressIsCappedWhileOthersStillGetIn) {
+    auto options = test_options();
+    options.max_connections = 10;
+    options.max_connections_per_client = 2;
+    RunningServer running(options);
+    HeldConnection first(running.port());
+    HeldConnection second(running.port());
+    ASSERT_EQ(first.get("/hello"), 200u);
+    ASSERT_EQ(second.get("/hello"), 200u);
+
+    const auto third = running.client().get("/hello");  // also from 127.0.0.1
+    EXPECT_EQ(third.status, 503u);
+    EXPECT_EQ(third.json().at("error"), "unavailable");
+    EXPECT_EQ(third.header("connection"), "close");
+
+    HeldConnection other(running.port(), "127.0.0.2");
+    ASSERT_TRUE(other.connected());
+    EXPECT_EQ(other.get("/hello"), 200u);
+    // The capped client's own connections were not closed to make room.
+    EXPECT_EQ(first.get("/hello"), 200u);
+    EXPECT_EQ(second.get("/hello"), 200u);
+}
+
+TEST(HttpServer, TrustedProxyIsNotCappedPerClient) {
+    auto options = test_options();
+    options.max_connections_per_client = 1;
+    options.client_addresses = ClientAddressResolver({*parse_cidr("127.0.0.1/32")});
+    RunningServer running(options);
+    HeldConnection first(running.port());
+    HeldConnection second(running.port());
+    EXPECT_EQ(first.get("/hello"), 200u);
+    EXPECT_EQ(second.get("/hello"), 200u);
 }
 
 TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
