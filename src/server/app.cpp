@@ -35,6 +35,10 @@ http::ServerOptions server_options(const ServerConfig& config) {
     options.max_body_bytes = config.max_body_bytes;
     options.max_connections = config.max_connections;
     options.max_connections_per_client = config.max_connections_per_client;
+    if (config.metrics_listen_host) {
+        options.metrics_listen = http::ServerOptions::ListenAddress{*config.metrics_listen_host,
+                                                                    config.metrics_listen_port};
+    }
     options.header_timeout = config.header_timeout;
     options.idle_timeout = config.idle_timeout;
     options.drain_timeout = config.drain_timeout;
@@ -113,6 +117,10 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
                {"issuer", issuer},
                {"kid", services.keys.snapshot()->current_kid},
                {"alg", to_string(config.signing_alg)}});
+    if (server.metrics_port() != 0) {
+        log_event(
+            {{"level", "info"}, {"msg", "metrics listening"}, {"port", server.metrics_port()}});
+    }
     if (on_ready) on_ready(server.port());
     server.run(true);
     log_event({{"level", "info"}, {"msg", "stopped"}});

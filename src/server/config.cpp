@@ -15,6 +15,7 @@
 #include <functional>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "server/http/client_address.hpp"
@@ -196,7 +197,7 @@ bool parse_port(std::string_view text, std::uint16_t& port) {
 
 // "HOST:PORT" with HOST an IPv4 address, a host name, or an IPv6 address in brackets (RFC 3986
 // §3.2.2). Port 0 asks for any free port.
-void set_listen(ServerConfig& config, const Raw& raw, const std::string& where) {
+std::pair<std::string, std::uint16_t> read_listen(const Raw& raw, const std::string& where) {
     const std::string text = read_string(raw, where);
     const std::string usage = " (HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)";
     std::string host;
@@ -226,8 +227,17 @@ void set_listen(ServerConfig& config, const Raw& raw, const std::string& where) 
     if (!parse_port(port_text, port)) {
         fail(where, "the port must be a whole number from 0 to 65535" + usage);
     }
-    config.listen_host = host;
-    config.listen_port = port;
+    return {host, port};
+}
+
+void set_listen(ServerConfig& config, const Raw& raw, const std::string& where) {
+    std::tie(config.listen_host, config.listen_port) = read_listen(raw, where);
+}
+
+void set_metrics_listen(ServerConfig& config, const Raw& raw, const std::string& where) {
+    auto [host, port] = read_listen(raw, where);
+    config.metrics_listen_host = std::move(host);
+    config.metrics_listen_port = port;
 }
 
 bool is_unreserved_or_sub_delim(char c) {
@@ -422,6 +432,7 @@ struct Setting {
 // useful cost) and at most 4 GiB.
 const std::array kSettings = {
     Setting{"listen", set_listen},
+    Setting{"metrics_listen", set_metrics_listen},
     Setting{"data_dir", set_path<&ServerConfig::data_dir>},
     Setting{"database_url", set_database_url},
     Setting{"redis_url", set_redis_url},

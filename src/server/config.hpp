@@ -68,6 +68,9 @@ struct ServerConfig {
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_client = 64;  // per TCP peer address; trusted proxies exempt
+    // When set, /metrics is served only on this plain-HTTP address (keep it private).
+    std::optional<std::string> metrics_listen_host;
+    std::uint16_t metrics_listen_port = 0;
     std::chrono::seconds header_timeout{10};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds drain_timeout{10};

@@ -54,7 +54,7 @@ ConnectionRegistry::Admission ConnectionRegistry::admit(boost::asio::any_io_exec
     auto connection = std::make_shared<Connection>(std::move(strand), client, capped);
     connections_.insert(connection);
     if (capped) ++per_client_[client];
-    metrics_.set_connections(static_cast<std::int64_t>(connections_.size()));
+    report();
     return {std::move(connection), Refusal::none};
 }
 
@@ -90,7 +90,12 @@ void ConnectionRegistry::forget(const std::shared_ptr<Connection>& connection) {
 void ConnectionRegistry::release(const std::shared_ptr<Connection>& connection) {
     std::lock_guard lock(mutex_);
     forget(connection);
-    metrics_.set_connections(static_cast<std::int64_t>(connections_.size()));
+    report();
+}
+
+void ConnectionRegistry::report() const {
+    if (metrics_ != nullptr)
+        metrics_->set_connections(static_cast<std::int64_t>(connections_.size()));
 }
 
 void ConnectionRegistry::close_all(bool idle_only) {

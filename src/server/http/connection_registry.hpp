@@ -46,7 +46,8 @@ struct Connection {
 
 class ConnectionRegistry {
   public:
-    ConnectionRegistry(Metrics& metrics, std::size_t max_connections, std::size_t max_per_client)
+    // `metrics` (may be null) gets the open-connection count.
+    ConnectionRegistry(Metrics* metrics, std::size_t max_connections, std::size_t max_per_client)
         : metrics_(metrics), max_connections_(max_connections), max_per_client_(max_per_client) {}
 
     enum class Refusal { none, server_full, client_full };
@@ -68,7 +69,9 @@ class ConnectionRegistry {
     bool evict_oldest_idle();                                    // with mutex_ held
     void forget(const std::shared_ptr<Connection>& connection);  // with mutex_ held
 
-    Metrics& metrics_;
+    void report() const;  // with mutex_ held
+
+    Metrics* metrics_;
     std::size_t max_connections_;
     std::size_t max_per_client_;
     mutable std::mutex mutex_;

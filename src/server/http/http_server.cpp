@@ -33,6 +33,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// The metrics listener's own small budget, so a flood on the API cannot lock out monitoring.
+constexpr std::size_t kMetricsConnections = 16;
+
 unsigned or_hardware(unsigned threads) {
     return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -46,12 +49,15 @@ struct HttpServer::Impl {
     asio::thread_pool workers;
     std::optional<asio::ssl::context> tls;
     Listener listener;
+    std::optional<Listener> metrics_listener;
     std::optional<asio::signal_set> signals;
     std::atomic<bool> stopping{false};
     AccessLog log;
     ConnectionRegistry connections;
+    ConnectionRegistry metrics_connections;
     RequestIds request_ids;
     ServerContext context;
+    ServerContext metrics_context;
 
     Impl(ServerOptions opts, const Router& router, Metrics& metrics)
         : options(std::move(opts)),
@@ -62,8 +68,40 @@ struct HttpServer::Impl {
                           : std::nullopt),
           listener(io, options.host, options.port),
           log(options.log_requests),
-          connections(metrics, options.max_connections, options.max_connections_per_client),
-          context{options, router, metrics, workers, log, connections, request_ids, stopping} {}
+          connections(&metrics, options.max_connections, options.max_connections_per_client),
+          metrics_connections(nullptr, kMetricsConnections, kMetricsConnections),
+          context{options.metrics_listen ? Surface::api : Surface::all,
+                  options,
+                  router,
+                  metrics,
+                  workers,
+                  log,
+                  connections,
+                  request_ids,
+                  stopping},
+          metrics_context{Surface::metrics,    options,     router,  metrics, workers, log,
+                          metrics_connections, request_ids, stopping} {
+        if (options.metrics_listen) {
+            metrics_listener.emplace(io, options.metrics_listen->host,
+                                     options.metrics_listen->port);
+        }
+    }
+
+    // Plain HTTP only: the metrics listener is meant for a private address.
+    void start_metrics_session(tcp::socket socket) {
+        if (stopping.load()) return;
+        auto strand = socket.get_executor();
+        boost::system::error_code ec;
+        const auto peer = socket.remote_endpoint(ec);
+        if (ec) return;
+        std::string client = peer.address().to_string();
+        auto admission = metrics_connections.admit(strand, client, true);
+        beast::tcp_stream stream(std::move(socket));
+        asio::co_spawn(strand,
+                       run_session(metrics_context, std::move(stream), std::move(admission),
+                                   std::move(client)),
+                       asio::detached);
+    }
 
     void start_session(tcp::socket socket) {
         if (stopping.load()) return;  // closed with the socket
@@ -94,11 +132,13 @@ struct HttpServer::Impl {
     void stop() {
         if (stopping.exchange(true)) return;
         listener.close();
+        if (metrics_listener) metrics_listener->close();
         asio::post(listener.strand(), [this] {
             boost::system::error_code ignored;
             if (signals) signals->cancel(ignored);
         });
         connections.close_all(/*idle_only=*/true);
+        metrics_connections.close_all(/*idle_only=*/true);
         asio::co_spawn(io, drain(), asio::detached);
     }
 
@@ -106,12 +146,14 @@ struct HttpServer::Impl {
     asio::awaitable<void> drain() {
         const auto deadline = Clock::now() + options.drain_timeout;
         asio::steady_timer timer(io);
-        while (connections.open() > 0 && Clock::now() < deadline) {
+        const auto open = [this] { return connections.open() + metrics_connections.open(); };
+        while (open() > 0 && Clock::now() < deadline) {
             timer.expires_after(std::chrono::milliseconds(10));
             co_await timer.async_wait(asio::use_awaitable);
         }
-        if (connections.open() == 0) co_return;
+        if (open() == 0) co_return;
         connections.close_all(/*idle_only=*/false);
+        metrics_connections.close_all(/*idle_only=*/false);
         // A handler still running on the worker pool keeps its connection's work alive; give the
         // closes a moment, then leave run() regardless.
         timer.expires_after(std::chrono::milliseconds(200));
@@ -132,6 +174,10 @@ struct HttpServer::Impl {
             });
         }
         listener.start([this](tcp::socket socket) { start_session(std::move(socket)); });
+        if (metrics_listener) {
+            metrics_listener->start(
+                [this](tcp::socket socket) { start_metrics_session(std::move(socket)); });
+        }
         std::vector<std::thread> threads;
         threads.reserve(io_threads - 1);
         for (unsigned i = 1; i < io_threads; ++i)
@@ -154,6 +200,10 @@ HttpServer::~HttpServer() {
 
 std::uint16_t HttpServer::port() const noexcept {
     return impl_->listener.port();
+}
+
+std::uint16_t HttpServer::metrics_port() const noexcept {
+    return impl_->metrics_listener ? impl_->metrics_listener->port() : 0;
 }
 
 void HttpServer::run(bool handle_signals) {

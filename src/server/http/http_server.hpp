@@ -1,4 +1,5 @@
 // The HTTP/1.1 server (Boost.Beast on Asio, one coroutine per connection), with optional TLS.
+// An optional second, plain-HTTP listener serves only the metrics.
 // Limits: header bytes, body bytes (413), connection count, a deadline to receive a request's
 // headers (slowloris) and an idle timeout. Logs one JSON line per request to stderr.
 // stop() drains: it stops accepting, lets in-flight requests finish, then closes idle connections.
@@ -21,6 +22,14 @@ namespace signet::server::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
+    // When set, metrics_path is served only on this plain-HTTP address (the API listener answers
+    // 404 for it), so metrics can be kept on a private interface. Port 0: any free port.
+    struct ListenAddress {
+        std::string host;
+        std::uint16_t port = 0;
+    };
+    std::optional<ListenAddress> metrics_listen;
+    std::string metrics_path = "/metrics";
     std::optional<TlsFiles> tls;
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_body_bytes = 64 * 1024;
@@ -46,7 +55,8 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    std::uint16_t port() const noexcept;  // the bound port
+    std::uint16_t port() const noexcept;          // the bound port
+    std::uint16_t metrics_port() const noexcept;  // the metrics listener's port; 0 when none
     // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain.
     void run(bool handle_signals = true);
     void stop();  // thread-safe

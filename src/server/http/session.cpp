@@ -213,7 +213,7 @@ class Session {
         context.tls = kTls;
         context.request_id = server_.request_ids.next();
 
-        const auto match = server_.router.match(request.method(), request.target());
+        const auto match = route(request);
         Response response;
         if (match.route == nullptr) {
             context.route = "unmatched";
@@ -260,6 +260,20 @@ class Session {
         finish(context, to_view(request.method_string()), path_of(to_view(request.target())),
                response.result_int(), started, written);
         co_return keep_open && !ec;
+    }
+
+    // The router's match, limited to what this listener serves.
+    Router::Match route(const Request& request) const {
+        if (server_.surface != Surface::all) {
+            const bool metrics_path =
+                path_of(to_view(request.target())) == std::string_view(options_.metrics_path);
+            if (metrics_path != (server_.surface == Surface::metrics)) {
+                Router::Match hidden;
+                hidden.status = Status::not_found;
+                return hidden;
+            }
+        }
+        return server_.router.match(request.method(), request.target());
     }
 
     std::optional<Response> invoke_inline(const Route& route, const Request& request,

@@ -17,8 +17,13 @@
 
 namespace signet::server::http {
 
-// What every session of one server shares.
+// Which routes a listener serves: all of them, or, with a separate metrics listener, the API
+// listener all but the metrics path and the metrics listener only that.
+enum class Surface { all, api, metrics };
+
+// What every session of one listener shares.
 struct ServerContext {
+    Surface surface;
     const ServerOptions& options;
     const Router& router;
     Metrics& metrics;

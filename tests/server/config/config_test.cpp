@@ -295,6 +295,21 @@ TEST_F(ConfigTest, MaxConnectionsPerClientDefaultsTo64AndComesFromEverySource) {
                     {"SIGNET_MAX_CONNECTIONS_PER_CLIENT"});
 }
 
+TEST_F(ConfigTest, MetricsListenIsUnsetByDefaultAndParsedLikeListen) {
+    EXPECT_FALSE(load_config(std::nullopt, {}, {}).metrics_listen_host.has_value());
+    const auto file = write("signet.toml", "metrics_listen = \"10.0.0.5:9100\"\n");
+    const ServerConfig from_file = load_config(file, {}, {});
+    EXPECT_EQ(from_file.metrics_listen_host, "10.0.0.5");
+    EXPECT_EQ(from_file.metrics_listen_port, 9100);
+    const ServerConfig from_env = load_config(std::nullopt, {"SIGNET_METRICS_LISTEN=[::1]:0"}, {});
+    EXPECT_EQ(from_env.metrics_listen_host, "::1");
+    EXPECT_EQ(from_env.metrics_listen_port, 0);
+    EXPECT_EQ(
+        load_config(std::nullopt, {}, {{"metrics-listen", "127.0.0.1:9101"}}).metrics_listen_port,
+        9101);
+    expect_mentions(env_error("SIGNET_METRICS_LISTEN=9100"), {"SIGNET_METRICS_LISTEN", "port"});
+}
+
 TEST_F(ConfigTest, BadBooleansAreNamed) {
     expect_mentions(env_error("SIGNET_REGISTRATION=yes"),
                     {"SIGNET_REGISTRATION", "true, false, 1 or 0"});

@@ -73,6 +73,9 @@ struct TestRoutes {
                 return json_response(request, Status::ok, boost::json::object{{"slept", true}});
             },
             true);
+        router.add(Verb::get, "/metrics", [](const Request& request, RequestContext&) {
+            return json_response(request, Status::ok, boost::json::object{{"metrics", true}});
+        });
         router.add(Verb::get, "/throw", [](const Request&, RequestContext&) -> Response {
             throw std::runtime_error("secret internal detail");
         });
@@ -550,6 +553,48 @@ TEST(HttpServer, CountsRequestsInMetrics) {
     EXPECT_NE(text.find("signet_http_connections_open 0"), std::string::npos) << text;
 }
 
+TEST(HttpServer, WithoutAMetricsListenerMetricsIsServedOnTheApiListener) {
+    RunningServer running;
+    EXPECT_EQ(running.server().metrics_port(), 0);
+    EXPECT_EQ(running.client().get("/metrics").status, 200u);
+}
+
+TEST(HttpServer, MetricsListenerAloneServesMetrics) {
+    auto options = test_options();
+    options.metrics_listen = ServerOptions::ListenAddress{"127.0.0.1", 0};
+    RunningServer running(options);
+    const auto metrics_port = running.server().metrics_port();
+    ASSERT_NE(metrics_port, 0);
+    ASSERT_NE(metrics_port, running.port());
+
+    const auto on_api = running.client().get("/metrics?x=1");
+    EXPECT_EQ(on_api.status, 404u);
+    EXPECT_EQ(on_api.json().at("error"), "not_found");
+    EXPECT_EQ(running.client().get("/hello").status, 200u);
+
+    HttpClient admin("127.0.0.1", metrics_port);
+    const auto metrics = admin.get("/metrics");
+    EXPECT_EQ(metrics.status, 200u);
+    EXPECT_EQ(metrics.json().at("metrics"), true);
+    EXPECT_EQ(admin.get("/hello").status, 404u);  // the API is not served there
+}
+
+TEST(HttpServer, MetricsListenerOnABusyPortIsNamed) {
+    RunningServer running;
+    auto options = test_options();
+    options.metrics_listen = ServerOptions::ListenAddress{"127.0.0.1", running.port()};
+    TestRoutes routes;
+    Metrics metrics;
+    try {
+        HttpServer second(options, routes.router, metrics);
+        FAIL() << "the metrics listener bound a busy port";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(running.port())),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(HttpServer, FailsToListenOnABusyPortNamingTheAddress) {
     RunningServer running;
     auto options = test_options();
@@ -741,6 +786,15 @@ TEST_F(TlsFixture, ServesHttpsWithASelfSignedCertificate) {
     EXPECT_EQ(context.json().at("tls"), true);
     EXPECT_EQ(client.request(Verb::post, "/echo", std::string(5000, 'x')).status, 413u);
     EXPECT_EQ(client.get("/hello").status, 200u);  // on a new connection
+}
+
+TEST_F(TlsFixture, MetricsListenerIsPlainHttpBesideHttps) {
+    auto options = tls_options();
+    options.metrics_listen = ServerOptions::ListenAddress{"127.0.0.1", 0};
+    RunningServer running(options);
+    EXPECT_EQ(running.client(/*tls=*/true).get("/metrics").status, 404u);
+    HttpClient admin("127.0.0.1", running.server().metrics_port());
+    EXPECT_EQ(admin.get("/metrics").status, 200u);
 }
 
 TEST_F(TlsFixture, PlainHttpOnTheTlsPortGetsNoHttpResponse) {

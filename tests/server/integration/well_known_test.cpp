@@ -123,6 +123,29 @@ TEST_F(WellKnown, MetricsCountRequestsAndLogins) {
     }
 }
 
+TEST(MetricsListener, MetricsMoveToTheMetricsListenAddressAndLeaveTheApi) {
+    ServerProcess server(ServerOptions({}, {{"SIGNET_METRICS_LISTEN", "127.0.0.1:0"}}));
+    ASSERT_TRUE(server.start());
+    // The port is in the "metrics listening" log line.
+    std::uint16_t metrics_port = 0;
+    std::istringstream lines(server.stderr_text());
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find("\"metrics listening\"") == std::string::npos) continue;
+        const auto value = boost::json::parse(line);
+        metrics_port = static_cast<std::uint16_t>(value.at("port").to_number<int>());
+    }
+    ASSERT_NE(metrics_port, 0) << server.stderr_text();
+
+    const HttpResult on_api = server.client().get("/metrics");
+    EXPECT_EQ(on_api.status, 404u) << describe(on_api);
+    HttpClient admin("127.0.0.1", metrics_port);
+    const HttpResult metrics = admin.get("/metrics");
+    EXPECT_EQ(metrics.status, 200u) << describe(metrics);
+    EXPECT_NE(metrics.body.find("signet_http_requests_total{"), std::string::npos) << metrics.body;
+    EXPECT_EQ(admin.get("/healthz").status, 404u);
+}
+
 TEST_F(WellKnown, EachRequestIsLoggedAsOneJsonLine) {
     HttpClient c = client();
     const std::string probe =
