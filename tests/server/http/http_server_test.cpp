@@ -11,9 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -577,6 +579,26 @@ TEST(HttpServer, MetricsListenerAloneServesMetrics) {
     EXPECT_EQ(metrics.status, 200u);
     EXPECT_EQ(metrics.json().at("metrics"), true);
     EXPECT_EQ(admin.get("/hello").status, 404u);  // the API is not served there
+}
+
+TEST(HttpServer, MetricsListenerHasItsOwnConnectionBudget) {
+    auto options = test_options();
+    options.max_connections = 2;
+    options.metrics_listen = ServerOptions::ListenAddress{"127.0.0.1", 0};
+    RunningServer running(options);
+    // The API listener is full of connections that are not idle...
+    HeldConnection first(running.port());
+    HeldConnection second(running.port());
+    std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(running.client().get("/hello").status, 503u);
+    // ...and monitoring still gets in, up to its own limit of 16.
+    std::vector<std::unique_ptr<HeldConnection>> held;
+    for (int i = 0; i < 16; ++i) {
+        held.push_back(std::make_unique<HeldConnection>(running.server().metrics_port()));
+        EXPECT_EQ(held.back()->get("/metrics"), 200u) << i;
+    }
+    HttpClient one_more("127.0.0.1", running.server().metrics_port());
+    EXPECT_EQ(one_more.get("/metrics").status, 503u);
 }
 
 TEST(HttpServer, MetricsListenerOnABusyPortIsNamed) {
