@@ -508,6 +508,25 @@ TEST_F(ServerAttacks, UnboundedChunkedBodyIsCutOff) {
     EXPECT_EQ(exchange.received.find("HTTP/1.1 2"), std::string::npos);
 }
 
+// CWE-444 (request smuggling): a proxy that frames by Content-Length, or ignores an unknown
+// coding, must never see this server read the rest as a second request (RFC 9112 §6.3).
+TEST_F(ServerAttacks, AmbiguousFramingCannotSmuggleASecondRequest) {
+    const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (const std::string framing :
+         {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+          "Transfer-Encoding: chunked, identity\r\n"}) {
+        SCOPED_TRACE(framing);
+        const std::string request =
+            "POST /v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n" + framing + "\r\n0\r\n\r\n" + smuggled;
+        const RawExchange exchange =
+            raw_exchange("127.0.0.1", server().port(), request, std::chrono::seconds(5));
+        EXPECT_TRUE(exchange.received.starts_with("HTTP/1.1 400")) << exchange.received;
+        EXPECT_EQ(exchange.received.find("HTTP/1.1 ", 1), std::string::npos)
+            << "a second response: " << exchange.received;
+        EXPECT_TRUE(exchange.closed_by_server);
+    }
+}
+
 TEST(ServerSlowRequest, HeadersSentSlowerThanTheHeaderTimeoutAreCutOff) {
     const TempDir dir;
     auto server = start_server(with_config(dir, "header_timeout = 1\n"));
