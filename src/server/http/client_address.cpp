@@ -4,6 +4,8 @@
 #include <boost/beast/http/field.hpp>
 #include <charconv>
 
+#include "server/http/text.hpp"
+
 namespace signet::server::http {
 namespace {
 
@@ -14,14 +16,6 @@ asio::ip::address unmapped(const asio::ip::address& address) {
         return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
     }
     return address;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
 }
 
 std::optional<asio::ip::address> parse_address(std::string_view text) {
@@ -55,13 +49,13 @@ std::vector<std::optional<asio::ip::address>> forwarded_chain(const Request& req
     const auto append_list = [&](std::string_view list, bool forwarded) {
         while (true) {
             const std::size_t comma = list.find(',');
-            std::string_view element = trim(list.substr(0, comma));
+            std::string_view element = trim_ows(list.substr(0, comma));
             if (forwarded) {
                 // for=...;proto=... : only the "for" parameter names the client side.
                 std::optional<asio::ip::address> address;
                 while (!element.empty()) {
                     const std::size_t semicolon = element.find(';');
-                    const std::string_view pair = trim(element.substr(0, semicolon));
+                    const std::string_view pair = trim_ows(element.substr(0, semicolon));
                     if (pair.size() > 4 && (pair[0] | 0x20) == 'f' && (pair[1] | 0x20) == 'o' &&
                         (pair[2] | 0x20) == 'r' && pair[3] == '=') {
                         address = forwarded_node(pair.substr(4));
@@ -119,7 +113,7 @@ bool Cidr::contains(const asio::ip::address& address) const {
 }
 
 std::optional<Cidr> parse_cidr(std::string_view text) {
-    text = trim(text);
+    text = trim_ows(text);
     const std::size_t slash = text.find('/');
     const auto address = parse_address(text.substr(0, slash));
     if (!address) return std::nullopt;

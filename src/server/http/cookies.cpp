@@ -3,20 +3,9 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "server/http/text.hpp"
+
 namespace signet::server::http {
-
-namespace {
-
-// RFC 6265 §5.4 joins pairs with "; "; be lenient about extra spaces and tabs around them.
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
 
 std::optional<std::string_view> find_cookie(const Request& request, std::string_view name) {
     if (name.empty()) return std::nullopt;
@@ -32,8 +21,9 @@ std::optional<std::string_view> find_cookie(const Request& request, std::string_
                                                        : rest.substr(semicolon + 1);
             const auto eq = pair.find('=');
             if (eq == std::string_view::npos) continue;  // not a name=value pair
-            if (trim(pair.substr(0, eq)) != name) continue;
-            std::string_view value = trim(pair.substr(eq + 1));
+            // RFC 6265 §5.4 joins pairs with "; "; extra spaces and tabs around them are allowed.
+            if (trim_ows(pair.substr(0, eq)) != name) continue;
+            std::string_view value = trim_ows(pair.substr(eq + 1));
             // cookie-value may be wrapped in DQUOTEs (§4.1.1); they are not part of the value.
             if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
                 value = value.substr(1, value.size() - 2);

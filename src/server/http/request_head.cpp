@@ -7,18 +7,12 @@
 #include <cstddef>
 #include <string>
 
+#include "server/http/text.hpp"
+
 namespace signet::server::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
     return boost::beast::iequals(a, b);
@@ -35,8 +29,8 @@ std::optional<HeadFault> check_transfer_coding(const Request& head) {
         std::string_view rest(line->value().data(), line->value().size());
         while (true) {
             const std::size_t comma = rest.find(',');
-            std::string_view coding = trim(rest.substr(0, comma));
-            coding = trim(coding.substr(0, coding.find(';')));  // parameters do not matter here
+            std::string_view coding = trim_ows(rest.substr(0, comma));
+            coding = trim_ows(coding.substr(0, coding.find(';')));  // parameters do not matter here
             if (!coding.empty()) {
                 ++codings;
                 if (iequals(coding, "chunked")) {

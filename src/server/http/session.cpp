@@ -278,26 +278,24 @@ class Session {
 
     std::optional<Response> invoke_inline(const Route& route, const Request& request,
                                           RequestContext& context) {
-        try {
-            return route.try_inline(request, context);
-        } catch (const std::exception& e) {
-            server_.log.error(context.request_id, std::string("handler failed: ") + e.what());
-        } catch (...) {
-            server_.log.error(context.request_id, "handler failed with a non-standard exception");
-        }
-        return error_response(request, Status::internal_server_error, "server_error",
-                              "The server failed to handle the request.");
+        return guarded(request, context, [&] { return route.try_inline(request, context); });
     }
 
     Response invoke(const Route& route, const Request& request, RequestContext& context) {
+        return guarded(request, context, [&] { return route.handler(request, context); });
+    }
+
+    // A handler's answer, or the 500 when it threw; the message stays in the log, since it may
+    // name internals.
+    template <class Call>
+    auto guarded(const Request& request, RequestContext& context, Call call) -> decltype(call()) {
         try {
-            return route.handler(request, context);
+            return call();
         } catch (const std::exception& e) {
             server_.log.error(context.request_id, std::string("handler failed: ") + e.what());
         } catch (...) {
             server_.log.error(context.request_id, "handler failed with a non-standard exception");
         }
-        // The message stays in the log: it may name internals.
         return error_response(request, Status::internal_server_error, "server_error",
                               "The server failed to handle the request.");
     }
