@@ -124,6 +124,16 @@ http::Response logout(Services& services, const http::Request& request,
 
     const AuthOutcome outcome = services.authenticator.authenticate(request, now);
     const bool jwt = outcome.principal && outcome.principal->method == AuthMethod::jwt;
+    // Logout ends whatever credential the request carries: a session cookie too.
+    if (outcome.principal && outcome.principal->method == AuthMethod::session &&
+        refresh_token.empty()) {
+        if (auto refused = require_csrf(services, request)) return std::move(*refused);
+        services.sessions.end(*http::find_cookie(request, kSessionCookie), now);
+        http::Response response = http::empty_response(request, http::Status::no_content);
+        response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
+        response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
+        return response;
+    }
     if (!jwt && refresh_token.empty()) return unauthorized(request, outcome);
     const bool via_cookie = (jwt && outcome.principal->via_cookie) || refresh_from_cookie;
     if (via_cookie) {

@@ -110,6 +110,28 @@ TEST_F(SessionsApi, LogoutForgetsTheSession) {
     expect_error(after, 401, "invalid_token");
 }
 
+// POST /v1/logout ends whatever the request carries: with a session cookie, the session.
+TEST_F(SessionsApi, PostLogoutWithASessionCookieEndsTheSession) {
+    HttpClient c = client();
+    const std::string email = unique_email("session-post-logout");
+    register_user(c, email);
+    const Session session = open_session(c, email);
+    ASSERT_EQ(c.get("/v1/me", {{"Cookie", session.cookies()}}).status, 200u);
+
+    // Cookie-authenticated, so a state change needs the CSRF token.
+    const HttpResult forged = c.request(boost::beast::http::verb::post, "/v1/logout", "",
+                                        {{"Cookie", session.cookies()}});
+    EXPECT_EQ(forged.status, 403u) << describe(forged);
+    ASSERT_EQ(c.get("/v1/me", {{"Cookie", session.cookies()}}).status, 200u);
+
+    const HttpResult out =
+        c.request(boost::beast::http::verb::post, "/v1/logout", "",
+                  {{"Cookie", session.cookies()}, {"X-CSRF-Token", session.csrf}});
+    ASSERT_EQ(out.status, 204u) << describe(out);
+    EXPECT_EQ(cookie_attribute(set_cookie_line(out, "signet_sid"), "Max-Age"), "0");
+    expect_error(c.get("/v1/me", {{"Cookie", "signet_sid=" + session.sid}}), 401, "invalid_token");
+}
+
 TEST_F(SessionsApi, LogoutWithoutSessionGets401) {
     HttpClient c = client();
     const HttpResult result = c.del("/v1/sessions/current");
