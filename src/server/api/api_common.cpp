@@ -1,6 +1,7 @@
 // Shared pieces of the API handlers.
 #include "server/api/api_common.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 #include <iostream>
@@ -50,13 +51,8 @@ std::variant<boost::json::object, http::Response> json_body(const http::Request&
     media = media.substr(0, media.find(';'));
     while (!media.empty() && media.back() == ' ')
         media.remove_suffix(1);
-    bool json = media.size() == 16;
-    constexpr std::string_view kJson = "application/json";
-    for (std::size_t i = 0; json && i < kJson.size(); ++i) {
-        const char c = media[i];
-        json = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kJson[i];
-    }
-    if (!json) {
+    // Media types are case-insensitive (RFC 9110 §8.3.1).
+    if (!boost::beast::iequals(media, "application/json")) {
         return http::error_response(request, http::Status::unsupported_media_type,
                                     "unsupported_media_type",
                                     "The request body must be application/json.");
@@ -171,6 +167,13 @@ void add_api_routes(http::Router& router, Services& services) {
     add_password_routes(router, services);
     add_well_known_routes(router, services);
     add_health_routes(router, services);
+}
+
+http::Response session_ended(const Services& services, const http::Request& request) {
+    http::Response response = http::empty_response(request, http::Status::no_content);
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
+    response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
+    return response;
 }
 
 std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,

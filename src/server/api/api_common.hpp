@@ -52,6 +52,8 @@ std::optional<http::Response> refuse_foreign_origin(const Services& services,
 std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,
                         std::int64_t max_age, std::string_view path = "/");
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);
+// 204 for a session that has just ended, clearing its cookie and the CSRF cookie.
+http::Response session_ended(const Services& services, const http::Request& request);
 
 // 503 {"error":"unavailable"} with Retry-After: a store could not be reached.
 inline constexpr int kUnavailableRetryAfterSeconds = 2;

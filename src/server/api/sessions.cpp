@@ -50,10 +50,7 @@ http::Response delete_session(Services& services, const http::Request& request,
     }
     if (auto refused = require_csrf(services, request)) return std::move(*refused);
     services.sessions.end(*sid, now);
-    http::Response response = http::empty_response(request, http::Status::no_content);
-    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
-    response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
-    return response;
+    return session_ended(services, request);
 }
 
 }  // namespace

@@ -129,10 +129,7 @@ http::Response logout(Services& services, const http::Request& request,
         refresh_token.empty()) {
         if (auto refused = require_csrf(services, request)) return std::move(*refused);
         services.sessions.end(*http::find_cookie(request, kSessionCookie), now);
-        http::Response response = http::empty_response(request, http::Status::no_content);
-        response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
-        response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
-        return response;
+        return session_ended(services, request);
     }
     if (!jwt && refresh_token.empty()) return unauthorized(request, outcome);
     const bool via_cookie = (jwt && outcome.principal->via_cookie) || refresh_from_cookie;

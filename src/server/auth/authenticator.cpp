@@ -1,6 +1,7 @@
 // Authentication middleware.
 #include "server/auth/authenticator.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "server/auth/identity.hpp"
@@ -80,13 +81,7 @@ std::optional<std::string_view> bearer_token(const http::Request& request) {
     if (authorization == request.end()) return std::nullopt;
     const std::string_view value = authorization->value();
     constexpr std::string_view kScheme = "bearer ";
-    if (value.size() < kScheme.size()) return std::nullopt;
-    for (std::size_t i = 0; i < kScheme.size(); ++i) {
-        const char c = value[i];
-        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) {
-            return std::nullopt;
-        }
-    }
+    if (!boost::beast::iequals(value.substr(0, kScheme.size()), kScheme)) return std::nullopt;
     return value.substr(kScheme.size());
 }
 

@@ -14,10 +14,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-bool iequals(std::string_view a, std::string_view b) {
-    return boost::beast::iequals(a, b);
-}
-
 // Checks the Transfer-Encoding codings (all its lines in order form one list, RFC 9110 §5.3).
 std::optional<HeadFault> check_transfer_coding(const Request& head) {
     std::size_t codings = 0;
@@ -33,7 +29,7 @@ std::optional<HeadFault> check_transfer_coding(const Request& head) {
             coding = trim_ows(coding.substr(0, coding.find(';')));  // parameters do not matter here
             if (!coding.empty()) {
                 ++codings;
-                if (iequals(coding, "chunked")) {
+                if (boost::beast::iequals(coding, "chunked")) {
                     if (chunked_at != 0) chunked_twice = true;
                     chunked_at = codings;
                 } else {
@@ -90,7 +86,8 @@ bool to_origin_form(Request& request) {
     const std::size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return true;
     const std::string_view scheme = target.substr(0, scheme_end);
-    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return true;
+    if (!boost::beast::iequals(scheme, "http") && !boost::beast::iequals(scheme, "https"))
+        return true;
     const std::string_view rest = target.substr(scheme_end + 3);
     const std::size_t path_start = rest.find_first_of("/?#");
     const std::string authority(rest.substr(0, path_start));
