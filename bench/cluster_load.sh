@@ -127,18 +127,14 @@ run down-jwt -H "Authorization: Bearer $token" "$url/v1/me"
 run down-session -H "Cookie: signet_sid=$sid" "$url/v1/me"
 
 python3 - "$work" <<'PY'
-import pathlib, re, sys
+import pathlib, sys
+sys.path.insert(0, "bench")
+import wrk_result
 work = pathlib.Path(sys.argv[1])
 
 def parse(name):
-    text = (work / f"{name}.txt").read_text()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    unit = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", text, re.M)
-    p99 = float(m.group(1)) * unit[m.group(2)]
-    total = int(re.search(r"(\d+) requests in", text).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    return rps, p99, total, int(non2xx.group(1)) if non2xx else 0
+    r = wrk_result.read(work / f"{name}.txt")
+    return r.rps, r.p99_ms, r.requests, r.non2xx
 
 print(f"{'nodes':<7}{'route':<34}{'2xx/s':>12}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
 results = {}

@@ -97,18 +97,14 @@ run me_session -H "Cookie: signet_sid=$sid" "$url/v1/me"
 run me_jwt_cold -H "Authorization: Bearer $token" "$cold_url/v1/me"
 
 python3 - "$work" <<'PY'
-import pathlib, re, sys
+import pathlib, sys
+sys.path.insert(0, "bench")
+import wrk_result
 work = pathlib.Path(sys.argv[1])
 
 def parse(name):
-    text = (work / f"{name}.txt").read_text()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    unit = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", text, re.M)
-    p99 = float(m.group(1)) * unit[m.group(2)]
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    errors = re.search(r"Socket errors:.*", text)
-    return rps, p99, int(non2xx.group(1)) if non2xx else 0, errors.group(0) if errors else ""
+    r = wrk_result.read(work / f"{name}.txt")
+    return r.rps, r.p99_ms, r.non2xx, r.socket_errors
 
 rows = [("GET /healthz", "healthz"), ("GET /v1/me (JWT)", "me_jwt"),
         ("GET /v1/me (session)", "me_session"), ("GET /v1/me (JWT, no cache)", "me_jwt_cold")]
