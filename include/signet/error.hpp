@@ -54,6 +54,9 @@ enum class Errc : int {
     decompression_failed,    // the DEFLATE stream is invalid
     decompressed_too_large,  // inflating would exceed the configured limit (a zip bomb)
     not_encrypted,           // a verifier that requires nested (encrypted) JWTs got a plain JWS
+    keys_unavailable,        // a key source holds no usable key set (never fetched, or too stale)
+    fetch_failed,            // fetching a remote document failed: network, TLS, HTTP status, size
+    bad_document,            // a fetched JWKS or discovery document is unusable
 };
 
 // The snake_case name of a code, e.g. "bad_signature". Stable: used in CLI output and HTTP bodies.

@@ -1,9 +1,12 @@
 // JWK Sets (RFC 7517 §5): the key set a Verifier selects from, by "kid" (RFC 7515 §4.1.4).
 // A set is rejected when it is ambiguous: two keys share a "kid", or symmetric and asymmetric keys
 // are mixed (a verifier that holds both invites algorithm-confusion mistakes, RFC 8725 §2.1).
+// A KeySource hands a Verifier the set to use now, for keys that change while it runs.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -42,5 +45,40 @@ class KeySet {
   private:
     std::vector<Jwk> keys_;
 };
+
+// Where a Verifier gets its keys when they may change: rotated by "kid" at an issuer, fetched
+// from a JWKS URL (signet::RemoteJwks in jwks_client.hpp). Shared by every thread that verifies.
+class KeySource {
+  public:
+    virtual ~KeySource() = default;
+
+    // The set to verify with now. Never waits on I/O and takes no lock a refresh holds.
+    // nullptr when there is no usable set (never loaded, or stale beyond its limit); the
+    // Verifier then fails with keys_unavailable.
+    virtual std::shared_ptr<const KeySet> current() const = 0;
+
+    // A token named `kid` and current() holds no key with it. The source may refresh, as often
+    // as its own policy allows, and returns the set to retry with: nullptr when it has nothing
+    // newer. May wait for a fetch; never call it while holding a lock others verify under.
+    virtual std::shared_ptr<const KeySet> refresh_for_kid(std::string_view kid) = 0;
+};
+
+// A fixed set as a KeySource: what a Verifier built from VerifierOptions::keys uses.
+class StaticKeySource final : public KeySource {
+  public:
+    explicit StaticKeySource(KeySet keys)
+        : keys_(std::make_shared<const KeySet>(std::move(keys))) {}
+    std::shared_ptr<const KeySet> current() const override { return keys_; }
+    std::shared_ptr<const KeySet> refresh_for_kid(std::string_view) override { return nullptr; }
+
+  private:
+    std::shared_ptr<const KeySet> keys_;
+};
+
+// Resolves a key from the protected header of a token whose "kid" the verifier's keys do not
+// hold. Installing one is how a caller opts in to "jwk", "jku", "x5u" or "x5c" (RFC 8725 §3.10):
+// the resolver owns that trust decision. The returned key must still allow the token's algorithm.
+// A KeySource, which sees only the "kid", is the right tool for keys published by an issuer.
+using KeyResolver = std::function<Result<Jwk>(const boost::json::object& header)>;
 
 }  // namespace signet

@@ -52,14 +52,13 @@ struct VerifiedToken {
     Claims claims;
 };
 
-// Resolves a key from the header of a token whose "kid" the key set does not know. Installing one
-// is how a caller opts in to "jwk", "jku", "x5u" or "x5c" (RFC 8725 §3.10); the resolver owns the
-// trust decision. The returned key must still allow the token's algorithm.
-using KeyResolver = std::function<Result<Jwk>(const boost::json::object& header)>;
-
 struct VerifierOptions {
+    // The keys: a fixed set, or a source whose set may change (a remote JWKS). Not both.
     KeySet keys;
-    // Allowed algorithms. Empty: the algorithms the keys are bound to by their "alg".
+    std::shared_ptr<KeySource> key_source;
+    // Allowed algorithms. Empty: the algorithms the keys are bound to by their "alg"; with a
+    // key source, the "alg" of the key a token selects, so a key without one verifies nothing
+    // until the algorithms are named (RFC 8725 §3.1).
     std::vector<Algorithm> algorithms;
     std::vector<std::string> issuers;    // accept any of these "iss"; empty: iss not checked
     std::vector<std::string> audiences;  // "aud" must contain one; empty: aud not checked

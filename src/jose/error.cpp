@@ -47,6 +47,9 @@ std::string_view to_string(Errc code) noexcept {
         case Errc::decompression_failed: return "decompression_failed";
         case Errc::decompressed_too_large: return "decompressed_too_large";
         case Errc::not_encrypted: return "not_encrypted";
+        case Errc::keys_unavailable: return "keys_unavailable";
+        case Errc::fetch_failed: return "fetch_failed";
+        case Errc::bad_document: return "bad_document";
     }
     return "unknown";
 }

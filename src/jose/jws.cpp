@@ -187,9 +187,16 @@ Result<Algorithm> check_alg(std::string_view name, std::span<const Algorithm> al
 
 Result<void> verify_signature(Algorithm alg, const HeaderInfo& info, const json::object& header,
                               std::string_view signing_input, std::string_view signature,
-                              const KeySet& keys, const KeyResolver* resolver) {
+                              const KeySet& keys, const KeyResolver* resolver,
+                              bool key_alg_required) {
+    const auto unbound = [&](const Jwk& key) { return key_alg_required && !key.alg(); };
+    const auto unbound_error = [] {
+        return Error(Errc::key_alg_mismatch,
+                     "the key has no \"alg\" and no algorithms were named for it");
+    };
     if (info.kid) {
         if (const Jwk* key = keys.find(*info.kid)) {
+            if (unbound(*key)) return unbound_error();
             if (auto ok = key->check_usable(alg, KeyOperation::verify); !ok) return ok;
             return detail::verify(alg, key->material(), signing_input, signature);
         }
@@ -206,7 +213,7 @@ Result<void> verify_signature(Algorithm alg, const HeaderInfo& info, const json:
     std::size_t tried = 0;
     for (const Jwk& key : keys) {
         if (info.kid && !key.kid().empty()) continue;
-        if (!key.allows(alg, KeyOperation::verify)) continue;
+        if (unbound(key) || !key.allows(alg, KeyOperation::verify)) continue;
         if (detail::verify(alg, key.material(), signing_input, signature)) return {};
         if (++tried == kMaxCandidateKeys) break;
     }

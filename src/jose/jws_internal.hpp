@@ -10,7 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "signet/jwt.hpp"
+#include "signet/algorithm.hpp"
+#include "signet/error.hpp"
+#include "signet/jwks.hpp"
+#include "signet/jws.hpp"
 
 namespace signet::detail {
 
@@ -53,11 +56,13 @@ Result<HeaderInfo> check_header(const boost::json::object& header,
 // The named algorithm, if it is implemented and allowed. "none" is never allowed here.
 Result<Algorithm> check_alg(std::string_view name, std::span<const Algorithm> allowed);
 
-// Selects the key (by "kid", else every key that fits) and verifies the signature.
+// Selects the key (by "kid", else every key that fits) and verifies the signature. With
+// `key_alg_required` a key qualifies only when its own "alg" names `alg` (no allow-list was
+// given, so the key's binding is the allow-list, RFC 8725 §3.1).
 Result<void> verify_signature(Algorithm alg, const HeaderInfo& info,
                               const boost::json::object& header, std::string_view signing_input,
                               std::string_view signature, const KeySet& keys,
-                              const KeyResolver* resolver);
+                              const KeyResolver* resolver, bool key_alg_required = false);
 
 // Scratch buffers of the calling thread, reused across verifications.
 std::string& thread_scratch(int slot);

@@ -173,10 +173,13 @@ Result<void> validate_claims(const Claims& claims, const VerifierOptions& o,
 }
 
 Result<Verifier> Verifier::create(VerifierOptions options) {
-    if (options.keys.empty() && !options.key_resolver) {
+    if (options.key_source && !options.keys.empty()) {
+        return Error(Errc::invalid_argument, "give a verifier keys or a key source, not both");
+    }
+    if (options.keys.empty() && !options.key_resolver && !options.key_source) {
         return Error(Errc::invalid_argument, "a verifier needs at least one key");
     }
-    if (options.algorithms.empty()) {
+    if (options.algorithms.empty() && !options.key_source) {
         // RFC 8725 §3.1: without an explicit list, only the algorithms keys are bound to.
         for (const Jwk& key : options.keys) {
             if (!key.alg()) {
@@ -317,7 +320,10 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
         if (const json::value* v = header.if_contains("cty"))
             cty = std::string_view(v->get_string());
     }
-    auto alg = detail::check_alg(info.alg, o.algorithms);
+    // With a key source and no named algorithms, each key's own "alg" is its allow-list.
+    const bool key_alg_required = o.algorithms.empty();
+    auto alg = detail::check_alg(
+        info.alg, key_alg_required ? all_algorithms() : std::span<const Algorithm>(o.algorithms));
     if (!alg) return std::move(alg).error();
     if (o.type && (!typ || !iequals(strip_application(*typ), strip_application(*o.type)))) {
         return Error(Errc::bad_typ, "the token's \"typ\" is not \"" + *o.type + "\"");
@@ -332,9 +338,23 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
         return Error(Errc::bad_base64, "the JWS signature is not canonical base64url");
     }
     const KeyResolver* resolver = o.key_resolver ? &o.key_resolver : nullptr;
-    if (auto ok = detail::verify_signature(*alg, info, header, parts->signing_input, signature,
-                                           o.keys, resolver);
-        !ok) {
+    if (o.key_source) {
+        std::shared_ptr<const KeySet> keys = o.key_source->current();
+        if (!keys) return Error(Errc::keys_unavailable, "the key source has no usable key set");
+        auto ok = detail::verify_signature(*alg, info, header, parts->signing_input, signature,
+                                           *keys, resolver, key_alg_required);
+        // An unknown "kid" may be a key rotated in at the source since its last fetch.
+        if (!ok && ok.error().code() == Errc::key_not_found && info.kid &&
+            keys->find(*info.kid) == nullptr) {
+            if (auto newer = o.key_source->refresh_for_kid(*info.kid); newer && newer != keys) {
+                ok = detail::verify_signature(*alg, info, header, parts->signing_input, signature,
+                                              *newer, resolver, key_alg_required);
+            }
+        }
+        if (!ok) return std::move(ok).error();
+    } else if (auto ok = detail::verify_signature(*alg, info, header, parts->signing_input,
+                                                  signature, o.keys, resolver);
+               !ok) {
         return std::move(ok).error();
     }
     // Only now is the payload decoded and parsed (RFC 8725 §3.1: trust nothing before the
