@@ -62,12 +62,15 @@ build_and_test() {
 # Under ThreadSanitizer: the library's tests (a Verifier shared by many threads, and the per-thread
 # context caches behind it), then the server's stores, auth services and HTTP layer (a listener
 # with I/O and worker threads, sharded in-memory stores, SQLite shared between connections), and
-# the store contract suites (the PostgreSQL and Redis connection pools under many threads).
+# the store contract suites (the PostgreSQL and Redis connection pools under many threads), and
+# the remote JWKS source (verifying threads, its refresher and unknown-kid refreshes at once).
 tsan_tests() {
-    local targets=(jose_tests store_tests auth_tests http_tests store_contract_tests) t
+    local targets=(jose_tests jwks_client_tests store_tests auth_tests http_tests
+        store_contract_tests) t
     cmake --preset tsan &&
         cmake --build --preset tsan --target "${targets[@]}" -j "$JOBS" || return 1
-    for t in build/tsan/tests/jose/jose_tests build/tsan/tests/server/store_tests \
+    for t in build/tsan/tests/jose/jose_tests build/tsan/tests/jwks_client/jwks_client_tests \
+        build/tsan/tests/server/store_tests \
         build/tsan/tests/server/auth_tests build/tsan/tests/server/http_tests \
         build/tsan/tests/server/store_contract_tests; do
         echo "-- $t"

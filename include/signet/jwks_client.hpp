@@ -81,7 +81,7 @@ class RemoteJwks final : public KeySource {
     // misconfigured issuer is reported at start.
     static Result<std::shared_ptr<RemoteJwks>> load(RemoteJwksOptions options);
 
-    ~RemoteJwks() override;  // stops the refresher, waiting for a fetch in flight
+    ~RemoteJwks() override;  // stops the refresher, aborting a fetch in flight
     RemoteJwks(const RemoteJwks&) = delete;
     RemoteJwks& operator=(const RemoteJwks&) = delete;
 

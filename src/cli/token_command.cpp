@@ -22,6 +22,7 @@
 #include "signet/jwe.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"
+#include "signet/jwks_client.hpp"
 #include "signet/jwt.hpp"
 
 namespace signet::cli {
@@ -279,23 +280,46 @@ int run_verify(const Args& args) {
     if (args.has("typ")) options.type = non_empty(args, "typ");
     parse_nested_jwt_options(args, options);
 
-    const std::string key_path = *args.value("key");
-    auto keys = load_key_set(key_path);
-    if (!keys) return report(keys.error());
-    if (keys->empty()) {
-        return report(Errc::key_not_found, input_name(key_path) + " holds no usable key");
+    const int key_sources = args.has("key") + args.has("jwks-url") + args.has("issuer-url");
+    if (key_sources != 1) {
+        throw UsageError("give exactly one of --key, --jwks-url and --issuer-url");
     }
-    if (options.algorithms.empty() && std::none_of(keys->begin(), keys->end(), [](const Jwk& k) {
-            return k.alg().has_value();
-        })) {
-        // RFC 8725 §3.1: the algorithm is never taken from the token being verified.
-        return report(Errc::invalid_argument,
-                      "no algorithm allowed: the key has no \"alg\" member and no --alg was "
-                      "given; the algorithm is never guessed from the token");
+    if ((args.has("ca-file") || args.has("allow-http")) && args.has("key")) {
+        throw UsageError("--ca-file and --allow-http go with --jwks-url or --issuer-url");
     }
-    // A key without a "kid" (a PEM key) needs no special handling: the library tries such keys
-    // when no key carries the token's "kid", still checking type and binding against "alg".
-    options.keys = std::move(*keys);
+    if (args.has("key")) {
+        const std::string key_path = *args.value("key");
+        auto keys = load_key_set(key_path);
+        if (!keys) return report(keys.error());
+        if (keys->empty()) {
+            return report(Errc::key_not_found, input_name(key_path) + " holds no usable key");
+        }
+        if (options.algorithms.empty() &&
+            std::none_of(keys->begin(), keys->end(),
+                         [](const Jwk& k) { return k.alg().has_value(); })) {
+            // RFC 8725 §3.1: the algorithm is never taken from the token being verified.
+            return report(Errc::invalid_argument,
+                          "no algorithm allowed: the key has no \"alg\" member and no --alg was "
+                          "given; the algorithm is never guessed from the token");
+        }
+        // A key without a "kid" (a PEM key) needs no special handling: the library tries such
+        // keys when no key carries the token's "kid", still checking type and binding.
+        options.keys = std::move(*keys);
+    } else {
+        // The issuer's published keys; without --alg each key's own "alg" is its allow-list.
+        RemoteJwksOptions remote;
+        if (auto url = args.value("jwks-url")) remote.jwks_uri = *url;
+        if (auto url = args.value("issuer-url")) {
+            remote.issuer = *url;
+            // Discovery names the issuer: require it of the token unless --iss says otherwise.
+            if (options.issuers.empty()) options.issuers = {*url};
+        }
+        remote.allow_http = args.has("allow-http");
+        remote.ca_file = args.value("ca-file").value_or("");
+        auto source = RemoteJwks::load(std::move(remote));
+        if (!source) return report(source.error());
+        options.key_source = std::move(*source);
+    }
     if (const int status = load_decryption_keys(args, options); status != kExitOk) return status;
 
     auto token = read_token(args.operands().front());
@@ -411,11 +435,19 @@ const std::vector<Command>& commands() {
               "stdin; trailing whitespace read from a file or stdin is ignored. A key is chosen "
               "by\n"
               "the token's \"kid\"; keys without a kid (a PEM key) are tried when no key has it.\n"
+              "Instead of --key, --jwks-url fetches the issuer's JWK Set over HTTPS, and\n"
+              "--issuer-url finds it through the issuer's discovery document (OpenID Connect\n"
+              "Discovery, else RFC 8414) and also requires that issuer unless --iss is given.\n"
+              "Without --alg, each published key allows only its own \"alg\".\n"
               "With --decrypt-key a nested JWT (RFC 7519 §5.2: a JWE with \"cty\":\"JWT\" holding\n"
               "a signed JWT) is decrypted first, then verified as above; its key management\n"
               "algorithms come from --decrypt-alg or else the decryption keys' \"alg\".",
           .options =
-              {{"key", "FILE", "Verification key(s): JWK, JWKS or PEM (- for stdin)", false, true},
+              {{"key", "FILE", "Verification key(s): JWK, JWKS or PEM (- for stdin)"},
+               {"jwks-url", "URL", "Fetch the verification keys from this JWK Set URL"},
+               {"issuer-url", "URL", "Discover the issuer's JWK Set from its metadata"},
+               {"ca-file", "FILE", "Trust these PEM CA certificates for HTTPS (default: system)"},
+               {"allow-http", "", "Allow plain http:// URLs (loopback and tests only)"},
                {"alg", "ALG", "Allow this algorithm (repeatable)", true},
                {"iss", "ISS", "Require this issuer (repeat to accept any of several)", true},
                {"aud", "AUD", "Require this audience (repeat to accept any of several)", true},

@@ -15,11 +15,19 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <exception>
+#include <mutex>
 #include <optional>
 
 #include "signet/version.hpp"
 
 namespace signet::jwks_client {
+
+struct HttpFetcher::Cancellation {
+    std::mutex mutex;
+    boost::asio::io_context* running = nullptr;  // the io_context of the fetch in flight
+    bool cancelled = false;
+};
+
 namespace {
 
 namespace asio = boost::asio;
@@ -106,13 +114,28 @@ asio::awaitable<void> exchange(Exchange& x) {
 
 // One request, no redirects: the answer, or why there is none.
 Result<http::response<http::string_body>> exchange_once(
-    const FetchSettings& settings, asio::ssl::context* tls, const HttpUrl& url,
+    HttpFetcher::Cancellation& cancellation, const FetchSettings& settings,
+    asio::ssl::context* tls, const HttpUrl& url,
     const std::vector<std::pair<std::string, std::string>>& headers, Clock::time_point deadline) {
     Exchange x{settings, tls, url, headers, deadline, std::nullopt, {}};
     asio::io_context io;
     std::exception_ptr thrown;
-    asio::co_spawn(io, exchange(x), [&](std::exception_ptr e) { thrown = e; });
+    bool done = false;
+    asio::co_spawn(io, exchange(x), [&](std::exception_ptr e) {
+        thrown = e;
+        done = true;
+    });
+    {
+        std::lock_guard lock(cancellation.mutex);
+        if (cancellation.cancelled) return failure(url, "cancelled");
+        cancellation.running = &io;
+    }
     io.run();
+    {
+        std::lock_guard lock(cancellation.mutex);
+        cancellation.running = nullptr;
+    }
+    if (!done) return failure(url, "cancelled");
     if (thrown) {
         try {
             std::rethrow_exception(thrown);
@@ -144,6 +167,17 @@ bool is_redirect(unsigned status) {
 
 }  // namespace
 
+HttpFetcher::HttpFetcher(FetchSettings settings, std::shared_ptr<asio::ssl::context> tls)
+    : settings_(std::move(settings)),
+      tls_(std::move(tls)),
+      cancellation_(std::make_shared<Cancellation>()) {}
+
+void HttpFetcher::cancel() const {
+    std::lock_guard lock(cancellation_->mutex);
+    cancellation_->cancelled = true;
+    if (cancellation_->running != nullptr) cancellation_->running->stop();
+}
+
 Result<HttpFetcher> HttpFetcher::create(FetchSettings settings) {
     auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
@@ -168,7 +202,7 @@ Result<FetchedResponse> HttpFetcher::get(
     const auto deadline = Clock::now() + settings_.request_timeout;
     HttpUrl url = start;
     for (unsigned redirects = 0;; ++redirects) {
-        auto response = exchange_once(settings_, tls_.get(), url, headers, deadline);
+        auto response = exchange_once(*cancellation_, settings_, tls_.get(), url, headers, deadline);
         if (!response) return std::move(response).error();
         const unsigned status = response->result_int();
         if (is_redirect(status)) {

@@ -170,8 +170,9 @@ void RemoteJwks::State::run() {
             stale_until = fresh_until + options.max_stale;
             // Refresh in the background when three quarters of the lifetime are gone, so that
             // verification never finds the set expired; never more than once a second.
-            next_refresh = now + std::max<SteadyClock::duration>(fetched->lifetime * 3 / 4,
-                                                                 std::chrono::seconds(1));
+            next_refresh = now + std::max<SteadyClock::duration>(
+                                     SteadyClock::duration(fetched->lifetime) * 3 / 4,
+                                     std::chrono::seconds(1));
             consecutive_failures = 0;
             last_outcome = {};
         } else {
@@ -263,6 +264,7 @@ RemoteJwks::~RemoteJwks() {
         std::lock_guard lock(state_->mutex);
         state_->stopping = true;
     }
+    state_->fetcher.cancel();
     state_->changed.notify_all();
     if (state_->refresher.joinable()) state_->refresher.join();
 }
