@@ -39,7 +39,7 @@ phase() {
 
 check_format() {
     local files=()
-    local dirs=(include src tests bench fuzz)
+    local dirs=(include src tests bench fuzz examples)
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         mapfile -t files < <(git ls-files -- "${dirs[@]}" |
             grep -E '\.(cpp|hpp|cc|hh|cxx|hxx|h|ipp)$' || true)

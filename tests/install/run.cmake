@@ -1,6 +1,8 @@
 # cmake -P script behind the install.find_package_from_prefix test: installs the build at
 # SIGNET_BUILD_DIR into a fresh prefix, configures and builds the consumer project against that
-# prefix only, and runs it. Any failing step fails the test.
+# prefix only, and runs it; then does the same for examples/resource_server (EXAMPLE_SOURCE_DIR),
+# which links signet::jwks_client, and checks that it reports an unreachable issuer.
+# Any failing step fails the test.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var SIGNET_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR CONSUMER_GENERATOR CONSUMER_CXX_COMPILER)
@@ -33,7 +35,7 @@ endif()
 run_step(install "${CMAKE_COMMAND}" ${install_args})
 
 set(configure_args
-  -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}" -G "${CONSUMER_GENERATOR}"
+  -G "${CONSUMER_GENERATOR}"
   "-DCMAKE_CXX_COMPILER=${CONSUMER_CXX_COMPILER}"
   "-DCMAKE_PREFIX_PATH=${prefix}"
   # Only the prefix may provide signet: no user or system package registry.
@@ -50,7 +52,8 @@ if(CONSUMER_SANITIZE)
   set(san "-fsanitize=${CONSUMER_SANITIZE} -fno-omit-frame-pointer")
   list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${san}" "-DCMAKE_EXE_LINKER_FLAGS=${san}")
 endif()
-run_step(configure "${CMAKE_COMMAND}" ${configure_args})
+run_step(configure "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}"
+         ${configure_args})
 
 # The package must have come from the prefix, not from the build tree or the system.
 file(STRINGS "${consumer_build}/CMakeCache.txt" signet_dir_line REGEX "^signet_DIR:")
@@ -67,3 +70,18 @@ endif()
 run_step(build "${CMAKE_COMMAND}" --build "${consumer_build}")
 run_step(run "${consumer_build}/signet_consumer")
 message(STATUS "consumer output: ${step_output}")
+
+if(EXAMPLE_SOURCE_DIR)
+  set(example_build "${WORK_DIR}/example-build")
+  run_step(configure-example "${CMAKE_COMMAND}" -S "${EXAMPLE_SOURCE_DIR}" -B "${example_build}"
+           ${configure_args})
+  run_step(build-example "${CMAKE_COMMAND}" --build "${example_build}")
+  # Nothing listens on port 1: the example must start, try discovery, and exit 1 saying why.
+  execute_process(COMMAND "${example_build}/resource_server" --issuer http://127.0.0.1:1
+                          --allow-http
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out TIMEOUT 60)
+  if(NOT rc EQUAL 1 OR NOT out MATCHES "fetch_failed")
+    message(FATAL_ERROR "[run-example] expected exit 1 with fetch_failed, got ${rc}:\n${out}")
+  endif()
+  message(STATUS "[run-example] ok: ${out}")
+endif()
