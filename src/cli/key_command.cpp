@@ -276,26 +276,15 @@ int run_jwks(const Args& args) {
     return kExitOk;
 }
 
-// A new current signing key in the deployment's key store, through the admin service. Running
-// servers pick it up at their next key reload; the previous key stays published until the tokens
-// it signed have expired.
-int run_rotate(const Args& args) {
-    std::optional<Algorithm> alg;
-    if (auto name = args.value("alg")) alg = parse_algorithm_option("alg", *name);
+// Runs an admin operation on the deployment the options name, mapping its failures to exit codes.
+template <class F>
+int with_admin(const Args& args, bool create, const std::string& missing, F&& operation) {
     const server::ServerConfig config = deployment_config(args);
-    const std::string no_key =
-        "no signing key in the deployment (" +
-        (config.database_url ? std::string("its database") : config.data_dir.string()) +
-        ") to take the algorithm from; give --alg or start signet serve once";
     try {
-        // Without --alg there must be a key already: no empty deployment is created for nothing.
-        server::AdminService admin(config, alg.has_value());
-        const std::optional<std::string> kid = admin.rotate_key(alg);
-        if (!kid) return report(Errc::key_not_found, no_key);
-        print_line(*kid);
-        return kExitOk;
+        server::AdminService admin(config, create);
+        return operation(admin);
     } catch (const server::DeploymentNotFound&) {
-        return report(Errc::key_not_found, no_key);
+        return report(Errc::key_not_found, missing);
     } catch (const server::StoreError& error) {
         std::cerr << "store_error: " << error.what() << '\n';
     } catch (const server::ConfigError& error) {
@@ -304,9 +293,51 @@ int run_rotate(const Args& args) {
     return kExitFailure;
 }
 
+// A new signing key in the deployment's key store, through the admin service. It is published at
+// once and signs after one JWKS cache lifetime plus a key reload (at once with --now); the
+// previous key stays published until the tokens it signed have expired.
+int run_rotate(const Args& args) {
+    std::optional<Algorithm> alg;
+    if (auto name = args.value("alg")) alg = parse_algorithm_option("alg", *name);
+    const bool now = args.has("now");
+    const std::string no_key =
+        "no signing key in the deployment to take the algorithm from; give --alg or start "
+        "signet serve once";
+    // Without --alg there must be a key already: no empty deployment is created for nothing.
+    return with_admin(args, alg.has_value(), no_key, [&](server::AdminService& admin) {
+        const std::optional<server::StoredKey> key = admin.rotate_key(alg, now);
+        if (!key) return report(Errc::key_not_found, no_key);
+        print_line(key->kid);
+        const std::int64_t wait = key->activates_at - key->created_at;
+        if (wait > 0) {
+            std::cerr << "published now; signs in " << wait
+                      << " s, once JWKS caches and every node have it (--now: at once)\n";
+        }
+        return kExitOk;
+    });
+}
+
+// Revokes a compromised key for every node of the deployment (docs/keys.md, key compromise).
+int run_revoke(const Args& args) {
+    const std::string kid = args.operands().front();
+    return with_admin(args, false, "no deployment here", [&](server::AdminService& admin) {
+        const auto revoked = admin.revoke_key(kid);
+        if (!revoked) {
+            return report(Errc::key_not_found,
+                          "no key \"" + kid + "\" in the deployment, or it is revoked already");
+        }
+        boost::json::object out{{"revoked", revoked->revoked_kid}};
+        if (revoked->replacement) out["signing_kid"] = revoked->replacement->kid;
+        print_json(out);
+        return kExitOk;
+    });
+}
+
 std::vector<Option> rotate_options() {
     std::vector<Option> options = deployment_options();
-    options.push_back({"alg", "ALG", "JWS algorithm of the new key (default: the current one's)"});
+    options.push_back(
+        {"alg", "ALG", "JWS algorithm of the new key: the configured signing_alg (default)"});
+    options.push_back({"now", "", "Sign with the new key at once (after a key compromise)"});
     return options;
 }
 
@@ -407,16 +438,34 @@ const std::vector<Command>& commands() {
           .summary = "Add a new current signing key to a deployment",
           .operands = "",
           .description =
-              "Add a new current signing key to the key store of a `signet serve` deployment (the\n"
-              "data dir's SQLite database, or --database-url) and print its kid (its RFC 7638\n"
-              "thumbprint). The previous key is retired but stays in the JWKS until every token\n"
-              "it signed has expired. Servers of the deployment switch to the new key at their\n"
-              "next key reload. The algorithm is that of the current key unless --alg (needed\n"
-              "when there is no key yet); a new HS* key gets a random secret.",
+              "Add a new signing key to the key store of a `signet serve` deployment (the data\n"
+              "dir's SQLite database, or --database-url) and print its kid (its RFC 7638\n"
+              "thumbprint). The key is published in the JWKS at once and signs only after one\n"
+              "JWKS cache lifetime (60 s) plus key_reload_interval, so that resource servers\n"
+              "caching the JWKS know it before they see its tokens; --now makes it sign at once.\n"
+              "The previous key stays in the JWKS until every token it signed has expired.\n"
+              "The algorithm is the configured signing_alg; --alg must match it (needed when\n"
+              "there is no key yet). A deployment signing with a configured hmac_secret rotates\n"
+              "by replacing the secret in its configuration instead.",
           .options = rotate_options(),
           .min_operands = 0,
           .max_operands = 0},
          run_rotate},
+        {"revoke",
+         {.path = "key revoke",
+          .summary = "Revoke a compromised signing key of a deployment",
+          .operands = "KID",
+          .description =
+              "Revoke the key KID of a `signet serve` deployment: it leaves the JWKS and stops\n"
+              "verifying on every node within key_reload_interval, so tokens it signed (or that\n"
+              "anyone holding it forged) are refused. When it is the signing key, or announced\n"
+              "to become one, a new key of the same algorithm signs at once. Prints\n"
+              "{\"revoked\": KID, \"signing_kid\": NEW} (the second only after a replacement).\n"
+              "Resource servers that cache the JWKS drop the key within their cache lifetime.",
+          .options = deployment_options(),
+          .min_operands = 1,
+          .max_operands = 1},
+         run_revoke},
     };
     return table;
 }

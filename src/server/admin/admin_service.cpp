@@ -5,6 +5,7 @@
 
 #include "server/auth/key_manager.hpp"
 #include "server/clock.hpp"
+#include "server/config.hpp"
 
 namespace signet::server {
 namespace {
@@ -19,7 +20,8 @@ StoreSettings admin_store_settings(const ServerConfig& config, bool create) {
 }  // namespace
 
 AdminService::AdminService(const ServerConfig& config, bool create)
-    : stores_(open_stores(admin_store_settings(config, create))),
+    : config_(config),
+      stores_(open_stores(admin_store_settings(config, create))),
       hasher_(config.argon2_memory_kib, config.argon2_iterations),
       limiter_(stores_.rate_limits, config.login_limit_per_email, config.login_limit_per_address,
                config.login_limit_window),
@@ -39,15 +41,58 @@ std::optional<User> AdminService::set_disabled(std::string_view email, bool disa
     return accounts_.set_disabled(email, disabled, unix_now());
 }
 
-std::optional<std::string> AdminService::rotate_key(std::optional<Algorithm> alg) {
-    if (!alg) {
-        const std::vector<StoredKey> keys = stores_.keys->list();
-        if (std::none_of(keys.begin(), keys.end(),
-                         [](const StoredKey& key) { return !key.retired_at; })) {
-            return std::nullopt;
-        }
+std::optional<StoredKey> AdminService::rotate_key(std::optional<Algorithm> alg, bool immediately) {
+    if (alg && *alg != config_.signing_alg) {
+        throw ConfigError("--alg " + std::string(to_string(*alg)) +
+                          " differs from the configured signing_alg " +
+                          std::string(to_string(config_.signing_alg)) +
+                          ", and the next start would rotate back to it: change signing_alg in "
+                          "the configuration instead (the next start rotates to it)");
     }
-    return KeyManager::rotate(*stores_.keys, alg, std::nullopt);
+    if (config_.hmac_secret) {
+        throw ConfigError(
+            "this deployment signs with the configured hmac_secret: replace the secret in the "
+            "configuration and restart the nodes (the old secret is revoked at once)");
+    }
+    const std::int64_t now = unix_now();
+    const std::vector<StoredKey> keys = stores_.keys->list();
+    const bool any_signs = std::any_of(keys.begin(), keys.end(),
+                                       [&](const StoredKey& key) { return signs_at(key, now); });
+    if (!alg && !any_signs) return std::nullopt;
+    // Nothing signs yet: there are no tokens whose verifiers need warning.
+    const std::int64_t lead =
+        immediately || !any_signs
+            ? 0
+            : KeyManager::announcement_lead(config_.key_reload_interval).count();
+    return KeyManager::rotate(*stores_.keys, config_.signing_alg, std::nullopt, now, now + lead);
+}
+
+std::optional<AdminService::Revocation> AdminService::revoke_key(std::string_view kid) {
+    const std::int64_t now = unix_now();
+    const std::vector<StoredKey> keys = stores_.keys->list();
+    const auto it = std::find_if(keys.begin(), keys.end(),
+                                 [&](const StoredKey& key) { return key.kid == kid; });
+    if (it == keys.end() || it->revoked_at) return std::nullopt;
+    Revocation result{std::string(kid), std::nullopt};
+    // A key that signs, or will: its successor must sign before it goes, or nothing signs.
+    const bool signs_or_will = signs_at(*it, now) || (it->activates_at > now && !it->retired_at);
+    if (signs_or_will) {
+        if (config_.hmac_secret) {
+            throw ConfigError(
+                "the signing key comes from the configured hmac_secret: replace the secret in "
+                "the configuration and restart the nodes (the old secret is revoked at once)");
+        }
+        Result<Jwk> jwk = Jwk::parse(it->private_jwk);
+        const std::optional<Algorithm> alg =
+            jwk && jwk->alg() ? jwk->alg() : std::optional<Algorithm>(config_.signing_alg);
+        result.replacement = KeyManager::rotate(*stores_.keys, alg, std::nullopt, now, now);
+    }
+    if (!stores_.keys->revoke(kid, now)) return std::nullopt;
+    return result;
+}
+
+std::vector<StoredKey> AdminService::list_keys() {
+    return stores_.keys->list();
 }
 
 }  // namespace signet::server

@@ -1,7 +1,7 @@
 // What the CLI's `user` and `key` commands do to a deployment, through the same stores
 // (open_stores) and services the server uses: users are hashed with the configured Argon2id cost,
 // disabling ends refresh families and sessions on every node, keys rotate as the key manager
-// rotates them. The CLI never touches a store engine itself.
+// rotates them and are revoked for every node. The CLI never touches a store engine itself.
 #pragma once
 
 #include <optional>
@@ -29,12 +29,29 @@ class AdminService {
     std::vector<User> list_users();
     // nullopt when there is no such user.
     std::optional<User> set_disabled(std::string_view email, bool disabled);
-    // A new current key; the previous one stays published until its tokens expire. `alg` unset:
-    // the algorithm of the current key, and nullopt when there is none to take it from. Throws
-    // ConfigError for an unusable algorithm.
-    std::optional<std::string> rotate_key(std::optional<Algorithm> alg);
+    // A new signing key, published at once and signing after KeyManager::announcement_lead, or
+    // at once with `immediately`; the previous key stays published until its tokens expire.
+    // A deployment without a signing key gets one that signs at once. `alg` unset: nullopt when
+    // no key signs to take the algorithm from. Throws ConfigError when `alg` differs from the
+    // configured signing_alg (the next start would rotate back to it) or when the deployment
+    // signs with a configured hmac_secret (replace the secret in the configuration instead).
+    std::optional<StoredKey> rotate_key(std::optional<Algorithm> alg, bool immediately);
+
+    struct Revocation {
+        std::string revoked_kid;
+        std::optional<StoredKey> replacement;  // when the revoked key was signing or announced
+    };
+    // Revokes a (compromised) key: it leaves the JWKS and stops verifying on every node within
+    // key_reload_interval, and tokens it signed are refused. When it signs now, or is announced
+    // to sign, a new key of the same algorithm takes over at once. nullopt: no such key, or
+    // revoked already. Throws ConfigError for a key made from a configured hmac_secret.
+    std::optional<Revocation> revoke_key(std::string_view kid);
+
+    // Every stored key, oldest first.
+    std::vector<StoredKey> list_keys();
 
   private:
+    ServerConfig config_;
     Stores stores_;
     PasswordHasher hasher_;
     LoginRateLimiter limiter_;  // unused by admin calls; AccountService needs one

@@ -43,7 +43,8 @@ void add_well_known_routes(http::Router& router, Services& services) {
                        http::json_response(request, http::Status::ok, boost::json::object{});
                    response.set(bhttp::field::content_type, "application/jwk-set+json");
                    // Short caching: resource servers see a rotation within a minute.
-                   response.set(bhttp::field::cache_control, "public, max-age=60");
+                   response.set(bhttp::field::cache_control,
+                                "public, max-age=" + std::to_string(kJwksMaxAge.count()));
                    response.body() = services.keys.snapshot()->jwks_json;
                    response.prepare_payload();
                    return response;

@@ -31,7 +31,8 @@ bool holds_secret(const Jwk& key, const std::string& secret) {
 
 }  // namespace
 
-StoredKey KeyManager::generate(Algorithm alg, const std::optional<std::string>& hmac_secret) {
+StoredKey KeyManager::generate(Algorithm alg, const std::optional<std::string>& hmac_secret,
+                               std::int64_t now) {
     Result<Jwk> key = Error(Errc::invalid_argument, "");
     if (is_hmac(alg)) {
         if (hmac_secret) {
@@ -53,45 +54,61 @@ StoredKey KeyManager::generate(Algorithm alg, const std::optional<std::string>& 
                           " key: " + key.error().message());
     }
     Jwk with_use = key->with_use("sig");
-    return StoredKey{with_use.kid(), with_use.to_json_string(true), unix_now(), std::nullopt};
+    return StoredKey{.kid = with_use.kid(),
+                     .private_jwk = with_use.to_json_string(true),
+                     .created_at = now,
+                     .retired_at = std::nullopt,
+                     .activates_at = now,
+                     .revoked_at = std::nullopt};
 }
 
-std::string KeyManager::rotate(KeyStore& store, std::optional<Algorithm> alg,
-                               const std::optional<std::string>& hmac_secret) {
+StoredKey KeyManager::rotate(KeyStore& store, std::optional<Algorithm> alg,
+                             const std::optional<std::string>& hmac_secret, std::int64_t now,
+                             std::int64_t activates_at) {
     if (!alg) {
         for (const StoredKey& stored : store.list()) {
-            if (stored.retired_at) continue;
+            if (!signs_at(stored, now)) continue;
             if (Result<Jwk> key = Jwk::parse(stored.private_jwk); key && key->alg())
                 alg = key->alg();
         }
     }
     if (!alg)
-        throw StoreError("the data dir has no current signing key to take the algorithm from");
-    StoredKey key = generate(*alg, hmac_secret);
-    store.add_current(key);
-    return key.kid;
+        throw StoreError("the deployment has no current signing key to take the algorithm from");
+    StoredKey key = generate(*alg, hmac_secret, now);
+    key.activates_at = std::max(now, activates_at);
+    store.add_key(key);
+    return key;
 }
 
 KeyManager::KeyManager(std::shared_ptr<KeyStore> store, Options options)
     : store_(std::move(store)), options_(std::move(options)), id_(next_manager_id++) {
     // Validate the configured secret before touching the store, so a weak one is refused even
     // when the deployment already has a key.
+    const std::int64_t now = unix_now();
     if (is_hmac(options_.algorithm) && options_.hmac_secret) {
-        static_cast<void>(generate(options_.algorithm, options_.hmac_secret));
+        static_cast<void>(generate(options_.algorithm, options_.hmac_secret, now));
     }
     StoredKey current = store_->ensure_current(
-        [this] { return generate(options_.algorithm, options_.hmac_secret); });
+        now, [&] { return generate(options_.algorithm, options_.hmac_secret, now); });
     // A changed signing_alg takes effect as a rotation: the old key keeps verifying its tokens.
     Result<Jwk> current_key = Jwk::parse(current.private_jwk);
     if (!current_key || current_key->alg() != options_.algorithm) {
         std::cerr << R"({"level":"info","msg":"signing_alg changed; rotating to a new key"})"
                   << '\n';
-        store_->add_current(generate(options_.algorithm, options_.hmac_secret));
+        store_->add_key(generate(options_.algorithm, options_.hmac_secret, now));
     } else if (options_.hmac_secret && !holds_secret(*current_key, *options_.hmac_secret)) {
-        // A replaced (say, leaked) secret must stop signing at once.
-        std::cerr << R"({"level":"info","msg":"hmac_secret changed; rotating to a new key"})"
+        // A replaced secret is a leaked one until proven otherwise: it stops signing and
+        // verifying at once, on every node within key_reload_interval.
+        std::cerr << R"({"level":"info","msg":"hmac_secret changed; the old secret is revoked"})"
                   << '\n';
-        store_->add_current(generate(options_.algorithm, options_.hmac_secret));
+        const StoredKey replacement = generate(options_.algorithm, options_.hmac_secret, now);
+        store_->add_key(replacement);
+        for (const StoredKey& key : store_->list()) {
+            if (key.kid == replacement.kid || key.revoked_at) continue;
+            Result<Jwk> jwk = Jwk::parse(key.private_jwk);
+            if (jwk && jwk->is_symmetric() && !holds_secret(*jwk, *options_.hmac_secret))
+                store_->revoke(key.kid, now);
+        }
     }
     reload();
     if (!snapshot()) throw StoreError("the data dir holds no usable signing key");
@@ -102,10 +119,12 @@ void KeyManager::reload() {
     const std::int64_t grace = options_.retire_grace.count();
     std::vector<StoredKey> stored = store_->list();
 
-    // The newest unretired key signs.
+    // The key active now signs (the latest activated, should two overlap); announced keys are
+    // published and verify but do not sign yet.
     const StoredKey* current = nullptr;
     for (const StoredKey& key : stored) {
-        if (!key.retired_at && (current == nullptr || key.created_at >= current->created_at)) {
+        if (signs_at(key, now) &&
+            (current == nullptr || key.activates_at >= current->activates_at)) {
             current = &key;
         }
     }
@@ -114,8 +133,7 @@ void KeyManager::reload() {
     // caches of verified tokens are keyed on.
     std::string fingerprint = current->kid;
     for (const StoredKey& key : stored) {
-        if (key.retired_at && *key.retired_at + grace < now) continue;
-        fingerprint += ' ' + key.kid + ':' + std::to_string(key.retired_at.value_or(0));
+        if (trusted_at(key, now, grace)) fingerprint += ' ' + key.kid;
     }
     {
         std::lock_guard lock(mutex_);
@@ -136,7 +154,7 @@ void KeyManager::reload() {
     std::vector<Jwk> verify_keys;
     std::vector<std::string> kids;
     for (const StoredKey& key : stored) {
-        if (key.retired_at && *key.retired_at + grace < now) continue;
+        if (!trusted_at(key, now, grace)) continue;
         Result<Jwk> jwk = Jwk::parse(key.private_jwk);
         if (!jwk || jwk->is_symmetric() != current_key->is_symmetric()) continue;
         if (jwk->is_symmetric()) {

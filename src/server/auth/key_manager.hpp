@@ -1,6 +1,8 @@
 // The signing keys of a deployment: the current key signs, every key not yet expired verifies and
 // is published in the JWKS (RFC 7517 §5). Keys live in the KeyStore shared by all nodes; each node
-// re-reads them periodically, so a rotation made by any process is picked up everywhere.
+// re-reads them periodically, so a rotation made by any process is picked up everywhere. A rotated
+// key is announced (published) for a JWKS cache lifetime before it signs, so that resource servers
+// caching the JWKS know it by then; a revoked key leaves the JWKS and stops verifying at once.
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,9 @@
 #include "signet/jwt.hpp"
 
 namespace signet::server {
+
+// How long clients may cache GET /.well-known/jwks.json (its Cache-Control max-age).
+inline constexpr std::chrono::seconds kJwksMaxAge{60};
 
 // One consistent view of the keys: swapped as a whole on reload, read without locks.
 struct KeySnapshot {
@@ -50,12 +55,21 @@ class KeyManager {
     void reload();
 
     // A new key for `alg` (for HS*: from `hmac_secret` when given, else random), with a kid that
-    // is its RFC 7638 thumbprint. Throws ConfigError for a weak or unusable secret.
-    static StoredKey generate(Algorithm alg, const std::optional<std::string>& hmac_secret);
-    // Adds a new current key; the previous one is retired but stays published. Returns its kid.
-    // `alg` unset: the algorithm of the current key.
-    static std::string rotate(KeyStore& store, std::optional<Algorithm> alg,
-                              const std::optional<std::string>& hmac_secret);
+    // is its RFC 7638 thumbprint, created and active at `now`. Throws ConfigError for a weak or
+    // unusable secret.
+    static StoredKey generate(Algorithm alg, const std::optional<std::string>& hmac_secret,
+                              std::int64_t now);
+    // Adds a new key that signs from `activates_at`; the key signing until then is retired at
+    // that moment and stays published while its tokens live. `alg` unset: the algorithm of the
+    // key signing at `now`. Returns the new key.
+    static StoredKey rotate(KeyStore& store, std::optional<Algorithm> alg,
+                            const std::optional<std::string>& hmac_secret, std::int64_t now,
+                            std::int64_t activates_at);
+    // How long before it signs a rotated key is published: one JWKS cache lifetime, plus the
+    // time every node takes to reload the keys and serve the new JWKS.
+    static std::chrono::seconds announcement_lead(std::chrono::seconds key_reload_interval) {
+        return kJwksMaxAge + key_reload_interval;
+    }
 
   private:
     std::shared_ptr<KeyStore> store_;

@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <thread>
 
 #include "server/config.hpp"
 #include "server/store/sqlite/sqlite_stores.hpp"
@@ -62,7 +63,8 @@ TEST(KeyManager, RotationKeepsOldTokensVerifying) {
     const std::string old_kid = keys.snapshot()->current_kid;
     const std::string old_token = sign(keys);
 
-    const std::string new_kid = KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt);
+    const std::string new_kid =
+        KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt, unix_now(), unix_now()).kid;
     EXPECT_NE(new_kid, old_kid);
     keys.reload();
     EXPECT_EQ(keys.snapshot()->current_kid, new_kid);
@@ -80,9 +82,8 @@ TEST(KeyManager, DropsRetiredKeysAfterTheirGrace) {
     KeyManager keys(stores.keys, o);
     const std::string old_token = sign(keys);
     // A key retired two seconds ago with no grace is past it.
-    StoredKey next = KeyManager::generate(Algorithm::EdDSA, std::nullopt);
-    next.created_at -= 2;
-    stores.keys->add_current(next);
+    StoredKey next = KeyManager::generate(Algorithm::EdDSA, std::nullopt, unix_now() - 2);
+    stores.keys->add_key(next);
     keys.reload();
     EXPECT_EQ(jwks_size(keys), 1u);
     EXPECT_EQ(keys.snapshot()->verifier.verify(old_token).code(), Errc::key_not_found);
@@ -128,6 +129,65 @@ TEST(KeyManager, AChangedAlgorithmRotates) {
 namespace signet::server {
 namespace {
 
+// Issue: a rotated key signed before resource servers caching the JWKS could know it. Now it is
+// published first and signs from its activation.
+TEST(KeyManager, AnAnnouncedKeyIsPublishedBeforeItSigns) {
+    test::TempDir dir;
+    const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
+    KeyManager keys(stores.keys, options(Algorithm::ES256));
+    const std::string old_kid = keys.snapshot()->current_kid;
+    const StoredKey next =
+        KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt, unix_now(), unix_now() + 2);
+    keys.reload();
+    EXPECT_EQ(keys.snapshot()->current_kid, old_kid);  // still signing
+    EXPECT_EQ(jwks_size(keys), 2u);                    // but the next one is published
+    EXPECT_NE(keys.snapshot()->jwks_json.find(next.kid), std::string::npos);
+    const std::string old_token = sign(keys);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    keys.reload();
+    EXPECT_EQ(keys.snapshot()->current_kid, next.kid);
+    EXPECT_TRUE(keys.snapshot()->verifier.verify(old_token).ok());
+    EXPECT_TRUE(keys.snapshot()->verifier.verify(sign(keys)).ok());
+}
+
+// Issue: a leaked key kept verifying for a whole retire grace. A revoked key leaves the JWKS and
+// the verifier at the next reload.
+TEST(KeyManager, ARevokedKeyStopsVerifyingAtTheNextReload) {
+    test::TempDir dir;
+    const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
+    KeyManager keys(stores.keys, options(Algorithm::ES256));
+    const std::string leaked = keys.snapshot()->current_kid;
+    const std::string forged = sign(keys);  // what a holder of the leaked key could make
+    KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt, unix_now(), unix_now());
+    ASSERT_TRUE(stores.keys->revoke(leaked, unix_now()));
+    keys.reload();
+    EXPECT_NE(keys.snapshot()->current_kid, leaked);
+    EXPECT_EQ(keys.snapshot()->jwks_json.find(leaked), std::string::npos);
+    EXPECT_EQ(keys.snapshot()->verifier.verify(forged).code(), Errc::key_not_found);
+    EXPECT_TRUE(keys.snapshot()->verifier.verify(sign(keys)).ok());
+}
+
+// Issue: after replacing a leaked HMAC secret, tokens made with the old one kept verifying.
+TEST(KeyManager, AReplacedHmacSecretIsRevoked) {
+    test::TempDir dir;
+    const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
+    KeyManager::Options o = options(Algorithm::HS256);
+    o.hmac_secret = std::string(32, 'a');
+    std::string forged;
+    {
+        KeyManager leaked(stores.keys, o);
+        forged = sign(leaked);
+    }
+    o.hmac_secret = std::string(32, 'b');
+    KeyManager replaced(stores.keys, o);
+    EXPECT_EQ(replaced.snapshot()->verifier.verify(forged).code(), Errc::key_not_found);
+    EXPECT_TRUE(replaced.snapshot()->verifier.verify(sign(replaced)).ok());
+    std::size_t revoked = 0;
+    for (const StoredKey& key : stores.keys->list())
+        revoked += key.revoked_at ? 1 : 0;
+    EXPECT_EQ(revoked, 1u);
+}
+
 TEST(KeyManager, AChangedHmacSecretRotates) {
     test::TempDir dir;
     const SqliteStores stores = open_sqlite_stores(dir / "signet.db");
@@ -161,7 +221,7 @@ TEST(KeyManager, ReloadWithoutChangesKeepsTheSnapshot) {
     keys.reload();
     keys.reload();
     EXPECT_EQ(keys.snapshot()->generation, generation);
-    KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt);
+    KeyManager::rotate(*stores.keys, std::nullopt, std::nullopt, unix_now(), unix_now());
     keys.reload();
     EXPECT_GT(keys.snapshot()->generation, generation);
 }

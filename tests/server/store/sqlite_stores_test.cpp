@@ -83,7 +83,7 @@ TEST_F(SqliteStoresTest, CreatesDatabaseAndJournalFilesWithMode0600) {
 
 TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
     EXPECT_EQ(query_text(file(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
                               "settings", "revoked_tokens"}) {
         const std::string sql =
@@ -100,7 +100,7 @@ TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
 TEST_F(SqliteStoresTest, ReopeningAnExistingFileKeepsItsSchemaAndData) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
 }
 
@@ -150,8 +150,8 @@ TEST_F(SqliteStoresTest, RefreshTokensAndTheirStatePersistAcrossReopen) {
 }
 
 TEST_F(SqliteStoresTest, KeysAndSettingsPersistAcrossReopen) {
-    stores_.keys->add_current(make_key("k1", 1000));
-    stores_.keys->add_current(make_key("k2", 2000));
+    stores_.keys->add_key(make_key("k1", 1000));
+    stores_.keys->add_key(make_key("k2", 2000));
     stores_.keys->set_setting("issuer", "https://a.example");
     reopen();
     const auto keys = stores_.keys->list();
@@ -176,15 +176,37 @@ std::vector<std::string> live_revocations(RevocationStore& store, std::int64_t n
     return jtis;
 }
 
-TEST_F(SqliteStoresTest, MigratesAVersion1FileToVersion2) {
+// The columns version 3 added, dropped again: the file as version 2 left it.
+constexpr const char* kBackToVersion2 =
+    "ALTER TABLE signing_keys DROP COLUMN activates_at; "
+    "ALTER TABLE signing_keys DROP COLUMN revoked_at; PRAGMA user_version = 2";
+
+TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_ = {};
+    exec_raw(file(), kBackToVersion2);
     exec_raw(file(), "DROP TABLE revoked_tokens; PRAGMA user_version = 1");
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
     stores_.revocations->revoke("jti-1", 2000);
     EXPECT_EQ(live_revocations(*stores_.revocations, 1000), std::vector<std::string>{"jti-1"});
+}
+
+// Keys stored before keys could be announced sign from their creation, as they did.
+TEST_F(SqliteStoresTest, MigratesAVersion2FileKeepingItsSigningKey) {
+    stores_.keys->add_key(make_key("k1", 1000));
+    stores_ = {};
+    exec_raw(file(), kBackToVersion2);
+    reopen();
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
+    const auto keys = stores_.keys->list();
+    ASSERT_EQ(keys.size(), 1U);
+    EXPECT_EQ(keys[0].activates_at, 1000);
+    EXPECT_FALSE(keys[0].revoked_at.has_value());
+    const StoredKey current =
+        stores_.keys->ensure_current(1500, []() -> StoredKey { throw StoreError("made a key"); });
+    EXPECT_EQ(current.kid, "k1");
 }
 
 TEST_F(SqliteStoresTest, RevokedIdsSurviveReopening) {

@@ -60,11 +60,15 @@ inline RefreshTokenRecord make_token(const std::string& hash, const std::string&
                               .revoked = false};
 }
 
-inline StoredKey make_key(const std::string& kid, std::int64_t created_at) {
+// A key created at `created_at` that signs from `activates_at` (default: at once).
+inline StoredKey make_key(const std::string& kid, std::int64_t created_at,
+                          std::optional<std::int64_t> activates_at = std::nullopt) {
     return StoredKey{.kid = kid,
                      .private_jwk = R"({"kty":"EC","kid":")" + kid + R"("})",
                      .created_at = created_at,
-                     .retired_at = std::nullopt};
+                     .retired_at = std::nullopt,
+                     .activates_at = activates_at.value_or(created_at),
+                     .revoked_at = std::nullopt};
 }
 
 inline Session make_session(const std::string& user, std::int64_t created_at,

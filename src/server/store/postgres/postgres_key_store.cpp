@@ -1,6 +1,6 @@
-// Signing keys and deployment settings in PostgreSQL, shared by every node. Changes of the current
+// Signing keys and deployment settings in PostgreSQL, shared by every node. Changes of the signing
 // key take one transaction-scoped advisory lock (docs, 9.27.10 "Advisory Lock Functions"), so two
-// nodes never both add a current key, and there is always exactly one.
+// nodes never both add a current key, and at any time exactly one key signs.
 #include "server/store/postgres/postgres_store_types.hpp"
 
 namespace signet::server::postgres {
@@ -8,20 +8,28 @@ namespace {
 
 // Any constant shared by every build: it names "the current signing key" among advisory locks.
 constexpr Sql kLockKeys{"keys_lock", "SELECT pg_advisory_xact_lock(7374690143)"};
-constexpr Sql kSelectCurrent{"keys_current",
-                             "SELECT kid, private_jwk, created_at, retired_at FROM signing_keys "
-                             "WHERE retired_at IS NULL ORDER BY created_at DESC, seq DESC LIMIT 1"};
-constexpr Sql kList{"keys_list",
-                    "SELECT kid, private_jwk, created_at, retired_at FROM signing_keys "
-                    "ORDER BY created_at, seq"};
+// Keys written before activation existed (schema version 2) activate at their creation.
+constexpr Sql kSelectCurrent{
+    "keys_current",
+    "SELECT kid, private_jwk, created_at, retired_at, COALESCE(activates_at, created_at), "
+    "revoked_at FROM signing_keys "
+    "WHERE revoked_at IS NULL AND COALESCE(activates_at, created_at) <= $1 "
+    "AND (retired_at IS NULL OR retired_at > $1) "
+    "ORDER BY COALESCE(activates_at, created_at) DESC, seq DESC LIMIT 1"};
+constexpr Sql kList{
+    "keys_list",
+    "SELECT kid, private_jwk, created_at, retired_at, COALESCE(activates_at, created_at), "
+    "revoked_at FROM signing_keys ORDER BY created_at, seq"};
 constexpr Sql kInsert{"keys_insert",
-                      "INSERT INTO signing_keys (kid, private_jwk, created_at, retired_at) "
-                      "VALUES ($1, $2, $3, $4)"};
+                      "INSERT INTO signing_keys (kid, private_jwk, created_at, retired_at, "
+                      "activates_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)"};
 constexpr Sql kRetire{"keys_retire",
-                      "UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL"};
-constexpr Sql kRemoveRetired{
-    "keys_remove_retired",
-    "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1"};
+                      "UPDATE signing_keys SET retired_at = $1 "
+                      "WHERE revoked_at IS NULL AND (retired_at IS NULL OR retired_at > $1)"};
+constexpr Sql kRevoke{
+    "keys_revoke", "UPDATE signing_keys SET revoked_at = $2 WHERE kid = $1 AND revoked_at IS NULL"};
+constexpr Sql kRemoveRetired{"keys_remove_retired",
+                             "DELETE FROM signing_keys WHERE retired_at < $1 OR revoked_at < $1"};
 constexpr Sql kInsertSetting{"settings_insert",
                              "INSERT INTO settings (name, value) VALUES ($1, $2) "
                              "ON CONFLICT (name) DO NOTHING"};
@@ -34,18 +42,22 @@ StoredKey read_key(const Result& result, int row) {
     return StoredKey{.kid = result.text(row, 0),
                      .private_jwk = result.text(row, 1),
                      .created_at = result.integer(row, 2),
-                     .retired_at = result.optional_integer(row, 3)};
+                     .retired_at = result.optional_integer(row, 3),
+                     .activates_at = result.integer(row, 4),
+                     .revoked_at = result.optional_integer(row, 5)};
 }
 
-std::optional<StoredKey> select_current(Connection& c) {
-    const Result result = c.run(kSelectCurrent);
+std::optional<StoredKey> select_current(Connection& c, std::int64_t now) {
+    const Result result = c.run(kSelectCurrent, {param(now)});
     if (result.rows() == 0) return std::nullopt;
     return read_key(result, 0);
 }
 
+// Under kLockKeys: retires what would still sign at the new key's activation, then adds it.
 void insert_key(Connection& c, const StoredKey& key) {
-    c.run(kInsert,
-          {param(key.kid), param(key.private_jwk), param(key.created_at), param(key.retired_at)});
+    c.run(kRetire, {param(key.activates_at)});
+    c.run(kInsert, {param(key.kid), param(key.private_jwk), param(key.created_at),
+                    param(key.retired_at), param(key.activates_at), param(key.revoked_at)});
 }
 
 }  // namespace
@@ -61,16 +73,16 @@ std::vector<StoredKey> PostgresKeyStore::list() {
     });
 }
 
-void PostgresKeyStore::add_current(const StoredKey& key) {
+void PostgresKeyStore::add_key(const StoredKey& key) {
     pool_->transaction([&](Connection& c) {
         c.run(kLockKeys);
-        c.run(kRetire, {param(key.created_at)});
         insert_key(c, key);
     });
 }
 
-StoredKey PostgresKeyStore::ensure_current(const std::function<StoredKey()>& make) {
-    if (auto current = pool_->run([&](Connection& c) { return select_current(c); }))
+StoredKey PostgresKeyStore::ensure_current(std::int64_t now,
+                                           const std::function<StoredKey()>& make) {
+    if (auto current = pool_->run([&](Connection& c) { return select_current(c, now); }))
         return *current;
     // make() runs holding no connection and no lock (an RSA key takes a while). When another
     // node added a key meanwhile, that one wins and this candidate is dropped.
@@ -78,9 +90,16 @@ StoredKey PostgresKeyStore::ensure_current(const std::function<StoredKey()>& mak
     return pool_->transaction([&](Connection& c) {
         c.run(kLockKeys);
         // A statement after the lock reads a snapshot taken after the other node's commit.
-        if (auto current = select_current(c)) return *current;
+        if (auto current = select_current(c, now)) return *current;
         insert_key(c, candidate);
         return candidate;
+    });
+}
+
+bool PostgresKeyStore::revoke(std::string_view kid, std::int64_t now) {
+    return pool_->transaction([&](Connection& c) {
+        c.run(kLockKeys);
+        return c.run(kRevoke, {param(kid), param(now)}).affected() > 0;
     });
 }
 

@@ -69,7 +69,14 @@ CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
 CREATE INDEX revoked_tokens_by_xid ON revoked_tokens (xid);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// Version 3: a key is announced before it signs (published from created_at, signing from
+// activates_at; NULL for older rows: their creation), and a compromised key is revoked.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
+ALTER TABLE signing_keys ADD COLUMN revoked_at BIGINT;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 // Applies the next version when one is due; false when the database is up to date.

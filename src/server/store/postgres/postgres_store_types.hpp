@@ -14,7 +14,7 @@
 namespace signet::server::postgres {
 
 // The schema version this build creates and understands.
-inline constexpr std::int64_t kSchemaVersion = 2;
+inline constexpr std::int64_t kSchemaVersion = 3;
 
 // Brings the database to kSchemaVersion, one transaction per version under an advisory lock, so
 // nodes opening one database together migrate it once. StoreError when it is newer than this build.
@@ -56,8 +56,9 @@ class PostgresKeyStore final : public KeyStore {
     explicit PostgresKeyStore(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
     std::vector<StoredKey> list() override;
-    void add_current(const StoredKey& key) override;
-    StoredKey ensure_current(const std::function<StoredKey()>& make) override;
+    void add_key(const StoredKey& key) override;
+    StoredKey ensure_current(std::int64_t now, const std::function<StoredKey()>& make) override;
+    bool revoke(std::string_view kid, std::int64_t now) override;
     std::size_t remove_retired_before(std::int64_t cutoff) override;
     std::string get_or_set_setting(std::string_view name, std::string_view value) override;
     void set_setting(std::string_view name, std::string_view value) override;

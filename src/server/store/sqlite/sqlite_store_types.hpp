@@ -53,8 +53,9 @@ class SqliteKeyStore final : public KeyStore {
     explicit SqliteKeyStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
     std::vector<StoredKey> list() override;
-    void add_current(const StoredKey& key) override;
-    StoredKey ensure_current(const std::function<StoredKey()>& make) override;
+    void add_key(const StoredKey& key) override;
+    StoredKey ensure_current(std::int64_t now, const std::function<StoredKey()>& make) override;
+    bool revoke(std::string_view kid, std::int64_t now) override;
     std::size_t remove_retired_before(std::int64_t cutoff) override;
     std::string get_or_set_setting(std::string_view name, std::string_view value) override;
     void set_setting(std::string_view name, std::string_view value) override;

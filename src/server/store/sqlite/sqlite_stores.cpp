@@ -10,7 +10,7 @@ namespace signet::server {
 namespace sqlite {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 
 // Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
 // from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
@@ -65,11 +65,19 @@ CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
 PRAGMA user_version = 2;
 )sql";
 
+// Version 3: a key is announced before it signs (published from created_at, signing from
+// activates_at; NULL for older rows: their creation), and a compromised key is revoked.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE signing_keys ADD COLUMN activates_at INTEGER;
+ALTER TABLE signing_keys ADD COLUMN revoked_at INTEGER;
+PRAGMA user_version = 3;
+)sql";
+
 }  // namespace
 
 void migrate(Database& db) {
     // Under BEGIN IMMEDIATE the version check and the creation are one step: a second process
-    // opening the same new file waits for the first and then finds version 1.
+    // opening the same new file waits for the first and then finds the current version.
     db.write([&] {
         auto version_stmt = db.prepare("PRAGMA user_version");
         const std::int64_t version = version_stmt.step() ? version_stmt.integer(0) : 0;
@@ -80,7 +88,8 @@ void migrate(Database& db) {
                              std::to_string(kSchemaVersion) + ")");
         }
         if (version < 1) db.exec(kSchemaV1);
-        db.exec(kSchemaV2);
+        if (version < 2) db.exec(kSchemaV2);
+        db.exec(kSchemaV3);
     });
 }
 
