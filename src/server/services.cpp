@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "server/auth/access_token_rules.hpp"
 #include "server/auth/csrf.hpp"
 
 namespace signet::server {
@@ -15,12 +16,7 @@ KeyManager::Options key_options(const ServerConfig& config, const std::string& i
     options.hmac_secret = config.hmac_secret;
     // A retired key may still have signed tokens until every node reloaded; they live one TTL.
     options.retire_grace = config.access_token_ttl + config.leeway + config.key_reload_interval;
-    VerifierOptions& verify = options.verifier_options;
-    verify.issuers = {issuer};
-    verify.audiences = {audience};
-    verify.type = "at+jwt";  // RFC 9068 §4: only access tokens are accepted as such
-    verify.required_claims = {"iss", "sub", "aud", "exp", "iat", "jti"};
-    verify.leeway = config.leeway;
+    options.verifier_options = access_token_verifier_options(issuer, audience, config.leeway);
     return options;
 }
 

@@ -166,7 +166,7 @@ void add_api_routes(http::Router& router, Services& services) {
     add_forward_auth_routes(router, services);
     add_password_routes(router, services);
     add_well_known_routes(router, services);
-    add_health_routes(router, services);
+    add_health_routes(router, services.metrics);
 }
 
 http::Response session_ended(const Services& services, const http::Request& request) {

@@ -73,6 +73,12 @@ void add_route(http::Router& router, Services& services, http::Verb method, std:
 void add_split_route(http::Router& router, Services& services, http::Verb method, std::string path,
                      InlineApiHandler try_inline, ApiHandler handler);
 
+// The answers of GET /v1/me (the principal as JSON, else the RFC 6750 challenge) and GET /v1/auth
+// (200 with X-Signet-Subject/-Email/-Auth, else a bodiless 401), for an authentication outcome;
+// an issuing node and a verify-only node answer alike.
+http::Response me_response(const http::Request& request, const AuthOutcome& outcome);
+http::Response forward_auth_response(const http::Request& request, const AuthOutcome& outcome);
+
 // Every route of the API.
 void add_api_routes(http::Router& router, Services& services);
 
@@ -83,7 +89,7 @@ void add_session_routes(http::Router& router, Services& services);
 void add_me_routes(http::Router& router, Services& services);
 void add_password_routes(http::Router& router, Services& services);
 void add_well_known_routes(http::Router& router, Services& services);
-void add_health_routes(http::Router& router, Services& services);
+void add_health_routes(http::Router& router, http::Metrics& metrics);
 void add_forward_auth_routes(http::Router& router, Services& services);
 
 }  // namespace signet::server::api

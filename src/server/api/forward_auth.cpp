@@ -8,9 +8,8 @@
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
-namespace {
 
-http::Response answer(const http::Request& request, const AuthOutcome& outcome) {
+http::Response forward_auth_response(const http::Request& request, const AuthOutcome& outcome) {
     if (!outcome.principal) {
         http::Response response = unauthorized(request, outcome);
         response.body().clear();
@@ -24,16 +23,18 @@ http::Response answer(const http::Request& request, const AuthOutcome& outcome) 
     return response;
 }
 
+namespace {
+
 std::optional<http::Response> check_without_store(Services& services, const http::Request& request,
                                                   const http::RequestContext&) {
     auto outcome = services.authenticator.authenticate_without_store(request, unix_now());
     if (!outcome) return std::nullopt;
-    return answer(request, *outcome);
+    return forward_auth_response(request, *outcome);
 }
 
 http::Response check(Services& services, const http::Request& request,
                      const http::RequestContext&) {
-    return answer(request, services.authenticator.authenticate(request, unix_now()));
+    return forward_auth_response(request, services.authenticator.authenticate(request, unix_now()));
 }
 
 }  // namespace

@@ -9,17 +9,17 @@ namespace signet::server::api {
 
 namespace bhttp = boost::beast::http;
 
-void add_health_routes(http::Router& router, Services& services) {
+void add_health_routes(http::Router& router, http::Metrics& metrics) {
     router.add(http::Verb::get, "/healthz",
                [](const http::Request& request, http::RequestContext&) {
                    return http::json_response(request, http::Status::ok,
                                               boost::json::object{{"status", "ok"}});
                });
     router.add(http::Verb::get, "/metrics",
-               [&services](const http::Request& request, http::RequestContext&) {
+               [&metrics](const http::Request& request, http::RequestContext&) {
                    http::Response response = http::empty_response(request, http::Status::ok);
                    response.set(bhttp::field::content_type, "text/plain; version=0.0.4");
-                   response.body() = services.metrics.render();
+                   response.body() = metrics.render();
                    response.prepare_payload();
                    return response;
                });

@@ -6,9 +6,8 @@
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
-namespace {
 
-http::Response answer(const http::Request& request, const AuthOutcome& outcome) {
+http::Response me_response(const http::Request& request, const AuthOutcome& outcome) {
     if (!outcome.principal) return unauthorized(request, outcome);
     const Principal& principal = *outcome.principal;
     return http::json_response(
@@ -18,15 +17,17 @@ http::Response answer(const http::Request& request, const AuthOutcome& outcome) 
                             {"auth", principal.method == AuthMethod::jwt ? "jwt" : "session"}});
 }
 
+namespace {
+
 std::optional<http::Response> me_without_store(Services& services, const http::Request& request,
                                                const http::RequestContext&) {
     auto outcome = services.authenticator.authenticate_without_store(request, unix_now());
     if (!outcome) return std::nullopt;
-    return answer(request, *outcome);
+    return me_response(request, *outcome);
 }
 
 http::Response me(Services& services, const http::Request& request, const http::RequestContext&) {
-    return answer(request, services.authenticator.authenticate(request, unix_now()));
+    return me_response(request, services.authenticator.authenticate(request, unix_now()));
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Authentication middleware.
 #include "server/auth/authenticator.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "server/auth/access_token_rules.hpp"
 #include "server/auth/identity.hpp"
 #include "server/http/cookies.hpp"
 #include "server/http/response.hpp"
@@ -37,22 +37,12 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
-        const std::optional<std::string_view> sub = verified->subject();
-        const std::optional<std::string_view> jti = verified->jwt_id();
-        const std::optional<NumericDate> exp = verified->expires_at();
-        const std::optional<NumericDate> iat = verified->issued_at();
-        if (!sub || !jti || !exp || !iat) {
+        claims = token_identity(*verified);
+        if (!claims) {
             outcome.reason = "missing_claim";
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
-        const std::optional<NumericDate> nbf = verified->not_before();
-        claims = CachedToken{std::string(*sub),
-                             std::string(verified->get_string("email").value_or("")),
-                             std::string(*jti),
-                             exp->time_since_epoch().count(),
-                             nbf ? nbf->time_since_epoch().count() : 0,
-                             iat->time_since_epoch().count()};
         cache_.insert(token, keys->generation, *claims, now);
     }
     if (revocations_.is_revoked(claims->jti, claims->user_id, claims->issued_at, now)) {
@@ -61,37 +51,14 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
         return outcome;
     }
     metrics_.token_verified();
-    Principal principal;
-    principal.user_id = std::move(claims->user_id);
-    principal.email = std::move(claims->email);
-    principal.method = AuthMethod::jwt;
-    principal.via_cookie = via_cookie;
-    principal.jti = std::move(claims->jti);
-    principal.expires_at = claims->expires_at;
-    outcome.principal = std::move(principal);
+    outcome.principal = access_token_principal(std::move(*claims), via_cookie);
     return outcome;
 }
 
-namespace {
-
-// RFC 6750 §2.1: "Bearer" is case-insensitive (RFC 7235 §2.1), one space, then the token. Another
-// scheme (Basic, ...) carries no Bearer credentials and is ignored (§3.1).
-std::optional<std::string_view> bearer_token(const http::Request& request) {
-    const auto authorization = request.find(bhttp::field::authorization);
-    if (authorization == request.end()) return std::nullopt;
-    const std::string_view value = authorization->value();
-    constexpr std::string_view kScheme = "bearer ";
-    if (!boost::beast::iequals(value.substr(0, kScheme.size()), kScheme)) return std::nullopt;
-    return value.substr(kScheme.size());
-}
-
-}  // namespace
-
 std::optional<AuthOutcome> Authenticator::authenticate_without_store(const http::Request& request,
                                                                      std::int64_t now) const {
-    if (const auto token = bearer_token(request)) return from_access_token(*token, false, now);
-    if (const auto token = http::find_cookie(request, kAccessTokenCookie)) {
-        return from_access_token(*token, true, now);
+    if (const auto credential = access_token_credential(request)) {
+        return from_access_token(credential->token, credential->via_cookie, now);
     }
     if (http::find_cookie(request, kSessionCookie)) return std::nullopt;
     return AuthOutcome{};

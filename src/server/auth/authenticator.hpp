@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/auth/access_token_credential.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/principal.hpp"
 #include "server/auth/revocation_list.hpp"
@@ -22,7 +23,6 @@
 
 namespace signet::server {
 
-inline constexpr const char* kAccessTokenCookie = "signet_at";
 inline constexpr const char* kRefreshTokenCookie = "signet_rt";
 inline constexpr const char* kSessionCookie = "signet_sid";
 inline constexpr const char* kCsrfCookie = "signet_csrf";
