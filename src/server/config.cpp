@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -265,7 +266,13 @@ bool is_uri_path(std::string_view path) {
 
 // The issuer identifier (RFC 8414 §2): an absolute URL with no query or fragment. https is the
 // rule; plain http is accepted for loopback and development deployments.
-void set_issuer(ServerConfig& config, const Raw& raw, const std::string& where) {
+// An issuer URL and the host it names.
+struct IssuerUrl {
+    std::string text;
+    std::string host;  // without brackets
+};
+
+IssuerUrl read_issuer_url(const Raw& raw, const std::string& where) {
     const std::string text = read_string(raw, where);
     const std::string rule =
         " (an absolute http or https URL without query or fragment, RFC 8414 §2)";
@@ -310,7 +317,38 @@ void set_issuer(ServerConfig& config, const Raw& raw, const std::string& where) 
         fail(where, "has a bad port" + rule);
     }
     if (!is_uri_path(path)) fail(where, "has characters not allowed in a URL path" + rule);
-    config.issuer = text;
+    return {text, host};
+}
+
+void set_issuer(ServerConfig& config, const Raw& raw, const std::string& where) {
+    config.issuer = read_issuer_url(raw, where).text;
+}
+
+// 127.0.0.0/8, ::1 and "localhost" (RFC 6761 §6.3): traffic that never leaves the machine.
+bool is_loopback_host(const std::string& host) {
+    in_addr v4{};
+    if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+    std::string name = host;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name == "localhost" || name.ends_with(".localhost");
+}
+
+// The issuer's keys decide which tokens are genuine, so they are fetched over TLS; plain HTTP
+// only where nobody can sit in between.
+void set_trust_issuer(ServerConfig& config, const Raw& raw, const std::string& where) {
+    IssuerUrl url = read_issuer_url(raw, where);
+    if (url.text.starts_with("http://") && !is_loopback_host(url.host)) {
+        fail(where,
+             "must be an https:// URL; http:// is allowed only for a loopback host "
+             "(127.0.0.0/8, ::1, localhost), not '" +
+                 url.host + "'");
+    }
+    while (url.text.ends_with('/'))
+        url.text.pop_back();
+    config.trust_issuer = std::move(url.text);
 }
 
 // Connection URLs carry passwords: messages name the setting, never the value.
@@ -422,54 +460,82 @@ constexpr std::uint64_t kHour = 3600;
 constexpr std::uint64_t kDay = 24 * kHour;
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
+// Which nodes a setting means something to. A verify-only node (trust_issuer) keeps no data and
+// issues nothing, so it refuses the settings of stores, keys, logins and token lifetimes.
+enum class Applies { every_node, issuing_node, verify_only_node };
+
 struct Setting {
     std::string_view key;  // the TOML key; SIGNET_<KEY> and --<key-with-dashes> derive from it
     void (*apply)(ServerConfig& config, const Raw& raw, const std::string& where);
+    Applies applies;
 };
 
 // Every setting. Bounds: an access token lives at most a day and a refresh token or session at
 // most a year; Argon2id memory of at least 8 MiB (libsodium's minimum is 8 KiB, far below any
 // useful cost) and at most 4 GiB.
 const std::array kSettings = {
-    Setting{"listen", set_listen},
-    Setting{"metrics_listen", set_metrics_listen},
-    Setting{"data_dir", set_path<&ServerConfig::data_dir>},
-    Setting{"database_url", set_database_url},
-    Setting{"redis_url", set_redis_url},
-    Setting{"database_pool_size", set_number<&ServerConfig::database_pool_size, 1, 1024>},
-    Setting{"trusted_proxies", set_trusted_proxies},
-    Setting{"issuer", set_issuer},
-    Setting{"audience", set_audience},
-    Setting{"scope", set_scope},
-    Setting{"access_token_ttl", set_duration<&ServerConfig::access_token_ttl, 1, kDay>},
-    Setting{"refresh_token_ttl", set_duration<&ServerConfig::refresh_token_ttl, 1, 365 * kDay>},
-    Setting{"session_ttl", set_duration<&ServerConfig::session_ttl, 1, 365 * kDay>},
-    Setting{"leeway", set_duration<&ServerConfig::leeway, 0, 5 * kMinute>},
-    Setting{"tls_cert", set_path<&ServerConfig::tls_cert>},
-    Setting{"tls_key", set_path<&ServerConfig::tls_key>},
-    Setting{"signing_alg", set_signing_alg},
-    Setting{"hmac_secret", set_hmac_secret},
-    Setting{"registration", set_bool<&ServerConfig::registration>},
-    Setting{"argon2_memory_kib", set_number<&ServerConfig::argon2_memory_kib, 8192, 4 * kMiB>},
-    Setting{"argon2_iterations", set_number<&ServerConfig::argon2_iterations, 1, 100>},
-    Setting{"login_limit_per_email",
-            set_number<&ServerConfig::login_limit_per_email, 1, 1'000'000>},
+    Setting{"listen", set_listen, Applies::every_node},
+    Setting{"metrics_listen", set_metrics_listen, Applies::every_node},
+    Setting{"data_dir", set_path<&ServerConfig::data_dir>, Applies::issuing_node},
+    Setting{"database_url", set_database_url, Applies::issuing_node},
+    Setting{"redis_url", set_redis_url, Applies::issuing_node},
+    Setting{"database_pool_size", set_number<&ServerConfig::database_pool_size, 1, 1024>,
+            Applies::issuing_node},
+    Setting{"trusted_proxies", set_trusted_proxies, Applies::every_node},
+    Setting{"issuer", set_issuer, Applies::issuing_node},
+    Setting{"audience", set_audience, Applies::every_node},
+    Setting{"scope", set_scope, Applies::issuing_node},
+    Setting{"access_token_ttl", set_duration<&ServerConfig::access_token_ttl, 1, kDay>,
+            Applies::issuing_node},
+    Setting{"refresh_token_ttl", set_duration<&ServerConfig::refresh_token_ttl, 1, 365 * kDay>,
+            Applies::issuing_node},
+    Setting{"session_ttl", set_duration<&ServerConfig::session_ttl, 1, 365 * kDay>,
+            Applies::issuing_node},
+    Setting{"leeway", set_duration<&ServerConfig::leeway, 0, 5 * kMinute>, Applies::every_node},
+    Setting{"tls_cert", set_path<&ServerConfig::tls_cert>, Applies::every_node},
+    Setting{"tls_key", set_path<&ServerConfig::tls_key>, Applies::every_node},
+    Setting{"signing_alg", set_signing_alg, Applies::issuing_node},
+    Setting{"hmac_secret", set_hmac_secret, Applies::issuing_node},
+    Setting{"registration", set_bool<&ServerConfig::registration>, Applies::issuing_node},
+    Setting{"argon2_memory_kib", set_number<&ServerConfig::argon2_memory_kib, 8192, 4 * kMiB>,
+            Applies::issuing_node},
+    Setting{"argon2_iterations", set_number<&ServerConfig::argon2_iterations, 1, 100>,
+            Applies::issuing_node},
+    Setting{"login_limit_per_email", set_number<&ServerConfig::login_limit_per_email, 1, 1'000'000>,
+            Applies::issuing_node},
     Setting{"login_limit_per_address",
-            set_number<&ServerConfig::login_limit_per_address, 1, 1'000'000'000>},
-    Setting{"login_limit_window", set_duration<&ServerConfig::login_limit_window, 1, kDay>},
-    Setting{"max_body_bytes", set_number<&ServerConfig::max_body_bytes, 1, 64 * kMiB>},
-    Setting{"max_header_bytes", set_number<&ServerConfig::max_header_bytes, 1, kMiB>},
-    Setting{"max_connections", set_number<&ServerConfig::max_connections, 1, 1'000'000>},
+            set_number<&ServerConfig::login_limit_per_address, 1, 1'000'000'000>,
+            Applies::issuing_node},
+    Setting{"login_limit_window", set_duration<&ServerConfig::login_limit_window, 1, kDay>,
+            Applies::issuing_node},
+    Setting{"max_body_bytes", set_number<&ServerConfig::max_body_bytes, 1, 64 * kMiB>,
+            Applies::every_node},
+    Setting{"max_header_bytes", set_number<&ServerConfig::max_header_bytes, 1, kMiB>,
+            Applies::every_node},
+    Setting{"max_connections", set_number<&ServerConfig::max_connections, 1, 1'000'000>,
+            Applies::every_node},
     Setting{"max_connections_per_client",
-            set_number<&ServerConfig::max_connections_per_client, 1, 1'000'000>},
-    Setting{"header_timeout", set_duration<&ServerConfig::header_timeout, 1, kHour>},
-    Setting{"idle_timeout", set_duration<&ServerConfig::idle_timeout, 1, kDay>},
-    Setting{"drain_timeout", set_duration<&ServerConfig::drain_timeout, 0, kHour>},
-    Setting{"io_threads", set_number<&ServerConfig::io_threads, 0, 1024>},
-    Setting{"worker_threads", set_number<&ServerConfig::worker_threads, 0, 1024>},
-    Setting{"key_reload_interval", set_duration<&ServerConfig::key_reload_interval, 1, kHour>},
-    Setting{"log_requests", set_bool<&ServerConfig::log_requests>},
-    Setting{"token_cache_size", set_number<&ServerConfig::token_cache_size, 0, 10'000'000>},
+            set_number<&ServerConfig::max_connections_per_client, 1, 1'000'000>,
+            Applies::every_node},
+    Setting{"header_timeout", set_duration<&ServerConfig::header_timeout, 1, kHour>,
+            Applies::every_node},
+    Setting{"idle_timeout", set_duration<&ServerConfig::idle_timeout, 1, kDay>,
+            Applies::every_node},
+    Setting{"drain_timeout", set_duration<&ServerConfig::drain_timeout, 0, kHour>,
+            Applies::every_node},
+    Setting{"io_threads", set_number<&ServerConfig::io_threads, 0, 1024>, Applies::every_node},
+    Setting{"worker_threads", set_number<&ServerConfig::worker_threads, 0, 1024>,
+            Applies::every_node},
+    Setting{"key_reload_interval", set_duration<&ServerConfig::key_reload_interval, 1, kHour>,
+            Applies::issuing_node},
+    Setting{"log_requests", set_bool<&ServerConfig::log_requests>, Applies::every_node},
+    Setting{"token_cache_size", set_number<&ServerConfig::token_cache_size, 0, 10'000'000>,
+            Applies::issuing_node},
+    Setting{"trust_issuer", set_trust_issuer, Applies::verify_only_node},
+    Setting{"trust_issuer_ca_file", set_path<&ServerConfig::trust_issuer_ca_file>,
+            Applies::verify_only_node},
+    Setting{"jwks_refresh_cooldown", set_duration<&ServerConfig::jwks_refresh_cooldown, 1, kHour>,
+            Applies::verify_only_node},
 };
 
 const Setting* find_setting(std::string_view key) {
@@ -600,9 +666,31 @@ void check_readable_file(const std::string& where, const std::filesystem::path& 
     }
 }
 
+// A verify-only node refuses what it would silently ignore: a store URL or key setting given to
+// it is a deployment mistake, and saying so at start beats a node that quietly does otherwise.
+void check_node_kind(const Builder& builder) {
+    const bool verify_only = builder.config.trust_issuer.has_value();
+    for (const auto& [key, where] : builder.origins) {
+        const Applies applies = find_setting(key)->applies;
+        if (verify_only && applies == Applies::issuing_node) {
+            fail(where, key +
+                            " does not apply to a verify-only node (trust_issuer is set): it "
+                            "keeps no data and issues no tokens; remove the setting");
+        }
+        if (!verify_only && applies == Applies::verify_only_node) {
+            fail(where, key + " applies only to a verify-only node; set trust_issuer too");
+        }
+    }
+    if (builder.config.trust_issuer_ca_file) {
+        check_readable_file(builder.where("trust_issuer_ca_file"),
+                            *builder.config.trust_issuer_ca_file);
+    }
+}
+
 // The checks that involve more than one setting, once every source has been applied.
 void validate(const Builder& builder) {
     const ServerConfig& config = builder.config;
+    check_node_kind(builder);
 
     if (config.refresh_token_ttl < config.access_token_ttl) {
         const std::string key =

@@ -82,6 +82,15 @@ struct ServerConfig {
     // Access tokens remembered after a successful verification, so a repeated token skips the
     // signature check (as Envoy's jwt_authn does); 0 turns the cache off.
     std::size_t token_cache_size = 100000;
+
+    // A verify-only node: no store at all; it trusts this issuer's access tokens, verified with
+    // the keys its JWKS publishes (found through its discovery document, RFC 8414 §3). https://,
+    // or http:// to a loopback host. Stored without trailing '/', as an issuer names itself.
+    std::optional<std::string> trust_issuer;
+    // PEM trust anchors for the issuer's HTTPS certificate; unset: the system's trust store.
+    std::optional<std::filesystem::path> trust_issuer_ca_file;
+    // After a JWKS fetch, a token naming an unknown "kid" triggers no other fetch for this long.
+    std::chrono::seconds jwks_refresh_cooldown{30};
 };
 
 // Flags given on the command line: option name without "--" to value ("listen" -> "0.0.0.0:80").

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server/config.hpp"
@@ -510,6 +511,102 @@ TEST_F(ConfigTest, TrustedProxiesMustBeCidrBlocks) {
     expect_mentions(env_error("SIGNET_TRUSTED_PROXIES=nginx.internal"), {"nginx.internal"});
     expect_mentions(file_error("trusted_proxies = [\"10.0.0.0/8\", 5]\n"), {"trusted_proxies"});
     expect_mentions(flag_error("trusted-proxies", "::1/129"), {"::1/129"});
+}
+
+TEST_F(ConfigTest, TrustIssuerComesFromEverySourceWithItsCooldownAndCaFile) {
+    const auto ca = write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    const ServerConfig by_file = load_config(write("signet.toml", R"(
+trust_issuer = "https://auth.example.com/"
+trust_issuer_ca_file = ")" + ca.string() + R"("
+jwks_refresh_cooldown = 5
+audience = "api.example.com"
+leeway = 3
+)"),
+                                             {}, {});
+    EXPECT_EQ(by_file.trust_issuer, "https://auth.example.com")
+        << "stored as the issuer names itself";
+    EXPECT_EQ(by_file.trust_issuer_ca_file, ca);
+    EXPECT_EQ(by_file.jwks_refresh_cooldown, std::chrono::seconds(5));
+    EXPECT_EQ(by_file.audience, "api.example.com");
+
+    const ServerConfig by_env = load_config(
+        std::nullopt,
+        {"SIGNET_TRUST_ISSUER=https://id.example.org/tenant", "SIGNET_JWKS_REFRESH_COOLDOWN=1"},
+        {});
+    EXPECT_EQ(by_env.trust_issuer, "https://id.example.org/tenant");
+    EXPECT_EQ(by_env.jwks_refresh_cooldown, std::chrono::seconds(1));
+
+    const ServerConfig by_flag =
+        load_config(std::nullopt, {}, {{"trust-issuer", "http://127.0.0.1:8080"}});
+    EXPECT_EQ(by_flag.trust_issuer, "http://127.0.0.1:8080");
+    EXPECT_EQ(by_flag.jwks_refresh_cooldown, std::chrono::seconds(30)) << "the default cooldown";
+    EXPECT_FALSE(by_flag.trust_issuer_ca_file.has_value());
+
+    EXPECT_FALSE(load_config(std::nullopt, {}, {}).trust_issuer.has_value())
+        << "a node issues tokens unless told to trust another issuer";
+}
+
+TEST_F(ConfigTest, TrustIssuerOverPlainHttpOnlyToALoopbackHost) {
+    for (const char* loopback : {"http://127.0.0.1:9000", "http://127.1.2.3", "http://[::1]:8080",
+                                 "http://localhost:8080", "http://LOCALHOST"}) {
+        EXPECT_TRUE(load_config(std::nullopt, {}, {{"trust-issuer", loopback}}).trust_issuer)
+            << loopback;
+    }
+    for (const char* remote : {"http://auth.example.com", "http://10.0.0.1:8080",
+                               "http://[2001:db8::1]", "http://128.0.0.1"}) {
+        expect_mentions(flag_error("trust-issuer", remote),
+                        {"option '--trust-issuer'", "https://", "loopback"});
+    }
+    expect_mentions(flag_error("trust-issuer", "ftp://auth.example.com"),
+                    {"option '--trust-issuer'", "https:// or http://"});
+    expect_mentions(flag_error("trust-issuer", "https://auth.example.com?x=1"),
+                    {"option '--trust-issuer'", "query"});
+}
+
+TEST_F(ConfigTest, AVerifyOnlyNodeRefusesTheSettingsOfStoresKeysAndLogins) {
+    const std::string issuer = "SIGNET_TRUST_ISSUER=https://auth.example.com";
+    for (const auto& [entry, key] : std::vector<std::pair<std::string, std::string>>{
+             {"SIGNET_DATA_DIR=/var/lib/signet", "data_dir"},
+             {"SIGNET_DATABASE_URL=postgresql://u:secret@db/signet", "database_url"},
+             {"SIGNET_REDIS_URL=redis://cache:6379", "redis_url"},
+             {"SIGNET_REGISTRATION=false", "registration"},
+             {"SIGNET_ISSUER=https://other.example.com", "issuer"},
+             {"SIGNET_SIGNING_ALG=ES256", "signing_alg"},
+             {"SIGNET_ACCESS_TOKEN_TTL=60", "access_token_ttl"},
+             {"SIGNET_KEY_RELOAD_INTERVAL=1", "key_reload_interval"}}) {
+        const std::string message = error_of({}, {issuer, entry}, {});
+        expect_mentions(message, {key, "verify-only node"});
+        EXPECT_EQ(message.find("secret"), std::string::npos) << "a URL's password is never echoed";
+    }
+    expect_mentions(error_of({}, {}, {{"trust-issuer", "https://a.example"}, {"data-dir", "d"}}),
+                    {"option '--data-dir'", "data_dir", "verify-only node"});
+    // What a verify-only node does use is accepted.
+    const ServerConfig config =
+        load_config(std::nullopt,
+                    {issuer, "SIGNET_LISTEN=0.0.0.0:9000", "SIGNET_LEEWAY=2", "SIGNET_IO_THREADS=2",
+                     "SIGNET_LOG_REQUESTS=false"},
+                    {});
+    EXPECT_EQ(config.listen_port, 9000);
+    EXPECT_EQ(config.leeway, std::chrono::seconds(2));
+}
+
+TEST_F(ConfigTest, VerifyOnlySettingsWithoutTrustIssuerAreRefused) {
+    expect_mentions(env_error("SIGNET_JWKS_REFRESH_COOLDOWN=5"),
+                    {"SIGNET_JWKS_REFRESH_COOLDOWN", "jwks_refresh_cooldown", "trust_issuer"});
+    expect_mentions(flag_error("trust-issuer-ca-file", write("ca.pem", "x").string()),
+                    {"option '--trust-issuer-ca-file'", "trust_issuer"});
+}
+
+TEST_F(ConfigTest, JwksCooldownIsAPositiveNumberOfSecondsAndTheCaFileMustBeReadable) {
+    const std::string issuer = "SIGNET_TRUST_ISSUER=https://auth.example.com";
+    expect_mentions(error_of({}, {issuer, "SIGNET_JWKS_REFRESH_COOLDOWN=0"}, {}),
+                    {"SIGNET_JWKS_REFRESH_COOLDOWN", "positive"});
+    expect_mentions(error_of({}, {issuer, "SIGNET_JWKS_REFRESH_COOLDOWN=3601"}, {}),
+                    {"SIGNET_JWKS_REFRESH_COOLDOWN"});
+    expect_mentions(
+        error_of({}, {issuer, "SIGNET_TRUST_ISSUER_CA_FILE=" + (dir_ / "missing.pem").string()},
+                 {}),
+        {"SIGNET_TRUST_ISSUER_CA_FILE", "missing.pem", "not a readable file"});
 }
 
 }  // namespace
