@@ -77,6 +77,11 @@ void Metrics::set_connections(std::int64_t open) {
     connections_ = open;
 }
 
+void Metrics::add_collector(Collector collector) {
+    std::lock_guard lock(mutex_);
+    collectors_.push_back(std::move(collector));
+}
+
 std::string Metrics::render() const {
     std::string out;
     out.reserve(4096);
@@ -155,6 +160,15 @@ std::string Metrics::render() const {
     append_header(out, "signet_http_connections_open", "gauge", "Open client connections.");
     out.append("signet_http_connections_open ").append(std::to_string(connections_.load()));
     out.push_back('\n');
+
+    for (const Collector& collector : collectors_) {
+        for (const Sample& sample : collector()) {
+            append_header(out, sample.name, sample.type, sample.help);
+            out.append(sample.name).push_back(' ');
+            append_number(out, sample.value);
+            out.push_back('\n');
+        }
+    }
     return out;
 }
 

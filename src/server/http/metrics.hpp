@@ -1,15 +1,18 @@
 // Prometheus metrics (text exposition format 0.0.4): request counts and latency histograms by route
-// and status, logins, and tokens issued, verified and rejected by reason. Thread-safe and cheap.
+// and status, logins, tokens issued, verified and rejected by reason, and the values of collectors
+// (a remote key source's counters). Thread-safe and cheap.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace signet::server::http {
 
@@ -21,6 +24,17 @@ class Metrics {
     void token_verified();
     void token_rejected(std::string_view reason);  // an Errc name such as "expired"
     void set_connections(std::int64_t open);
+
+    // One value that something else keeps (its own counters), read at each render.
+    struct Sample {
+        std::string name;  // signet_..., unique across collectors
+        std::string type;  // "counter" or "gauge"
+        std::string help;
+        double value = 0;
+    };
+    using Collector = std::function<std::vector<Sample>()>;
+    // Called by every render() from then on; the collector must outlive this object's use.
+    void add_collector(Collector collector);
 
     std::string render() const;  // the text exposition
 
@@ -38,6 +52,7 @@ class Metrics {
     mutable std::mutex mutex_;
     std::map<std::string, RouteStats, std::less<>> routes_;  // looked up by string_view
     std::map<std::string, std::uint64_t, std::less<>> rejected_;
+    std::vector<Collector> collectors_;
     std::atomic<std::uint64_t> logins_ok_{0}, logins_failed_{0};
     std::atomic<std::uint64_t> issued_{0}, verified_{0};
     std::atomic<std::int64_t> connections_{0};

@@ -180,5 +180,24 @@ TEST(Metrics, ConcurrentObservationsAreAllCounted) {
     EXPECT_EQ(e.samples.at("signet_tokens_verified_total"), 4000);
 }
 
+TEST(Metrics, CollectorsAreReadAtEveryRenderAndDeclared) {
+    Metrics metrics;
+    double fetches = 1;
+    metrics.add_collector([&fetches] {
+        return std::vector<Metrics::Sample>{
+            {"signet_jwks_fetches_total", "counter", "JWKS fetches.", fetches},
+            {"signet_jwks_stale", "gauge", "1 while stale.", 0}};
+    });
+    const auto first = parse(metrics.render());
+    EXPECT_EQ(first.samples.at("signet_jwks_fetches_total"), 1);
+    EXPECT_EQ(first.type.at("signet_jwks_fetches_total"), "counter");
+    EXPECT_EQ(first.help.at("signet_jwks_fetches_total"), "JWKS fetches.");
+    EXPECT_EQ(first.type.at("signet_jwks_stale"), "gauge");
+    EXPECT_EQ(first.samples.at("signet_jwks_stale"), 0);
+    fetches = 7;
+    EXPECT_EQ(parse(metrics.render()).samples.at("signet_jwks_fetches_total"), 7)
+        << "the value is read when rendered, not when added";
+}
+
 }  // namespace
 }  // namespace signet::server::http
