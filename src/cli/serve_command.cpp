@@ -16,6 +16,7 @@
 #include "server/app.hpp"
 #include "server/config.hpp"
 #include "server/store/store_error.hpp"
+#include "server/verify_only_app.hpp"
 
 namespace signet::cli {
 
@@ -23,10 +24,10 @@ namespace {
 
 // The flags of `signet serve` that are settings; each reaches load_config under its own name.
 // Every other setting is read from the TOML file or a SIGNET_* variable.
-constexpr std::array<std::string_view, 11> kSettingFlags = {
-    "listen",          "data-dir", "database-url",     "redis-url",
-    "trusted-proxies", "issuer",   "access-token-ttl", "refresh-token-ttl",
-    "tls-cert",        "tls-key",  "signing-alg",
+constexpr std::array<std::string_view, 13> kSettingFlags = {
+    "listen",      "data-dir",         "database-url",         "redis-url", "trusted-proxies",
+    "issuer",      "access-token-ttl", "refresh-token-ttl",    "tls-cert",  "tls-key",
+    "signing-alg", "trust-issuer",     "trust-issuer-ca-file",
 };
 
 // A host as it appears in a URL: an IPv6 address goes in brackets (RFC 3986 §3.2.2).
@@ -50,9 +51,11 @@ int run_serve(const Args& args) {
         const std::string origin =
             std::string(config.tls_cert ? "https" : "http") + "://" + url_host(config.listen_host);
         // The one line on stdout: scripts and tests wait for it and read the bound port from it.
-        return server::run_server(config, [&origin](unsigned port) {
+        const auto announce = [&origin](unsigned port) {
             std::cout << "signet: listening on " << origin << ':' << port << std::endl;
-        });
+        };
+        return config.trust_issuer ? server::run_verify_only_server(config, announce)
+                                   : server::run_server(config, announce);
     } catch (const server::ConfigError& error) {
         return refuse(error);  // found unusable at start: a weak HMAC secret, unreadable TLS files
     } catch (const server::StoreError& error) {
@@ -81,7 +84,12 @@ const std::vector<Command>& commands() {
               "message naming it. Once listening, one line goes to stdout:\n"
               "  signet: listening on http://HOST:PORT\n"
               "Requests are logged as JSON lines on stderr. SIGTERM or SIGINT drains in-flight\n"
-              "requests and exits 0.",
+              "requests and exits 0.\n"
+              "With --trust-issuer URL the node is verify-only: no database, no data dir; it\n"
+              "fetches the issuer's keys (discovery, then its JWKS) before listening, exits 1 "
+              "when\n"
+              "it cannot, and serves GET /v1/me, GET /v1/auth, /healthz and /metrics for that\n"
+              "issuer's access tokens. Settings of stores, keys and logins are refused there.",
           .options = {{"config", "FILE", "TOML file of settings (see docs/cli.md)"},
                       {"listen", "HOST:PORT",
                        "Address to listen on (default 127.0.0.1:8080; port 0: any free port)"},
@@ -100,7 +108,11 @@ const std::vector<Command>& commands() {
                       {"tls-cert", "FILE", "TLS certificate chain, PEM (with --tls-key)"},
                       {"tls-key", "FILE", "TLS private key, PEM (with --tls-cert)"},
                       {"signing-alg", "ALG",
-                       "JWS algorithm of the signing keys it creates (default ES256)"}},
+                       "JWS algorithm of the signing keys it creates (default ES256)"},
+                      {"trust-issuer", "URL",
+                       "Verify-only node for this issuer (https://, or http:// on loopback)"},
+                      {"trust-issuer-ca-file", "FILE",
+                       "PEM CA certificates for the issuer's HTTPS (default: system store)"}},
           .min_operands = 0,
           .max_operands = 0},
          run_serve},

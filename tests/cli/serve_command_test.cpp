@@ -49,10 +49,11 @@ TEST_F(ServeCommand, HelpShowsTheOptions) {
                     "[--data-dir DIR] [--database-url URL] [--redis-url URL] "
                     "[--trusted-proxies CIDR,...] [--issuer URL] [--access-token-ttl SECONDS] "
                     "[--refresh-token-ttl SECONDS] [--tls-cert FILE] [--tls-key FILE] "
-                    "[--signing-alg ALG]\n"))
+                    "[--signing-alg ALG] [--trust-issuer URL] [--trust-issuer-ca-file FILE]\n"))
         << result.out;
     EXPECT_NE(result.out.find("SIGNET_"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("signet: listening on"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("verify-only"), std::string::npos) << result.out;
 }
 
 TEST_F(ServeCommand, GlobalHelpListsServeAndTheUserCommands) {
