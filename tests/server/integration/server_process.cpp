@@ -188,8 +188,8 @@ void ServerProcess::reap(int options) {
     ready_line_.clear();
     stderr_path_ = dir_ / ("server-" + std::to_string(starts_) + ".stderr");
 
-    std::vector<std::string> argv{SIGNET_CLI_PATH, "serve",      "--listen",
-                                  "127.0.0.1:0",   "--data-dir", options_.data_dir.string()};
+    std::vector<std::string> argv{SIGNET_CLI_PATH, "serve", "--listen", "127.0.0.1:0"};
+    if (options_.pass_data_dir) argv.insert(argv.end(), {"--data-dir", options_.data_dir.string()});
     argv.insert(argv.end(), options_.args.begin(), options_.args.end());
 
     int out_pipe[2];

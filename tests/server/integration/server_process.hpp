@@ -65,6 +65,8 @@ struct ServerOptions {
     EnvVars env;
     // Unset: "<temp dir>/data".
     std::filesystem::path data_dir;
+    // false: no --data-dir argument (a verify-only node refuses one).
+    bool pass_data_dir = true;
 };
 
 // One `signet serve` process. The destructor kills a server still running.
