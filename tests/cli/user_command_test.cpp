@@ -262,10 +262,15 @@ TEST_F(UserCommand, DefaultDataDirIsSignetDataInTheWorkingDirectory) {
 using KeyRotate = UserCommand;
 
 TEST_F(KeyRotate, PrintsTheKidOfEachNewKey) {
-    const RunResult first = run({"key", "rotate", "--data-dir", data_dir(), "--alg", "EdDSA"});
+    const RunResult first = run({"key", "rotate", "--data-dir", data_dir(), "--alg", "ES256"});
     ASSERT_EQ(first.exit_code, 0) << describe(first);
-    // Without --alg: the algorithm of the current key.
+    EXPECT_TRUE(first.err.empty()) << "the first key signs at once: " << first.err;
+    // Without --alg: the configured signing_alg. Announced first, so it says when it signs.
     const RunResult second = run({"key", "rotate", "--data-dir", data_dir()});
+    EXPECT_NE(second.err.find("signs in"), std::string::npos) << second.err;
+    const RunResult third = run({"key", "rotate", "--now", "--data-dir", data_dir()});
+    ASSERT_EQ(third.exit_code, 0) << describe(third);
+    EXPECT_TRUE(third.err.empty()) << third.err;
     ASSERT_EQ(second.exit_code, 0) << describe(second);
     const std::string kid1 = chomp(first.out);
     const std::string kid2 = chomp(second.out);
@@ -281,6 +286,36 @@ TEST_F(KeyRotate, NeedsAnAlgorithmWhenTheDataDirHasNoKey) {
     EXPECT_FALSE(std::filesystem::exists(data_dir()));
     std::filesystem::create_directory(data_dir());
     expect_rejected(run({"key", "rotate", "--data-dir", data_dir()}), "key_not_found");
+}
+
+// Issue: `key rotate --alg X` was undone by the next start when signing_alg said otherwise.
+TEST_F(KeyRotate, RefusesAnAlgorithmOtherThanTheConfiguredOne) {
+    const RunResult other = run({"key", "rotate", "--data-dir", data_dir(), "--alg", "EdDSA"});
+    expect_rejected(other, "invalid_argument");
+    EXPECT_NE(other.err.find("signing_alg"), std::string::npos) << other.err;
+    ScopedEnv alg("SIGNET_SIGNING_ALG", "EdDSA");
+    const RunResult configured = run({"key", "rotate", "--data-dir", data_dir(), "--alg", "EdDSA"});
+    EXPECT_EQ(configured.exit_code, 0) << describe(configured);
+}
+
+TEST_F(KeyRotate, RevokeNamesTheReplacementOfTheSigningKeyAndRefusesUnknownKids) {
+    const RunResult first = run({"key", "rotate", "--data-dir", data_dir(), "--alg", "ES256"});
+    ASSERT_EQ(first.exit_code, 0) << describe(first);
+    const std::string kid = chomp(first.out);
+    const RunResult revoked = run({"key", "revoke", kid, "--data-dir", data_dir()});
+    ASSERT_EQ(revoked.exit_code, 0) << describe(revoked);
+    const auto out = parse_object(revoked.out);
+    EXPECT_EQ(out.at("revoked").as_string(), kid);
+    EXPECT_NE(out.at("signing_kid").as_string(), kid);
+    expect_rejected(run({"key", "revoke", kid, "--data-dir", data_dir()}), "key_not_found");
+    expect_rejected(run({"key", "revoke", "no-such-kid", "--data-dir", data_dir()}),
+                    "key_not_found");
+    // A deployment that signs with a configured secret rotates by replacing the secret.
+    ScopedEnv alg("SIGNET_SIGNING_ALG", "HS256");
+    ScopedEnv secret("SIGNET_HMAC_SECRET", std::string(32, 'x'));
+    const RunResult hmac = run({"key", "rotate", "--data-dir", data_dir()});
+    expect_rejected(hmac, "invalid_argument");
+    EXPECT_NE(hmac.err.find("hmac_secret"), std::string::npos) << hmac.err;
 }
 
 TEST_F(KeyRotate, RefusesNoneAndUnknownAlgorithms) {

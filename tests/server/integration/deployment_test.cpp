@@ -26,7 +26,42 @@ std::string normalized(std::string text) {
     return text;
 }
 
-TEST(Deployment, RotatedKeySignsNewTokensWhileOldTokensKeepWorking) {
+// Polls the JWKS until `done` holds for its kids, for up to 8 s (nodes reload keys every 5 s).
+template <class F>
+std::set<std::string> published_kids_when(HttpClient& c, F done) {
+    std::set<std::string> kids;
+    const auto deadline = Clock::now() + std::chrono::seconds(8);
+    while (Clock::now() < deadline) {
+        kids = published_kids(c);
+        if (done(kids)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return kids;
+}
+
+// Resource servers cache the JWKS, so a rotated key is published before it signs: one JWKS
+// cache lifetime plus a key reload.
+TEST(Deployment, ARotatedKeyIsPublishedBeforeItSigns) {
+    auto server = start_server();
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const TestUser user = new_user(c, "announce");
+    const std::string old_kid = kid_of(user.tokens.access_token);
+
+    const CommandResult rotated =
+        run_cli({"key", "rotate", "--data-dir", server->data_dir().string()});
+    ASSERT_EQ(rotated.exit_code, 0) << describe(rotated);
+    // 60 s of JWKS cache lifetime plus the default 5 s key reload.
+    EXPECT_NE(rotated.err.find("signs in 65 s"), std::string::npos) << rotated.err;
+    const std::string new_kid = rotated.out.substr(0, rotated.out.find('\n'));
+    const std::set<std::string> kids =
+        published_kids_when(c, [](const std::set<std::string>& k) { return k.size() >= 2; });
+    EXPECT_EQ(kids, (std::set<std::string>{old_kid, new_kid}));
+    // Announced, not signing: new tokens still carry the old kid.
+    EXPECT_EQ(kid_of(login(c, user.email).access_token), old_kid);
+}
+
+TEST(Deployment, AKeyRotatedNowSignsNewTokensWhileOldTokensKeepWorking) {
     auto server = start_server();
     ASSERT_TRUE(server);
     HttpClient c = server->client();
@@ -36,17 +71,10 @@ TEST(Deployment, RotatedKeySignsNewTokensWhileOldTokensKeepWorking) {
     ASSERT_EQ(published_kids(c), std::set<std::string>{old_kid});
 
     const CommandResult rotated =
-        run_cli({"key", "rotate", "--data-dir", server->data_dir().string()});
+        run_cli({"key", "rotate", "--now", "--data-dir", server->data_dir().string()});
     ASSERT_EQ(rotated.exit_code, 0) << describe(rotated);
-
-    // The running node re-reads the keys periodically (5 s by default).
-    std::set<std::string> kids;
-    const auto deadline = Clock::now() + std::chrono::seconds(8);
-    while (Clock::now() < deadline) {
-        kids = published_kids(c);
-        if (kids.size() >= 2) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    const std::set<std::string> kids =
+        published_kids_when(c, [](const std::set<std::string>& k) { return k.size() >= 2; });
     ASSERT_EQ(kids.size(), 2u) << "the rotation did not show up in the JWKS within 8 s";
     EXPECT_EQ(kids.count(old_kid), 1u) << "the previous key must stay published";
 
@@ -57,6 +85,36 @@ TEST(Deployment, RotatedKeySignsNewTokensWhileOldTokensKeepWorking) {
     EXPECT_EQ(c.get("/v1/me", bearer(user.tokens.access_token)).status, 200u)
         << "a token signed before the rotation must keep verifying";
     EXPECT_EQ(c.get("/v1/me", bearer(fresh.access_token)).status, 200u);
+}
+
+// Key compromise: a revoked key leaves the JWKS and stops verifying within a key reload, so a
+// token it signed (or one forged with it) is refused; a new key signs at once.
+TEST(Deployment, ARevokedKeyStopsVerifyingWithinAKeyReload) {
+    auto server = start_server();
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const TestUser user = new_user(c, "revoke");
+    const std::string leaked = kid_of(user.tokens.access_token);
+    ASSERT_EQ(c.get("/v1/me", bearer(user.tokens.access_token)).status, 200u);
+
+    const CommandResult revoked =
+        run_cli({"key", "revoke", leaked, "--data-dir", server->data_dir().string()});
+    ASSERT_EQ(revoked.exit_code, 0) << describe(revoked);
+    const boost::json::object out = boost::json::parse(revoked.out).as_object();
+    EXPECT_EQ(out.at("revoked").as_string(), leaked);
+    const std::string replacement(out.at("signing_kid").as_string());
+    const std::set<std::string> kids = published_kids_when(
+        c, [&](const std::set<std::string>& k) { return k.count(leaked) == 0; });
+    EXPECT_EQ(kids, std::set<std::string>{replacement});
+    EXPECT_EQ(c.get("/v1/me", bearer(user.tokens.access_token)).status, 401u);
+    const Tokens fresh = login(c, user.email);
+    EXPECT_EQ(kid_of(fresh.access_token), replacement);
+    EXPECT_EQ(c.get("/v1/me", bearer(fresh.access_token)).status, 200u);
+    // Revoked once is revoked: a second revocation names no key.
+    const CommandResult again =
+        run_cli({"key", "revoke", leaked, "--data-dir", server->data_dir().string()});
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("key_not_found"), std::string::npos) << again.err;
 }
 
 TEST(Deployment, TwoNodesOnOneDataDirShareUsersAndTokens) {

@@ -19,6 +19,7 @@
 namespace signet::server {
 namespace {
 
+using contract::make_key;
 using contract::make_user;
 using contract::run_together;
 
@@ -56,7 +57,7 @@ std::string unreachable_url(const std::string& password) {
 TEST(PostgresSchema, MigratesAnEmptyDatabaseToTheCurrentVersion) {
     const std::string url = ::signet::test::test_database_url();
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2");
+    EXPECT_EQ(applied_versions(url), "1,2,3");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
                               "settings", "revoked_tokens"}) {
         EXPECT_EQ(query(url, std::string("SELECT to_regclass('") + table + "') IS NOT NULL"), "t")
@@ -76,22 +77,31 @@ TEST(PostgresSchema, ReopeningAMigratedDatabaseKeepsItsData) {
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
     }
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2");
+    EXPECT_EQ(applied_versions(url), "1,2,3");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
 }
 
-TEST(PostgresSchema, MigratesAVersion1DatabaseToVersion2KeepingItsData) {
+TEST(PostgresSchema, MigratesAVersion1DatabaseToTheCurrentVersionKeepingItsData) {
     const std::string url = ::signet::test::test_database_url();
     {
         auto stores = open_postgres_stores(url, 2);
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
+        stores.keys->add_key(make_key("k1", 1000));
     }
-    query(url, "DROP TABLE revoked_tokens; DELETE FROM schema_migrations WHERE version = 2");
+    query(url,
+          "ALTER TABLE signing_keys DROP COLUMN activates_at; "
+          "ALTER TABLE signing_keys DROP COLUMN revoked_at; "
+          "DROP TABLE revoked_tokens; DELETE FROM schema_migrations WHERE version >= 2");
     ASSERT_EQ(applied_versions(url), "1");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2");
+    EXPECT_EQ(applied_versions(url), "1,2,3");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
+    // A key from before announcements signs from its creation, as it did.
+    const StoredKey current =
+        stores.keys->ensure_current(1500, []() -> StoredKey { throw StoreError("made a key"); });
+    EXPECT_EQ(current.kid, "k1");
+    EXPECT_EQ(current.activates_at, 1000);
     stores.revocations->revoke("jti-1", 2000);
     std::int64_t cursor = 0;
     const auto read = stores.revocations->changes_since(cursor, 1000);
@@ -112,7 +122,7 @@ TEST(PostgresSchema, NodesOpeningOneFreshDatabaseTogetherMigrateItOnce) {
     });
     EXPECT_EQ(opened.load(), 6);
     // One row per version: a second migration of a version would have failed on the primary key.
-    EXPECT_EQ(applied_versions(url), "1,2");
+    EXPECT_EQ(applied_versions(url), "1,2,3");
 }
 
 TEST(PostgresSchema, RefusesASchemaNewerThanThisBuild) {
