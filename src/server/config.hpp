@@ -47,6 +47,8 @@ struct ServerConfig {
     std::chrono::seconds access_token_ttl{900};
     std::chrono::seconds refresh_token_ttl{14 * 24 * 3600};
     std::chrono::seconds session_ttl{8 * 3600};
+    // A session unused for this long ends (Keycloak's "SSO Session Idle", 30 minutes by default).
+    std::chrono::seconds session_idle_timeout{30 * 60};
     std::chrono::seconds leeway{0};
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;

@@ -40,8 +40,8 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
              keys, *stores.users, *stores.refresh_tokens, revocations, metrics),
       accounts(*stores.users, *stores.refresh_tokens, *stores.sessions, revocations, hasher,
                login_limiter, config.access_token_ttl + config.leeway),
-      sessions(*stores.sessions, config.session_ttl),
+      sessions(*stores.sessions, config.session_ttl, config.session_idle_timeout),
       authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, config.leeway,
-                    config.token_cache_size) {}
+                    config.token_cache_size, config.session_idle_timeout) {}
 
 }  // namespace signet::server

@@ -15,13 +15,15 @@ namespace bhttp = boost::beast::http;
 
 Authenticator::Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                              UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
-                             std::size_t token_cache_size)
+                             std::size_t token_cache_size,
+                             std::chrono::seconds session_idle_timeout)
     : keys_(keys),
       revocations_(revocations),
       sessions_(sessions),
       users_(users),
       metrics_(metrics),
       leeway_(leeway.count()),
+      session_idle_(session_idle_timeout.count()),
       cache_(token_cache_size) {}
 
 AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_cookie,
@@ -80,6 +82,11 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
         outcome.reason = "user_disabled";
         return outcome;
     }
+    // Each use moves the idle limit on, never past the absolute one. Written at most once a
+    // minute (or half the idle timeout) per session: a store write a minute, not one a request.
+    const std::int64_t idle_limit = std::min(now + session_idle_, session->expires_at);
+    const std::int64_t write_every = std::min<std::int64_t>(60, session_idle_ / 2);
+    if (idle_limit - session->idle_expires_at >= write_every) sessions_.touch(key, idle_limit);
     Principal principal;
     principal.user_id = std::move(session->user_id);
     principal.email = std::move(session->email);

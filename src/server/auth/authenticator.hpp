@@ -39,7 +39,8 @@ class Authenticator {
   public:
     Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                   UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
-                  std::size_t token_cache_size = 100000);
+                  std::size_t token_cache_size = 100000,
+                  std::chrono::seconds session_idle_timeout = std::chrono::minutes(30));
 
     // Whatever credential the request carries; a session costs a session-store call (StoreError
     // when the store is down).
@@ -63,6 +64,7 @@ class Authenticator {
     UserStore& users_;
     http::Metrics& metrics_;
     std::int64_t leeway_;
+    std::int64_t session_idle_;
     mutable VerifiedTokenCache cache_;
     struct UserStatus {
         bool disabled = false;

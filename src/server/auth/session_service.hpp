@@ -22,7 +22,9 @@ struct StartedSession {
 
 class SessionService {
   public:
-    SessionService(SessionStore& sessions, std::chrono::seconds ttl);
+    // Sessions end `ttl` after login, or `idle_timeout` after their last use (Authenticator).
+    SessionService(SessionStore& sessions, std::chrono::seconds ttl,
+                   std::chrono::seconds idle_timeout);
 
     // A new session for `user`; the one the browser had (`previous_id`) ends here.
     StartedSession start(const User& user, std::optional<std::string_view> previous_id,
@@ -35,6 +37,7 @@ class SessionService {
   private:
     SessionStore& sessions_;
     std::int64_t ttl_;
+    std::int64_t idle_;
 };
 
 }  // namespace signet::server

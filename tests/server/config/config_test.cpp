@@ -104,6 +104,7 @@ scope = "api read"
 access_token_ttl = 300
 refresh_token_ttl = 3600
 session_ttl = 7200
+session_idle_timeout = 900
 leeway = 5
 signing_alg = "EdDSA"
 registration = false
@@ -134,6 +135,7 @@ log_requests = false
     EXPECT_EQ(config.access_token_ttl, std::chrono::seconds(300));
     EXPECT_EQ(config.refresh_token_ttl, std::chrono::seconds(3600));
     EXPECT_EQ(config.session_ttl, std::chrono::seconds(7200));
+    EXPECT_EQ(config.session_idle_timeout, std::chrono::seconds(900));
     EXPECT_EQ(config.leeway, std::chrono::seconds(5));
     EXPECT_EQ(config.signing_alg, Algorithm::EdDSA);
     EXPECT_FALSE(config.registration);
@@ -272,6 +274,8 @@ TEST_F(ConfigTest, BadDurationsNameTheSettingAndSource) {
     expect_mentions(flag_error("refresh-token-ttl", "99999999999"),
                     {"option '--refresh-token-ttl'", "seconds"});
     expect_mentions(file_error("session_ttl = -1\n"), {"session_ttl", "seconds"});
+    // Below a minute an idle limit would end sessions between two clicks.
+    expect_mentions(file_error("session_idle_timeout = 59\n"), {"session_idle_timeout"});
     // An access token valid for more than a day is refused.
     expect_mentions(flag_error("access-token-ttl", "86401"), {"--access-token-ttl"});
 }

@@ -71,12 +71,15 @@ inline StoredKey make_key(const std::string& kid, std::int64_t created_at,
                      .revoked_at = std::nullopt};
 }
 
+// A session with no idle limit before its absolute one, unless `idle_expires_at` says so.
 inline Session make_session(const std::string& user, std::int64_t created_at,
-                            std::int64_t expires_at) {
+                            std::int64_t expires_at,
+                            std::optional<std::int64_t> idle_expires_at = std::nullopt) {
     return Session{.user_id = user,
                    .email = user + "@example.com",
                    .created_at = created_at,
-                   .expires_at = expires_at};
+                   .expires_at = expires_at,
+                   .idle_expires_at = idle_expires_at.value_or(expires_at)};
 }
 
 }  // namespace signet::server::test

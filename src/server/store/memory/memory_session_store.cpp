@@ -32,11 +32,20 @@ class MemorySessionStore final : public SessionStore {
         std::lock_guard lock(shard.mutex);
         const auto it = shard.sessions.find(key);
         if (it == shard.sessions.end()) return std::nullopt;
-        if (it->second.expires_at <= now) {
+        if (ended_at(it->second, now)) {
             shard.erase(it);
             return std::nullopt;
         }
         return it->second;
+    }
+
+    bool touch(std::string_view key, std::int64_t idle_expires_at) override {
+        auto& shard = shards_.for_key(key);
+        std::lock_guard lock(shard.mutex);
+        const auto it = shard.sessions.find(key);
+        if (it == shard.sessions.end()) return false;
+        it->second.idle_expires_at = idle_expires_at;
+        return true;
     }
 
     bool remove(std::string_view key) override {
@@ -84,7 +93,7 @@ class MemorySessionStore final : public SessionStore {
         }
         void drop_expired(std::int64_t now) {
             for (auto it = sessions.begin(); it != sessions.end();) {
-                it = it->second.expires_at <= now ? erase(it) : std::next(it);
+                it = ended_at(it->second, now) ? erase(it) : std::next(it);
             }
             sweep.swept(sessions.size());
         }

@@ -1,4 +1,5 @@
-// Keys: <prefix>session:<key> is a hash {user_id, email, created_at, expires_at} whose Redis TTL
+// Keys: <prefix>session:<key> is a hash {user_id, email, created_at, expires_at, idle_expires_at}
+// (sessions written before the idle limit have none: they end at expires_at) whose Redis TTL
 // only cleans up (validity is judged against the caller's `now`, never Redis's clock), and
 // <prefix>user_sessions:<user_id> is the set of that user's session keys. Every change to both is
 // one Lua script, which Redis runs atomically
@@ -15,12 +16,13 @@ namespace signet::server::redis {
 namespace {
 
 // KEYS[1] session, KEYS[2] the new user's set. ARGV: user-set prefix, key, user_id, email,
-// created_at, expires_at, ttl. A key that moves to another user leaves its old user's set.
+// created_at, expires_at, ttl, idle_expires_at. A key that moves to another user leaves its old
+// user's set.
 constexpr const char* kPut = R"lua(
 local old = redis.call('HGET', KEYS[1], 'user_id')
 if old and old ~= ARGV[3] then redis.call('SREM', ARGV[1] .. old, ARGV[2]) end
 redis.call('HSET', KEYS[1], 'user_id', ARGV[3], 'email', ARGV[4], 'created_at', ARGV[5],
-           'expires_at', ARGV[6])
+           'expires_at', ARGV[6], 'idle_expires_at', ARGV[8])
 local ttl = tonumber(ARGV[7])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('SADD', KEYS[2], ARGV[2])
@@ -28,17 +30,28 @@ if redis.call('TTL', KEYS[2]) < ttl then redis.call('EXPIRE', KEYS[2], ttl) end
 return 1
 )lua";
 
-// KEYS[1] session. ARGV: user-set prefix, key, now. Expired at `now`: dropped, nil returned.
+// KEYS[1] session. ARGV: user-set prefix, key, now. Ended at `now`: dropped, nil returned.
 constexpr const char* kGet = R"lua(
-local s = redis.call('HMGET', KEYS[1], 'user_id', 'email', 'created_at', 'expires_at')
+local s = redis.call('HMGET', KEYS[1], 'user_id', 'email', 'created_at', 'expires_at',
+                     'idle_expires_at')
 if not s[1] then return false end
+local now = tonumber(ARGV[3])
 local expires_at = tonumber(s[4])
-if not expires_at or expires_at <= tonumber(ARGV[3]) then
+if not s[5] then s[5] = s[4] end
+local idle_expires_at = tonumber(s[5])
+if not expires_at or expires_at <= now or not idle_expires_at or idle_expires_at <= now then
   redis.call('DEL', KEYS[1])
   redis.call('SREM', ARGV[1] .. s[1], ARGV[2])
   return false
 end
 return s
+)lua";
+
+// KEYS[1] session. ARGV: idle_expires_at. 1 when the session exists.
+constexpr const char* kTouch = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'idle_expires_at', ARGV[1])
+return 1
 )lua";
 
 // KEYS[1] session. ARGV: user-set prefix, key. 1 when it existed.
@@ -82,10 +95,11 @@ class RedisSessionStore final : public SessionStore {
         const std::string created_at = std::to_string(session.created_at);
         const std::string expires_at = std::to_string(session.expires_at);
         const std::string ttl_text = std::to_string(ttl);
+        const std::string idle_expires_at = std::to_string(session.idle_expires_at);
         auto connection = pool_->acquire();
-        put_.run(
-            *connection, {session_key, user_key},
-            {user_prefix_, key, session.user_id, session.email, created_at, expires_at, ttl_text});
+        put_.run(*connection, {session_key, user_key},
+                 {user_prefix_, key, session.user_id, session.email, created_at, expires_at,
+                  ttl_text, idle_expires_at});
     }
 
     std::optional<Session> get(std::string_view key, std::int64_t now) override {
@@ -94,13 +108,22 @@ class RedisSessionStore final : public SessionStore {
         auto connection = pool_->acquire();
         const Reply reply = get_.run(*connection, {session_key}, {user_prefix_, key, now_text});
         if (is_nil(*reply)) return std::nullopt;
-        if (array_size(*reply, "session") != 4) {
-            throw StoreError("redis: unexpected reply for session (not 4 fields)");
+        if (array_size(*reply, "session") != 5) {
+            throw StoreError("redis: unexpected reply for session (not 5 fields)");
         }
         return Session{.user_id = std::string(as_string(element(*reply, 0), "session user_id")),
                        .email = std::string(as_string(element(*reply, 1), "session email")),
                        .created_at = parse_time(element(*reply, 2)),
-                       .expires_at = parse_time(element(*reply, 3))};
+                       .expires_at = parse_time(element(*reply, 3)),
+                       .idle_expires_at = parse_time(element(*reply, 4))};
+    }
+
+    bool touch(std::string_view key, std::int64_t idle_expires_at) override {
+        const std::string session_key = session_prefix_ + std::string(key);
+        const std::string value = std::to_string(idle_expires_at);
+        auto connection = pool_->acquire();
+        const Reply reply = touch_.run(*connection, {session_key}, {value});
+        return as_integer(*reply, "session touch") == 1;
     }
 
     bool remove(std::string_view key) override {
@@ -123,6 +146,7 @@ class RedisSessionStore final : public SessionStore {
     std::string user_prefix_;
     Script put_{"session_put", kPut};
     Script get_{"session_get", kGet};
+    Script touch_{"session_touch", kTouch};
     Script remove_{"session_remove", kRemove};
     Script remove_user_{"session_remove_user", kRemoveUser};
 };

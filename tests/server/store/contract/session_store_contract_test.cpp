@@ -39,7 +39,8 @@ TYPED_TEST(SessionStoreContract, KeepsFieldsExactlyAsGiven) {
     const Session original{.user_id = "0f3c:user/ü",
                            .email = "a.b+tag@example.com",
                            .created_at = 1'733'212'345,
-                           .expires_at = 1'733'212'345 + 86'400};
+                           .expires_at = 1'733'212'345 + 86'400,
+                           .idle_expires_at = 1'733'212'345 + 1'800};
     store.put("abc123", original);
     const auto session = store.get("abc123", 1'733'212'346);
     ASSERT_TRUE(session.has_value());
@@ -47,6 +48,24 @@ TYPED_TEST(SessionStoreContract, KeepsFieldsExactlyAsGiven) {
     EXPECT_EQ(session->email, original.email);
     EXPECT_EQ(session->created_at, original.created_at);
     EXPECT_EQ(session->expires_at, original.expires_at);
+    EXPECT_EQ(session->idle_expires_at, original.idle_expires_at);
+}
+
+// Keycloak's "SSO Session Idle": a session unused past its idle limit ends before its absolute
+// one; a use (touch) moves the idle limit on.
+TYPED_TEST(SessionStoreContract, AnIdleSessionEndsUnlessTouched) {
+    auto& store = *this->store_;
+    store.put("idle", make_session("u1", 1000, 9000, 1300));
+    store.put("used", make_session("u1", 1000, 9000, 1300));
+    EXPECT_TRUE(store.get("idle", 1299).has_value());
+    EXPECT_TRUE(store.touch("used", 1600));
+    EXPECT_FALSE(store.get("idle", 1300).has_value());
+    const auto used = store.get("used", 1500);
+    ASSERT_TRUE(used.has_value());
+    EXPECT_EQ(used->idle_expires_at, 1600);
+    EXPECT_FALSE(store.get("used", 1600).has_value());
+    EXPECT_FALSE(store.touch("used", 1900));  // gone
+    EXPECT_FALSE(store.touch("never", 1900));
 }
 
 TYPED_TEST(SessionStoreContract, AnExpiredSessionIsDroppedWhenMet) {
