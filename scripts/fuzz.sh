@@ -2,7 +2,8 @@
 # Builds the library's libFuzzer targets (clang++, ASan + UBSan) and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [--long] [target...]     targets: jws_verify jwe_decrypt jwk_parse base64url
-#                                            claims flat_json jws_json http_api (default: all)
+#                                            claims flat_json jws_json jwks_documents http_api
+#                                            (default: all)
 #
 #   FUZZ_SECONDS  seconds per target (default 60; --long makes it 3600, the long mode)
 #   JOBS          build parallelism (default 2)
@@ -19,7 +20,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ALL_TARGETS=(jws_verify jwe_decrypt jwk_parse base64url claims flat_json jws_json http_api)
+ALL_TARGETS=(jws_verify jwe_decrypt jwk_parse base64url claims flat_json jws_json jwks_documents
+    http_api)
 
 seconds=${FUZZ_SECONDS:-60}
 targets=()
@@ -27,7 +29,7 @@ for arg in "$@"; do
     case "$arg" in
         --long) seconds=3600 ;;
         -h | --help)
-            sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         -*) echo "fuzz.sh: unknown option $arg" >&2; exit 2 ;;
