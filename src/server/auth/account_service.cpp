@@ -60,6 +60,8 @@ LoginCheck AccountService::check_password(std::string_view email, std::string_vi
     if (normalized) user = users_.find_by_email(*normalized);
     bool ok = false;
     if (user) {
+        // Never cheaper than the dummy below, whatever cost the stored hash was made at
+        // (PasswordHasher::verify; CWE-208).
         ok = hasher_.verify(user->password_hash, password) && !user->disabled;
     } else {
         hasher_.verify_dummy(password);  // an unknown user still costs one hash
@@ -69,6 +71,8 @@ LoginCheck AccountService::check_password(std::string_view email, std::string_vi
         return result;
     }
     limiter_.succeeded(attempt, now);
+    // A hash of another cost is remade at the configured one (libsodium's
+    // crypto_pwhash_str_needs_rehash).
     if (hasher_.needs_rehash(user->password_hash)) {
         user->password_hash = hasher_.hash(password);
         users_.update_password_hash(user->id, user->password_hash);

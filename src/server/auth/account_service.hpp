@@ -43,8 +43,9 @@ class AccountService {
     Registration register_user(std::string_view email, std::string_view password, std::int64_t now);
 
     // The password check of a login: the rate limit first, then Argon2id. An unknown email, a
-    // wrong password and a disabled user take the same time and the same outcome. On success a
-    // hash made with another cost is upgraded.
+    // wrong password and a disabled user take the same time and the same outcome, also when the
+    // stored hash was made at a lower cost than the configured one. On success a hash made with
+    // another cost is upgraded.
     LoginCheck check_password(std::string_view email, std::string_view password,
                               std::string_view client_address, std::int64_t now);
 

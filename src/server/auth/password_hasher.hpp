@@ -16,7 +16,10 @@ class PasswordHasher {
     // The encoded "$argon2id$v=19$m=...,t=...,p=1$salt$hash" string. Throws std::runtime_error
     // when memory cannot be had.
     std::string hash(std::string_view password) const;
-    // Constant-time check of a password against an encoded hash.
+    // Constant-time check of a password against an encoded hash. It never costs less than a
+    // verify at the configured cost: against a hash made at a lower one, the difference is spent
+    // too, so a wrong password for an account with an older, cheaper hash takes as long as an
+    // unknown email (CWE-208).
     bool verify(std::string_view encoded, std::string_view password) const;
     // The hash was made with another cost than the current one.
     bool needs_rehash(std::string_view encoded) const;
@@ -25,6 +28,10 @@ class PasswordHasher {
     void verify_dummy(std::string_view password) const;
 
   private:
+    // Spends the Argon2id work a verify at the configured cost does beyond what verifying against
+    // `encoded` did.
+    void spend_remaining_cost(std::string_view encoded, std::string_view password) const;
+
     std::uint64_t memory_bytes_;
     std::uint64_t iterations_;
     std::string dummy_hash_;

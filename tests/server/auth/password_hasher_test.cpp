@@ -36,6 +36,12 @@ TEST(PasswordHasher, DetectsHashesMadeWithAnotherCost) {
     EXPECT_TRUE(dearer.needs_rehash(hash));
     // A hash verifies whatever the current cost: it carries its own.
     EXPECT_TRUE(dearer.verify(hash, "password1"));
+    EXPECT_FALSE(dearer.verify(hash, "password2"));
+    // Made at the higher cost, checked where the cost is lower.
+    const std::string dear_hash = dearer.hash("password1");
+    EXPECT_TRUE(cheap.needs_rehash(dear_hash));
+    EXPECT_TRUE(cheap.verify(dear_hash, "password1"));
+    EXPECT_FALSE(cheap.verify(dear_hash, "password2"));
 }
 
 TEST(PasswordHasher, DummyVerificationCostsAHash) {
