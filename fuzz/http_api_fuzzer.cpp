@@ -47,14 +47,17 @@ struct Setup {
         api::add_api_routes(router, *services);
 
         password_hash = services->hasher.hash("fuzz-password");
-        user = User{"u_fuzz", "fuzz@example.com", password_hash, false, unix_now()};
+        user = User{"u_fuzz", "fuzz@example.com", password_hash, false, unix_now(), 0};
         services->stores.users->create(user);
         renew_tokens();
     }
     // Live tokens for the placeholders; renewed after an input revoked or rotated them, so later
     // inputs still reach the paths behind a valid token.
     void renew_tokens() {
-        services->stores.users->update_password_hash(user.id, password_hash);
+        // An input may have changed the password: set it back, and take the password generation
+        // that setting it gives, so the new refresh token refreshes.
+        services->stores.users->replace_password(user.id, password_hash);
+        user = services->stores.users->find_by_id(user.id).value_or(user);
         const TokenPair pair = services->tokens.issue(user, unix_now());
         access_token = pair.access_token;
         refresh_token = pair.refresh_token;

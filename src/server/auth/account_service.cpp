@@ -72,10 +72,10 @@ LoginCheck AccountService::check_password(std::string_view email, std::string_vi
     }
     limiter_.succeeded(attempt, now);
     // A hash of another cost is remade at the configured one (libsodium's
-    // crypto_pwhash_str_needs_rehash).
+    // crypto_pwhash_str_needs_rehash), unless the password changed since it was read.
     if (hasher_.needs_rehash(user->password_hash)) {
         user->password_hash = hasher_.hash(password);
-        users_.update_password_hash(user->id, user->password_hash);
+        users_.upgrade_password_hash(user->id, user->password_hash, user->password_generation);
     }
     result.status = LoginStatus::ok;
     result.user = std::move(user);
@@ -84,7 +84,7 @@ LoginCheck AccountService::check_password(std::string_view email, std::string_vi
 
 bool AccountService::change_password(const User& user, std::string_view new_password,
                                      std::int64_t now) {
-    if (!users_.update_password_hash(user.id, hasher_.hash(new_password))) return false;
+    if (!users_.replace_password(user.id, hasher_.hash(new_password))) return false;
     refresh_tokens_.revoke_user(user.id, now);
     sessions_.remove_user(user.id);
     revocations_.revoke_subject(user.id, now, now + access_token_lifetime_);

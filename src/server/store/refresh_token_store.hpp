@@ -19,6 +19,9 @@ struct RefreshTokenRecord {
     std::int64_t expires_at = 0;  // Unix seconds
     bool used = false;            // spent by a rotation
     bool revoked = false;         // its family was revoked
+    // The user's password generation when the family began, kept by every rotation: the family
+    // stops refreshing once the user's password changes (User::password_generation).
+    std::int64_t password_generation = 0;
 };
 
 enum class RotateOutcome {
@@ -39,7 +42,8 @@ class RefreshTokenStore {
   public:
     virtual ~RefreshTokenStore() = default;
 
-    // Stores the first token of a new family (record.family_id is new).
+    // Stores the first token of a new family (record.family_id is new) and the family's
+    // password generation.
     virtual void insert(const RefreshTokenRecord& record) = 0;
     virtual std::optional<RefreshTokenRecord> find(std::string_view token_hash) = 0;
     // Atomically (one transaction, also across processes sharing the database): when the token

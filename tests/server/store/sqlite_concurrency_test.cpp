@@ -38,7 +38,8 @@ TEST(SqliteConcurrency, ThreadsOpeningOneNewFileTogetherAllSucceed) {
                                            .email = std::to_string(i) + "@example.com",
                                            .password_hash = "h",
                                            .disabled = false,
-                                           .created_at = i})) {
+                                           .created_at = i,
+                                           .password_generation = 0})) {
                 ++failures;
             }
         } catch (const StoreError& e) {
@@ -74,7 +75,8 @@ TEST(SqliteConcurrency, ProcessesOpeningOneNewFileTogetherAllSucceed) {
                                                .email = id + "@example.com",
                                                .password_hash = "h",
                                                .disabled = false,
-                                               .created_at = i})) {
+                                               .created_at = i,
+                                               .password_generation = 0})) {
                     code = 2;
                 }
                 stores.keys->get_or_set_setting("issuer", id);
@@ -115,7 +117,8 @@ TEST(SqliteConcurrency, AWriterWaitsForAnotherConnectionsTransactionToEnd) {
                                                    .email = "a@example.com",
                                                    .password_hash = "h",
                                                    .disabled = false,
-                                                   .created_at = 1});
+                                                   .created_at = 1,
+                                                   .password_generation = 0});
     const auto waited = std::chrono::steady_clock::now() - start;
     release.join();
     sqlite3_close(other);
@@ -140,14 +143,16 @@ TEST(SqliteConcurrency, AnAcknowledgedWriteSurvivesKill9) {
                                       .email = "a@example.com",
                                       .password_hash = "h",
                                       .disabled = false,
-                                      .created_at = 1});
+                                      .created_at = 1,
+                                      .password_generation = 0});
             stores.refresh_tokens->insert(RefreshTokenRecord{.token_hash = "h1",
                                                              .family_id = "f1",
                                                              .user_id = "u1",
                                                              .issued_at = 1,
                                                              .expires_at = 9000,
                                                              .used = false,
-                                                             .revoked = false});
+                                                             .revoked = false,
+                                                             .password_generation = 0});
             const char done = 'y';
             if (::write(ack[1], &done, 1) != 1) ::_exit(1);
             for (;;)

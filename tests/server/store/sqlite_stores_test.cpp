@@ -83,7 +83,7 @@ TEST_F(SqliteStoresTest, CreatesDatabaseAndJournalFilesWithMode0600) {
 
 TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
     EXPECT_EQ(query_text(file(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
                               "settings", "revoked_tokens"}) {
         const std::string sql =
@@ -100,7 +100,7 @@ TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
 TEST_F(SqliteStoresTest, ReopeningAnExistingFileKeepsItsSchemaAndData) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
 }
 
@@ -128,11 +128,12 @@ TEST(SqliteStoresOpen, ThrowsStoreErrorForAFileThatIsNotADatabase) {
 
 TEST_F(SqliteStoresTest, UsersPersistAcrossReopen) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
-    ASSERT_TRUE(stores_.users->update_password_hash("u1", "changed"));
+    ASSERT_TRUE(stores_.users->replace_password("u1", "changed"));
     reopen();
     const auto user = stores_.users->find_by_email("a@example.com");
     ASSERT_TRUE(user.has_value());
     EXPECT_EQ(user->password_hash, "changed");
+    EXPECT_EQ(user->password_generation, 1);
 }
 
 TEST_F(SqliteStoresTest, RefreshTokensAndTheirStatePersistAcrossReopen) {
@@ -176,6 +177,10 @@ std::vector<std::string> live_revocations(RevocationStore& store, std::int64_t n
     return jtis;
 }
 
+// The columns version 4 added, dropped again: the file as version 3 left it.
+constexpr const char* kBackToVersion3 =
+    "ALTER TABLE users DROP COLUMN password_generation; "
+    "ALTER TABLE refresh_families DROP COLUMN password_generation; PRAGMA user_version = 3";
 // The columns version 3 added, dropped again: the file as version 2 left it.
 constexpr const char* kBackToVersion2 =
     "ALTER TABLE signing_keys DROP COLUMN activates_at; "
@@ -184,10 +189,11 @@ constexpr const char* kBackToVersion2 =
 TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_ = {};
+    exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     exec_raw(file(), "DROP TABLE revoked_tokens; PRAGMA user_version = 1");
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
     stores_.revocations->revoke("jti-1", 2000);
     EXPECT_EQ(live_revocations(*stores_.revocations, 1000), std::vector<std::string>{"jti-1"});
@@ -197,9 +203,10 @@ TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
 TEST_F(SqliteStoresTest, MigratesAVersion2FileKeepingItsSigningKey) {
     stores_.keys->add_key(make_key("k1", 1000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "3");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
     const auto keys = stores_.keys->list();
     ASSERT_EQ(keys.size(), 1U);
     EXPECT_EQ(keys[0].activates_at, 1000);
@@ -207,6 +214,24 @@ TEST_F(SqliteStoresTest, MigratesAVersion2FileKeepingItsSigningKey) {
     const StoredKey current =
         stores_.keys->ensure_current(1500, []() -> StoredKey { throw StoreError("made a key"); });
     EXPECT_EQ(current.kid, "k1");
+}
+
+// Users and refresh families from before password generations start at generation 0 alike, so
+// their families keep refreshing until the next password change, which ends them.
+TEST_F(SqliteStoresTest, MigratesAVersion3FileKeepingItsUsersAndRefreshFamilies) {
+    ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
+    stores_.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
+    stores_ = {};
+    exec_raw(file(), kBackToVersion3);
+    reopen();
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(stores_.users->find_by_id("u1")->password_generation, 0);
+    EXPECT_EQ(stores_.refresh_tokens->find("h1")->password_generation, 0);
+    ASSERT_TRUE(stores_.users->replace_password("u1", "changed"));
+    EXPECT_EQ(stores_.users->find_by_id("u1")->password_generation, 1);
+    EXPECT_EQ(stores_.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
+              RotateOutcome::rotated);
+    EXPECT_EQ(stores_.refresh_tokens->find("h2")->password_generation, 0);
 }
 
 TEST_F(SqliteStoresTest, RevokedIdsSurviveReopening) {

@@ -45,7 +45,8 @@ inline User make_user(const std::string& id, const std::string& email,
                 .email = email,
                 .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
                 .disabled = false,
-                .created_at = created_at};
+                .created_at = created_at,
+                .password_generation = 0};
 }
 
 inline RefreshTokenRecord make_token(const std::string& hash, const std::string& family,
@@ -57,7 +58,8 @@ inline RefreshTokenRecord make_token(const std::string& hash, const std::string&
                               .issued_at = issued_at,
                               .expires_at = expires_at,
                               .used = false,
-                              .revoked = false};
+                              .revoked = false,
+                              .password_generation = 0};
 }
 
 // A key created at `created_at` that signs from `activates_at` (default: at once).

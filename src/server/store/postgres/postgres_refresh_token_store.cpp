@@ -10,7 +10,7 @@ namespace {
 constexpr Sql kSelect{
     "refresh_select",
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation "
     "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
     "WHERE t.token_hash = $1"};
 constexpr Sql kLockToken{"refresh_lock_token",
@@ -23,7 +23,7 @@ constexpr Sql kFamilyRevoked{
     "SELECT revoked_at IS NOT NULL FROM refresh_families WHERE family_id = $1"};
 constexpr Sql kInsertFamily{"refresh_insert_family",
                             "INSERT INTO refresh_families (family_id, user_id, created_at, "
-                            "revoked_at) VALUES ($1, $2, $3, $4)"};
+                            "revoked_at, password_generation) VALUES ($1, $2, $3, $4, $5)"};
 constexpr Sql kInsertToken{"refresh_insert_token",
                            "INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, "
                            "expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -51,7 +51,8 @@ RefreshTokenRecord read_record(const Result& result) {
                               .issued_at = result.integer(0, 3),
                               .expires_at = result.integer(0, 4),
                               .used = result.boolean(0, 5),
-                              .revoked = result.boolean(0, 6)};
+                              .revoked = result.boolean(0, 6),
+                              .password_generation = result.integer(0, 7)};
 }
 
 void insert_token(Connection& c, std::string_view token_hash, std::string_view family_id,
@@ -67,7 +68,8 @@ void PostgresRefreshTokenStore::insert(const RefreshTokenRecord& record) {
     pool_->transaction([&](Connection& c) {
         c.run(kInsertFamily,
               {param(record.family_id), param(record.user_id), param(record.issued_at),
-               param(record.revoked ? std::optional(record.issued_at) : std::nullopt)});
+               param(record.revoked ? std::optional(record.issued_at) : std::nullopt),
+               param(record.password_generation)});
         insert_token(c, record.token_hash, record.family_id, record.user_id, record.issued_at,
                      record.expires_at,
                      record.used ? std::optional(record.issued_at) : std::nullopt);

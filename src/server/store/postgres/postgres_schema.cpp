@@ -76,7 +76,15 @@ ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
 ALTER TABLE signing_keys ADD COLUMN revoked_at BIGINT;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: a user's password generation counts password changes, and a refresh family keeps
+// the one it began under, so a change ends the families of before in the same write that stores
+// the new hash. Rows from before start at 0, alike on both sides.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE users ADD COLUMN password_generation BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE refresh_families ADD COLUMN password_generation BIGINT NOT NULL DEFAULT 0;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 // Applies the next version when one is due; false when the database is up to date.

@@ -14,7 +14,7 @@
 namespace signet::server::postgres {
 
 // The schema version this build creates and understands.
-inline constexpr std::int64_t kSchemaVersion = 3;
+inline constexpr std::int64_t kSchemaVersion = 4;
 
 // Brings the database to kSchemaVersion, one transaction per version under an advisory lock, so
 // nodes opening one database together migrate it once. StoreError when it is newer than this build.
@@ -27,7 +27,9 @@ class PostgresUserStore final : public UserStore {
     bool create(const User& user) override;
     std::optional<User> find_by_email(std::string_view email) override;
     std::optional<User> find_by_id(std::string_view id) override;
-    bool update_password_hash(std::string_view user_id, std::string_view hash) override;
+    bool replace_password(std::string_view user_id, std::string_view hash) override;
+    bool upgrade_password_hash(std::string_view user_id, std::string_view hash,
+                               std::int64_t password_generation) override;
     bool set_disabled(std::string_view email, bool disabled) override;
     std::vector<User> list() override;
 

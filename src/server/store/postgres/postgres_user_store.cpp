@@ -5,15 +5,21 @@
 namespace signet::server::postgres {
 namespace {
 
-#define SIGNET_SELECT_USER "SELECT id, email, password_hash, disabled, created_at FROM users "
+#define SIGNET_SELECT_USER \
+    "SELECT id, email, password_hash, disabled, created_at, password_generation FROM users "
 
 constexpr Sql kInsert{"users_insert",
-                      "INSERT INTO users (id, email, password_hash, disabled, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5)"};
+                      "INSERT INTO users (id, email, password_hash, disabled, created_at, "
+                      "password_generation) VALUES ($1, $2, $3, $4, $5, $6)"};
 constexpr Sql kByEmail{"users_by_email", SIGNET_SELECT_USER "WHERE email = $1"};
 constexpr Sql kById{"users_by_id", SIGNET_SELECT_USER "WHERE id = $1"};
 constexpr Sql kList{"users_list", SIGNET_SELECT_USER "ORDER BY created_at, seq"};
-constexpr Sql kSetHash{"users_set_hash", "UPDATE users SET password_hash = $1 WHERE id = $2"};
+constexpr Sql kReplacePassword{"users_replace_password",
+                               "UPDATE users SET password_hash = $1, "
+                               "password_generation = password_generation + 1 WHERE id = $2"};
+constexpr Sql kUpgradeHash{"users_upgrade_hash",
+                           "UPDATE users SET password_hash = $1 "
+                           "WHERE id = $2 AND password_generation = $3"};
 constexpr Sql kSetDisabled{"users_set_disabled", "UPDATE users SET disabled = $1 WHERE email = $2"};
 
 #undef SIGNET_SELECT_USER
@@ -23,7 +29,8 @@ User read_user(const Result& result, int row) {
                 .email = result.text(row, 1),
                 .password_hash = result.text(row, 2),
                 .disabled = result.boolean(row, 3),
-                .created_at = result.integer(row, 4)};
+                .created_at = result.integer(row, 4),
+                .password_generation = result.integer(row, 5)};
 }
 
 std::optional<User> find_one(Pool& pool, const Sql& sql, std::string_view value) {
@@ -39,8 +46,9 @@ std::optional<User> find_one(Pool& pool, const Sql& sql, std::string_view value)
 bool PostgresUserStore::create(const User& user) {
     try {
         pool_->transaction([&](Connection& c) {
-            c.run(kInsert, {param(user.id), param(user.email), param(user.password_hash),
-                            flag(user.disabled), param(user.created_at)});
+            c.run(kInsert,
+                  {param(user.id), param(user.email), param(user.password_hash),
+                   flag(user.disabled), param(user.created_at), param(user.password_generation)});
         });
     } catch (const PgError& e) {
         // Only a taken email is expected; a clash of ids (the primary key) is a bug, reported.
@@ -58,9 +66,17 @@ std::optional<User> PostgresUserStore::find_by_id(std::string_view id) {
     return find_one(*pool_, kById, id);
 }
 
-bool PostgresUserStore::update_password_hash(std::string_view user_id, std::string_view hash) {
+bool PostgresUserStore::replace_password(std::string_view user_id, std::string_view hash) {
     return pool_->transaction([&](Connection& c) {
-        return c.run(kSetHash, {param(hash), param(user_id)}).affected() > 0;
+        return c.run(kReplacePassword, {param(hash), param(user_id)}).affected() > 0;
+    });
+}
+
+bool PostgresUserStore::upgrade_password_hash(std::string_view user_id, std::string_view hash,
+                                              std::int64_t password_generation) {
+    return pool_->transaction([&](Connection& c) {
+        return c.run(kUpgradeHash, {param(hash), param(user_id), param(password_generation)})
+                   .affected() > 0;
     });
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kSelectToken =
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation "
     "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
     "WHERE t.token_hash = ?1";
 
@@ -21,6 +21,7 @@ RefreshTokenRecord read_record(const Statement& stmt) {
     record.expires_at = stmt.integer(4);
     record.used = stmt.integer(5) != 0;
     record.revoked = stmt.integer(6) != 0;
+    record.password_generation = stmt.integer(7);
     return record;
 }
 
@@ -59,12 +60,13 @@ bool revoke_family_in(Database& db, std::string_view family_id, std::int64_t now
 void SqliteRefreshTokenStore::insert(const RefreshTokenRecord& record) {
     db_->write([&] {
         auto family = db_->prepare(
-            "INSERT INTO refresh_families (family_id, user_id, created_at, revoked_at) "
-            "VALUES (?1, ?2, ?3, ?4)");
+            "INSERT INTO refresh_families (family_id, user_id, created_at, revoked_at, "
+            "password_generation) VALUES (?1, ?2, ?3, ?4, ?5)");
         family.bind(1, record.family_id)
             .bind(2, record.user_id)
             .bind(3, record.issued_at)
-            .bind(4, record.revoked ? std::optional(record.issued_at) : std::nullopt);
+            .bind(4, record.revoked ? std::optional(record.issued_at) : std::nullopt)
+            .bind(5, record.password_generation);
         family.run();
         insert_token(*db_, record.token_hash, record.family_id, record.user_id, record.issued_at,
                      record.expires_at,

@@ -24,7 +24,9 @@ class SqliteUserStore final : public UserStore {
     bool create(const User& user) override;
     std::optional<User> find_by_email(std::string_view email) override;
     std::optional<User> find_by_id(std::string_view id) override;
-    bool update_password_hash(std::string_view user_id, std::string_view hash) override;
+    bool replace_password(std::string_view user_id, std::string_view hash) override;
+    bool upgrade_password_hash(std::string_view user_id, std::string_view hash,
+                               std::int64_t password_generation) override;
     bool set_disabled(std::string_view email, bool disabled) override;
     std::vector<User> list() override;
 

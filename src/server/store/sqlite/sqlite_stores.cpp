@@ -10,7 +10,7 @@ namespace signet::server {
 namespace sqlite {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 3;
+constexpr std::int64_t kSchemaVersion = 4;
 
 // Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
 // from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
@@ -73,6 +73,15 @@ ALTER TABLE signing_keys ADD COLUMN revoked_at INTEGER;
 PRAGMA user_version = 3;
 )sql";
 
+// Version 4: a user's password generation counts password changes, and a refresh family keeps
+// the one it began under, so a change ends the families of before in the same write that stores
+// the new hash. Rows from before start at 0, alike on both sides.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE users ADD COLUMN password_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refresh_families ADD COLUMN password_generation INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 4;
+)sql";
+
 }  // namespace
 
 void migrate(Database& db) {
@@ -89,7 +98,8 @@ void migrate(Database& db) {
         }
         if (version < 1) db.exec(kSchemaV1);
         if (version < 2) db.exec(kSchemaV2);
-        db.exec(kSchemaV3);
+        if (version < 3) db.exec(kSchemaV3);
+        db.exec(kSchemaV4);
     });
 }
 

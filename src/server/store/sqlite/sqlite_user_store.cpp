@@ -7,7 +7,8 @@
 namespace signet::server::sqlite {
 namespace {
 
-#define SIGNET_SELECT_USER "SELECT id, email, password_hash, disabled, created_at FROM users "
+#define SIGNET_SELECT_USER \
+    "SELECT id, email, password_hash, disabled, created_at, password_generation FROM users "
 
 User read_user(const Statement& stmt) {
     User user;
@@ -16,6 +17,7 @@ User read_user(const Statement& stmt) {
     user.password_hash = stmt.text(2);
     user.disabled = stmt.integer(3) != 0;
     user.created_at = stmt.integer(4);
+    user.password_generation = stmt.integer(5);
     return user;
 }
 
@@ -33,13 +35,14 @@ std::optional<User> find_one(Database& db, const char* sql, std::string_view val
 bool SqliteUserStore::create(const User& user) {
     return db_->write([&] {
         auto stmt = db_->prepare(
-            "INSERT INTO users (id, email, password_hash, disabled, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
+            "INSERT INTO users (id, email, password_hash, disabled, created_at, "
+            "password_generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         stmt.bind(1, user.id)
             .bind(2, user.email)
             .bind(3, user.password_hash)
             .bind(4, std::int64_t{user.disabled ? 1 : 0})
-            .bind(5, user.created_at);
+            .bind(5, user.created_at)
+            .bind(6, user.password_generation);
         try {
             stmt.run();
         } catch (const ConstraintError& e) {
@@ -59,10 +62,22 @@ std::optional<User> SqliteUserStore::find_by_id(std::string_view id) {
     return find_one(*db_, SIGNET_SELECT_USER "WHERE id = ?1", id);
 }
 
-bool SqliteUserStore::update_password_hash(std::string_view user_id, std::string_view hash) {
+bool SqliteUserStore::replace_password(std::string_view user_id, std::string_view hash) {
     return db_->write([&] {
-        auto stmt = db_->prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2");
+        auto stmt = db_->prepare(
+            "UPDATE users SET password_hash = ?1, password_generation = password_generation + 1 "
+            "WHERE id = ?2");
         stmt.bind(1, hash).bind(2, user_id);
+        return stmt.run() > 0;
+    });
+}
+
+bool SqliteUserStore::upgrade_password_hash(std::string_view user_id, std::string_view hash,
+                                            std::int64_t password_generation) {
+    return db_->write([&] {
+        auto stmt = db_->prepare(
+            "UPDATE users SET password_hash = ?1 WHERE id = ?2 AND password_generation = ?3");
+        stmt.bind(1, hash).bind(2, user_id).bind(3, password_generation);
         return stmt.run() > 0;
     });
 }

@@ -29,6 +29,22 @@ TYPED_TEST(RefreshTokenStoreContract, InsertedTokenIsFoundLive) {
     EXPECT_FALSE(this->tokens().find("unknown").has_value());
 }
 
+// The generation a family began under is what TokenService compares with the user's after a
+// password change; every token of the family, first or rotated, carries it.
+TYPED_TEST(RefreshTokenStoreContract, EveryTokenOfAFamilyCarriesItsPasswordGeneration) {
+    auto first = make_token("h1", "f1", "u1", 1000, 5000);
+    first.password_generation = 3;
+    this->tokens().insert(first);
+    this->tokens().insert(make_token("g1", "f2", "u1", 1000, 5000));
+    EXPECT_EQ(this->tokens().find("h1")->password_generation, 3);
+    EXPECT_EQ(this->tokens().find("g1")->password_generation, 0);
+
+    ASSERT_EQ(this->tokens().rotate("h1", "h2", 5000, 1100).outcome, RotateOutcome::rotated);
+    ASSERT_EQ(this->tokens().rotate("h2", "h3", 5000, 1200).outcome, RotateOutcome::rotated);
+    EXPECT_EQ(this->tokens().find("h2")->password_generation, 3);
+    EXPECT_EQ(this->tokens().find("h3")->password_generation, 3);
+}
+
 TYPED_TEST(RefreshTokenStoreContract, InsertIntoAnExistingFamilyThrowsAndWritesNothing) {
     this->tokens().insert(make_token("h1", "f1", "u1"));
     EXPECT_THROW(this->tokens().insert(make_token("h2", "f1", "u1")), StoreError);

@@ -52,13 +52,46 @@ TYPED_TEST(UserStoreContract, CreateThrowsWhenTheIdIsTaken) {
     EXPECT_FALSE(this->users().find_by_email("b@example.com").has_value());
 }
 
-TYPED_TEST(UserStoreContract, UpdatePasswordHashChangesOnlyThatUser) {
+TYPED_TEST(UserStoreContract, CreatedUserKeepsItsPasswordGeneration) {
+    auto user = make_user("u1", "a@example.com");
+    user.password_generation = 7;
+    ASSERT_TRUE(this->users().create(user));
+    EXPECT_EQ(this->users().find_by_id("u1")->password_generation, 7);
+    ASSERT_TRUE(this->users().create(make_user("u2", "b@example.com")));
+    EXPECT_EQ(this->users().find_by_email("b@example.com")->password_generation, 0);
+}
+
+TYPED_TEST(UserStoreContract, ReplacePasswordSetsTheHashAndAdvancesTheGenerationOfThatUserOnly) {
     ASSERT_TRUE(this->users().create(make_user("u1", "a@example.com")));
     ASSERT_TRUE(this->users().create(make_user("u2", "b@example.com")));
-    EXPECT_TRUE(this->users().update_password_hash("u1", "new-hash"));
-    EXPECT_EQ(this->users().find_by_id("u1")->password_hash, "new-hash");
-    EXPECT_NE(this->users().find_by_id("u2")->password_hash, "new-hash");
-    EXPECT_FALSE(this->users().update_password_hash("nobody", "new-hash"));
+    EXPECT_TRUE(this->users().replace_password("u1", "new-hash"));
+    const auto changed = this->users().find_by_id("u1");
+    EXPECT_EQ(changed->password_hash, "new-hash");
+    EXPECT_EQ(changed->password_generation, 1);
+    EXPECT_TRUE(this->users().replace_password("u1", "newer-hash"));
+    EXPECT_EQ(this->users().find_by_id("u1")->password_generation, 2);
+
+    const auto other = this->users().find_by_id("u2");
+    EXPECT_NE(other->password_hash, "new-hash");
+    EXPECT_EQ(other->password_generation, 0);
+    EXPECT_FALSE(this->users().replace_password("nobody", "new-hash"));
+}
+
+TYPED_TEST(UserStoreContract, UpgradePasswordHashKeepsTheGenerationAndNeverUndoesAChange) {
+    ASSERT_TRUE(this->users().create(make_user("u1", "a@example.com")));
+    EXPECT_TRUE(this->users().upgrade_password_hash("u1", "dearer-hash", 0));
+    EXPECT_EQ(this->users().find_by_id("u1")->password_hash, "dearer-hash");
+    EXPECT_EQ(this->users().find_by_id("u1")->password_generation, 0);
+
+    // A login that read generation 0 upgrades after the password changed: the new one stays.
+    ASSERT_TRUE(this->users().replace_password("u1", "new-password-hash"));
+    EXPECT_FALSE(this->users().upgrade_password_hash("u1", "old-password-dearer-hash", 0));
+    const auto user = this->users().find_by_id("u1");
+    EXPECT_EQ(user->password_hash, "new-password-hash");
+    EXPECT_EQ(user->password_generation, 1);
+    EXPECT_TRUE(this->users().upgrade_password_hash("u1", "new-password-dearer-hash", 1));
+    EXPECT_EQ(this->users().find_by_id("u1")->password_hash, "new-password-dearer-hash");
+    EXPECT_FALSE(this->users().upgrade_password_hash("nobody", "hash", 0));
 }
 
 TYPED_TEST(UserStoreContract, SetDisabledTogglesTheFlagByEmail) {
