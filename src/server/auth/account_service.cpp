@@ -84,10 +84,15 @@ LoginCheck AccountService::check_password(std::string_view email, std::string_vi
 
 bool AccountService::change_password(const User& user, std::string_view new_password,
                                      std::int64_t now) {
+    // The new hash and the next password generation are one write, which ends every refresh
+    // family begun before (TokenService::refresh): no failure after it, nor a kill -9, can leave
+    // the new password set and a refresh token of the old one usable. Revoking the families here
+    // too would be a second transaction that can fail after the first committed.
     if (!users_.replace_password(user.id, hasher_.hash(new_password))) return false;
-    refresh_tokens_.revoke_user(user.id, now);
-    sessions_.remove_user(user.id);
+    // The access tokens first: their revocations are kept with the users, so they are refused
+    // even when the session store (Redis, another engine) fails next.
     revocations_.revoke_subject(user.id, now, now + access_token_lifetime_);
+    sessions_.remove_user(user.id);
     return true;
 }
 

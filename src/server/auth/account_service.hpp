@@ -49,9 +49,10 @@ class AccountService {
     LoginCheck check_password(std::string_view email, std::string_view password,
                               std::string_view client_address, std::int64_t now);
 
-    // Sets the new password and ends every refresh family and session of the user, and refuses
-    // the access tokens issued before, on every node, so a stolen credential does not outlive the
-    // change (OWASP Authentication Cheat Sheet). false when the user no longer exists.
+    // Sets the new password and, in the same write, ends every refresh family of the user; then
+    // ends the sessions and refuses the access tokens issued before, on every node, so a stolen
+    // credential does not outlive the change (OWASP Authentication Cheat Sheet). false when the
+    // user no longer exists.
     bool change_password(const User& user, std::string_view new_password, std::int64_t now);
 
     // Disables or enables the user (by email). Disabling also revokes every refresh family, ends

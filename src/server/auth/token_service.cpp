@@ -46,6 +46,7 @@ TokenPair TokenService::issue(const User& user, std::int64_t now) {
     record.token_hash = sha256_hex(pair.refresh_token);
     record.family_id = random_token(16);
     record.user_id = user.id;
+    record.password_generation = user.password_generation;
     record.issued_at = now;
     record.expires_at = now + settings_.refresh_ttl.count();
     refresh_tokens_.insert(record);
@@ -64,6 +65,12 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
     std::optional<User> user = users_.find_by_id(record->user_id);
     if (!user || user->disabled) {
         result.failure = RefreshFailure::user_disabled;
+        return result;
+    }
+    // A password change since the family began ends it (OWASP Authentication Cheat Sheet): the
+    // change advanced the user's generation in the same write as the new hash.
+    if (record->password_generation != user->password_generation) {
+        result.failure = RefreshFailure::revoked;
         return result;
     }
     // Signed before the rotation commits: a signing failure then leaves the old token live
