@@ -90,6 +90,19 @@ std::unique_ptr<ServerProcess> start_server(ServerOptions options) {
     return server;
 }
 
+std::vector<std::string> self_signed_tls_flags(const TempDir& dir) {
+    const CommandResult cert = run_command(
+        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout",
+         (dir / "tls-key.pem").string(), "-out", (dir / "tls-cert.pem").string()});
+    if (cert.exit_code != 0) {
+        ADD_FAILURE() << "cannot make a certificate: " << describe(cert);
+        return {};
+    }
+    return {"--tls-cert", (dir / "tls-cert.pem").string(), "--tls-key",
+            (dir / "tls-key.pem").string()};
+}
+
 ServerOptions with_config(const TempDir& dir, std::string_view toml,
                           std::vector<std::string> extra_args) {
     ServerOptions options;

@@ -36,6 +36,9 @@ class SharedServerTest : public ::testing::Test {
 
 // Starts a server with `options`; null (and a recorded test failure) when it cannot start.
 std::unique_ptr<ServerProcess> start_server(ServerOptions options = {});
+// The flags that make `signet serve` speak TLS with a fresh self-signed P-256 certificate for
+// 127.0.0.1, written into `dir`; empty after a test failure.
+std::vector<std::string> self_signed_tls_flags(const TempDir& dir);
 // ServerOptions with `--config <dir>/signet.toml` holding `toml`; the file is written in `dir`.
 ServerOptions with_config(const TempDir& dir, std::string_view toml,
                           std::vector<std::string> extra_args = {});

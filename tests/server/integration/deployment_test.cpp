@@ -267,13 +267,9 @@ TEST(Deployment, DataDirIsPrivate) {
 
 TEST(Deployment, ServesTokensAndSecureCookiesOverTls) {
     const TempDir dir;
-    const CommandResult cert =
-        run_command({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                     "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                     "-keyout", (dir / "k.pem").string(), "-out", (dir / "c.pem").string()});
-    ASSERT_EQ(cert.exit_code, 0) << describe(cert);
-    auto server = start_server(ServerOptions(
-        {"--tls-cert", (dir / "c.pem").string(), "--tls-key", (dir / "k.pem").string()}));
+    const std::vector<std::string> tls_flags = self_signed_tls_flags(dir);
+    ASSERT_FALSE(tls_flags.empty());
+    auto server = start_server(ServerOptions(tls_flags));
     ASSERT_TRUE(server);
     EXPECT_TRUE(server->ready_line().starts_with("signet: listening on https://127.0.0.1:"))
         << server->ready_line();
