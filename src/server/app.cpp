@@ -22,6 +22,22 @@ std::string host_for_url(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+// A stored http:// issuer on a node that serves TLS would stay in discovery, jwks_uri and every
+// token, and no https:// page would ever have its origin (RFC 6454 §5: the scheme is part of it),
+// so each cookie request would get 403 csrf. That is the one disagreement refused:
+// - an https:// issuer on a plain-HTTP node is TLS ending at a proxy in front (deployment.md);
+// - the authority is not compared: the nodes of one data dir listen on ports of their own and
+//   share the first node's issuer, and an issuer behind a proxy names the proxy, never a listen
+//   address, so no host:port of its own tells a node that the stored one is wrong.
+void refuse_http_issuer_under_tls(const std::string& stored_issuer, bool tls) {
+    if (!tls || !stored_issuer.starts_with("http://")) return;
+    throw ConfigError(
+        "the stored issuer " + stored_issuer +
+        " is http:// but this node serves TLS: discovery, tokens and CSRF checks would keep "
+        "naming http://. Start with --issuer https://HOST[:PORT] (or the issuer setting), the URL "
+        "clients use; it replaces the stored issuer for every node of this data dir");
+}
+
 }  // namespace
 
 int run_server(const ServerConfig& config, const std::function<void(unsigned port)>& on_ready) {
@@ -46,6 +62,7 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
         stores.keys->set_setting("issuer", issuer);  // nodes started without --issuer follow it
     } else {
         issuer = stores.keys->get_or_set_setting("issuer", default_issuer);
+        refuse_http_issuer_under_tls(issuer, tls);
     }
     while (issuer.size() > 1 && issuer.back() == '/')
         issuer.pop_back();

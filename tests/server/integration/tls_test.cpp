@@ -1,0 +1,118 @@
+// `signet serve` with TLS: the stored issuer against the scheme the node serves.
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "server/integration/api_support.hpp"
+
+namespace signet::test {
+namespace {
+
+std::string discovery_member(HttpClient& client, std::string_view name) {
+    const HttpResult result = client.get("/.well-known/openid-configuration");
+    EXPECT_EQ(result.status, 200u) << describe(result);
+    const boost::json::value body = result.json();
+    if (!body.is_object()) return "";
+    const boost::json::value* member = body.get_object().if_contains(name);
+    return member != nullptr && member->is_string() ? std::string(member->get_string()) : "";
+}
+
+// Stops `server` once it has answered: SIGTERM before its first answer may find no handler yet.
+void stop_after_an_answer(ServerProcess& server) {
+    HttpClient c = server.client();
+    EXPECT_EQ(c.get("/healthz").status, 200u);
+    EXPECT_EQ(server.stop(), 0) << server.stderr_text();
+}
+
+// A login that asks for cookies, sent by a page of `origin`: refused (403 csrf) unless `origin`
+// is the issuer's.
+HttpResult cookie_login_from(HttpClient& client, const TestUser& user, const std::string& origin) {
+    return client.post_json(
+        "/v1/login",
+        boost::json::object{{"email", user.email}, {"password", kPassword}, {"cookie", true}},
+        {{"Origin", origin}});
+}
+
+// A data dir first served over plain HTTP stores an http:// issuer. Turning TLS on must not keep
+// it silently: discovery, jwks_uri and every token would still say http://, and the https://
+// page's Origin would never match it (403 csrf on every cookie request).
+TEST(TlsIssuer, EnablingTlsOnADataDirWithAnHttpIssuerRefusesToStart) {
+    auto plain = start_server();
+    ASSERT_TRUE(plain);
+    HttpClient c = plain->client();
+    const std::string stored = issuer_of(c);
+    ASSERT_TRUE(stored.starts_with("http://")) << stored;
+    stop_after_an_answer(*plain);
+
+    const TempDir certs;
+    const std::vector<std::string> tls_flags = self_signed_tls_flags(certs);
+    ASSERT_FALSE(tls_flags.empty());
+    ServerProcess tls(ServerOptions(tls_flags, {}, plain->data_dir()));
+    ASSERT_FALSE(tls.start()) << "a TLS node started with the stored issuer " << stored;
+    EXPECT_EQ(tls.exit_status(), 2) << "the invocation has to change, like a bad setting";
+    const std::string message = tls.stderr_text();
+    EXPECT_NE(message.find(stored), std::string::npos) << message;
+    EXPECT_NE(message.find("--issuer https://"), std::string::npos) << message;
+}
+
+// --issuer is the way out: the node starts, and the issuer it stores is what the next start
+// without --issuer finds, so discovery, tokens and the CSRF origin all say https://.
+TEST(TlsIssuer, AnExplicitIssuerLetsTheTlsNodeStartAndIsKeptForLaterStarts) {
+    auto plain = start_server();
+    ASSERT_TRUE(plain);
+    stop_after_an_answer(*plain);
+    const TempDir certs;
+    const std::vector<std::string> tls_flags = self_signed_tls_flags(certs);
+    ASSERT_FALSE(tls_flags.empty());
+    const std::string issuer = "https://auth.example.test";
+
+    std::vector<std::string> with_issuer = tls_flags;
+    with_issuer.insert(with_issuer.end(), {"--issuer", issuer});
+    auto fixed = start_server(ServerOptions(with_issuer, {}, plain->data_dir()));
+    ASSERT_TRUE(fixed);
+    stop_after_an_answer(*fixed);
+
+    auto later = start_server(ServerOptions(tls_flags, {}, plain->data_dir()));
+    ASSERT_TRUE(later);
+    HttpClient c = later->client();
+    EXPECT_EQ(issuer_of(c), issuer);
+    EXPECT_EQ(discovery_member(c, "jwks_uri"), issuer + "/.well-known/jwks.json");
+    const TestUser user = new_user(c, "tls-issuer");
+    EXPECT_EQ(decode_jwt(user.tokens.access_token).payload.at("iss").as_string(), issuer);
+    const HttpResult from_issuer = cookie_login_from(c, user, issuer);
+    EXPECT_EQ(from_issuer.status, 200u) << describe(from_issuer);
+    expect_error(cookie_login_from(c, user, "http://auth.example.test"), 403, "csrf");
+}
+
+// TLS that ends at a proxy in front: the node speaks plain HTTP under an https:// issuer, and
+// restarts without --issuer keep it.
+TEST(TlsIssuer, APlainNodeKeepsAStoredHttpsIssuerForTlsAtAProxy) {
+    auto first = start_server(ServerOptions({"--issuer", "https://auth.example.test"}));
+    ASSERT_TRUE(first);
+    stop_after_an_answer(*first);
+    auto second = start_server(ServerOptions({}, {}, first->data_dir()));
+    ASSERT_TRUE(second);
+    HttpClient c = second->client();
+    EXPECT_EQ(issuer_of(c), "https://auth.example.test");
+}
+
+// Nodes of one data dir listen on ports of their own and share the first node's issuer: another
+// port is not a disagreement.
+TEST(TlsIssuer, TwoTlsNodesOnOneDataDirShareTheFirstNodesIssuer) {
+    const TempDir certs;
+    const std::vector<std::string> tls_flags = self_signed_tls_flags(certs);
+    ASSERT_FALSE(tls_flags.empty());
+    auto first = start_server(ServerOptions(tls_flags));
+    ASSERT_TRUE(first);
+    auto second = start_server(ServerOptions(tls_flags, {}, first->data_dir()));
+    ASSERT_TRUE(second);
+    ASSERT_NE(first->port(), second->port());
+    HttpClient a = first->client();
+    HttpClient b = second->client();
+    const std::string issuer = issuer_of(a);
+    EXPECT_EQ(issuer, "https://127.0.0.1:" + std::to_string(first->port()));
+    EXPECT_EQ(issuer_of(b), issuer);
+}
+
+}  // namespace
+}  // namespace signet::test
