@@ -49,10 +49,16 @@ std::string_view to_view(beast::string_view s) {
     return {s.data(), s.size()};
 }
 
-void decorate(Response& response, const std::string& request_id) {
+// RFC 6797: a year, renewed by every answer (§6.1.1), and only over TLS (§7.2 forbids it over
+// plain HTTP, where a proxy in front that ends TLS must send it). No includeSubDomains: a node
+// cannot know that every subdomain of its host serves HTTPS, and the pin would last the year.
+constexpr std::string_view kStrictTransportSecurity = "max-age=31536000";
+
+void decorate(Response& response, const std::string& request_id, bool tls) {
     response.set("X-Request-Id", request_id);
     response.set(bhttp::field::server, "signet");
     response.set("X-Content-Type-Options", "nosniff");
+    if (tls) response.set(bhttp::field::strict_transport_security, kStrictTransportSecurity);
 }
 
 template <class Stream>
@@ -242,7 +248,7 @@ class Session {
             request.keep_alive() && response.keep_alive() && !server_.stopping.load();
         response.version(request.version());
         response.keep_alive(keep_open);
-        decorate(response, context.request_id);
+        decorate(response, context.request_id, kTls);
         response.prepare_payload();
 
         lowest_.expires_after(
@@ -310,7 +316,7 @@ class Session {
         context.request_id = server_.request_ids.next();
         context.route = "unmatched";
         response.keep_alive(false);
-        decorate(response, context.request_id);
+        decorate(response, context.request_id, kTls);
         response.prepare_payload();
         lowest_.expires_after(std::chrono::seconds(5));
         auto [ec, written] = co_await bhttp::async_write(stream_, response, kUseAwaitable);

@@ -1,5 +1,8 @@
-// `signet serve` with TLS: the stored issuer against the scheme the node serves.
+// `signet serve` with TLS: the stored issuer against the scheme the node serves, Strict-Transport-
+// Security on every answer (RFC 6797).
+#include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -112,6 +115,64 @@ TEST(TlsIssuer, TwoTlsNodesOnOneDataDirShareTheFirstNodesIssuer) {
     const std::string issuer = issuer_of(a);
     EXPECT_EQ(issuer, "https://127.0.0.1:" + std::to_string(first->port()));
     EXPECT_EQ(issuer_of(b), issuer);
+}
+
+// One TLS node for the tests that need nothing else of it.
+class TlsServerTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        certs_ = std::make_unique<TempDir>();
+        const std::vector<std::string> tls_flags = self_signed_tls_flags(*certs_);
+        if (!tls_flags.empty()) server_ = start_server(ServerOptions(tls_flags));
+    }
+    static void TearDownTestSuite() {
+        server_.reset();
+        certs_.reset();
+    }
+    void SetUp() override { ASSERT_TRUE(server_) << "the TLS server did not start"; }
+    HttpClient client() { return server_->client(); }
+
+  private:
+    static inline std::unique_ptr<TempDir> certs_;
+    static inline std::unique_ptr<ServerProcess> server_;
+};
+
+using TlsAnswers = TlsServerTest;
+
+// RFC 6797 §6.1, §8.1: one year, renewed by every answer; no includeSubDomains, since the node
+// cannot know that every subdomain of its host serves HTTPS.
+constexpr std::string_view kHsts = "max-age=31536000";
+
+// RFC 6797 §7.1: the HSTS host sends the header in every answer over secure transport, errors and
+// answers the HTTP layer writes itself included.
+TEST_F(TlsAnswers, EveryAnswerCarriesStrictTransportSecurity) {
+    HttpClient c = client();
+    std::string oversized = "{\"email\":\"big@example.com\",\"password\":\"";
+    oversized += std::string(64 * 1024, 'x') + "\"}";
+    const std::vector<HttpResult> answers = {
+        c.get("/healthz"),
+        c.get("/no/such/route"),
+        c.get("/v1/me"),
+        c.post_json("/v1/login", boost::json::object{{"email", 1}}),
+        c.request(boost::beast::http::verb::post, "/v1/users", oversized,
+                  {{"Content-Type", "application/json"}}),
+    };
+    const std::vector<unsigned> statuses = {200u, 404u, 401u, 400u, 413u};
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        EXPECT_EQ(answers[i].status, statuses[i]) << describe(answers[i]);
+        EXPECT_EQ(answers[i].header("Strict-Transport-Security"), kHsts) << describe(answers[i]);
+    }
+}
+
+// RFC 6797 §7.2: never over plain HTTP, not even under an https:// issuer: there the proxy that
+// ends TLS is the one to send it.
+TEST(PlainAnswers, CarryNoStrictTransportSecurityEvenUnderAnHttpsIssuer) {
+    auto server = start_server(ServerOptions({"--issuer", "https://auth.example.test"}));
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const HttpResult health = c.get("/healthz");
+    ASSERT_EQ(health.status, 200u) << describe(health);
+    EXPECT_TRUE(health.header("Strict-Transport-Security").empty()) << describe(health);
 }
 
 }  // namespace
