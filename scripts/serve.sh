@@ -78,7 +78,7 @@ Walk-through (in another terminal; needs curl and python3):
   curl -s -w '\\n' -c /tmp/jar -X POST $url/v1/sessions -H 'Content-Type: application/json' \\
        -d '{"email":"$demo_email","password":"$demo_password"}'
   curl -s -w '\\n' -b /tmp/jar $url/v1/me
-  CSRF=\$(awk '\$6=="signet_csrf"{print \$7}' /tmp/jar)
+  CSRF=\$(awk '\$6~/signet_csrf\$/{print \$7}' /tmp/jar)
   curl -s -o /dev/null -w '%{http_code}\n' -b /tmp/jar -X DELETE $url/v1/sessions/current \\
        -H "X-CSRF-Token: \$CSRF"
   curl -s -w '\\n' -b /tmp/jar $url/v1/me

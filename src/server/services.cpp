@@ -29,6 +29,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       issuer(std::move(issuer_in)),
       issuer_origin(origin_of(issuer)),
       secure_cookies(tls_in || issuer.starts_with("https://")),
+      cookie_names(auth_cookie_names(secure_cookies)),
       metrics(metrics_in),
       hasher(config.argon2_memory_kib, config.argon2_iterations),
       keys(stores.keys, key_options(config, issuer, config.audience.value_or(issuer))),
@@ -41,7 +42,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       accounts(*stores.users, *stores.refresh_tokens, *stores.sessions, revocations, hasher,
                login_limiter, config.access_token_ttl + config.leeway),
       sessions(*stores.sessions, config.session_ttl, config.session_idle_timeout),
-      authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, config.leeway,
-                    config.token_cache_size, config.session_idle_timeout) {}
+      authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, cookie_names,
+                    config.leeway, config.token_cache_size, config.session_idle_timeout) {}
 
 }  // namespace signet::server

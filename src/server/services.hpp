@@ -30,6 +30,7 @@ struct Services {
     // Cookies get Secure: the node serves TLS, or the issuer is https:// (TLS ends at a proxy in
     // front, and browsers reach the deployment only over HTTPS).
     bool secure_cookies;
+    AuthCookieNames cookie_names;  // prefixed when secure_cookies
     http::Metrics& metrics;
     PasswordHasher hasher;
     KeyManager keys;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "server/api/verify_only_api.hpp"
+#include "server/auth/cookie_names.hpp"
 #include "server/auth/remote_token_authenticator.hpp"
 #include "server/event_log.hpp"
 #include "server/http/http_server.hpp"
@@ -49,8 +50,12 @@ int run_verify_only_server(const ServerConfig& config,
 
     http::Metrics metrics;
     // Before the server: its destructor waits for the worker pool, whose handlers use it.
-    Result<std::unique_ptr<RemoteTokenAuthenticator>> created = RemoteTokenAuthenticator::create(
-        keys, issuer, config.audience.value_or(issuer), config.leeway, metrics);
+    // The issuer's cookies are Secure, so prefixed, when its URL is https:// (services.hpp).
+    const std::string_view access_token_cookie =
+        auth_cookie_names(issuer.starts_with("https://")).access_token;
+    Result<std::unique_ptr<RemoteTokenAuthenticator>> created =
+        RemoteTokenAuthenticator::create(keys, issuer, config.audience.value_or(issuer),
+                                         access_token_cookie, config.leeway, metrics);
     if (!created) {
         throw std::runtime_error("cannot verify the tokens of " + issuer + ": " +
                                  created.error().to_string());

@@ -113,7 +113,9 @@ http::Response unavailable(const http::Request& request) {
 }
 
 std::optional<http::Response> require_csrf(const Services& services, const http::Request& request) {
-    if (csrf_passes(check_csrf(request, services.issuer_origin))) return std::nullopt;
+    if (csrf_passes(check_csrf(request, services.issuer_origin, services.cookie_names.csrf))) {
+        return std::nullopt;
+    }
     return http::error_response(request, http::Status::forbidden, "csrf",
                                 "Cross-site request refused: send X-CSRF-Token or use the "
                                 "issuer's origin.");
@@ -121,7 +123,8 @@ std::optional<http::Response> require_csrf(const Services& services, const http:
 
 std::optional<http::Response> refuse_foreign_origin(const Services& services,
                                                     const http::Request& request) {
-    if (check_csrf(request, services.issuer_origin) != CsrfVerdict::foreign_origin) {
+    if (check_csrf(request, services.issuer_origin, services.cookie_names.csrf) !=
+        CsrfVerdict::foreign_origin) {
         return std::nullopt;
     }
     return require_csrf(services, request);
@@ -171,7 +174,8 @@ void add_api_routes(http::Router& router, Services& services) {
 
 http::Response session_ended(const Services& services, const http::Request& request) {
     http::Response response = http::empty_response(request, http::Status::no_content);
-    response.insert(bhttp::field::set_cookie, auth_cookie(services, kSessionCookie, "", 0));
+    response.insert(bhttp::field::set_cookie,
+                    auth_cookie(services, services.cookie_names.session, "", 0));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
     return response;
 }
@@ -191,7 +195,7 @@ std::string csrf_cookie(const Services& services, std::string_view value, std::i
     options.http_only = false;  // the page reads it to echo it in X-CSRF-Token
     options.secure = services.secure_cookies;
     options.max_age = max_age;
-    return http::set_cookie(kCsrfCookie, value, options);
+    return http::set_cookie(services.cookie_names.csrf, value, options);
 }
 
 }  // namespace signet::server::api

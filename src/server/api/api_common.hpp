@@ -48,7 +48,7 @@ std::optional<http::Response> require_csrf(const Services& services, const http:
 std::optional<http::Response> refuse_foreign_origin(const Services& services,
                                                     const http::Request& request);
 
-// Set-Cookie values. max_age 0 deletes the cookie.
+// Set-Cookie values (names from services.cookie_names). max_age 0 deletes the cookie.
 std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,
                         std::int64_t max_age, std::string_view path = "/");
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);

@@ -24,8 +24,8 @@ http::Response create_session(Services& services, const http::Request& request,
     if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
     const User& user = std::get<User>(checked);
 
-    const StartedSession session =
-        services.sessions.start(user, http::find_cookie(request, kSessionCookie), unix_now());
+    const StartedSession session = services.sessions.start(
+        user, http::find_cookie(request, services.cookie_names.session), unix_now());
     const std::int64_t ttl = session.expires_in;
     const std::string csrf = random_token(32);
     http::Response response = http::json_response(
@@ -33,7 +33,7 @@ http::Response create_session(Services& services, const http::Request& request,
         boost::json::object{
             {"sub", user.id}, {"email", user.email}, {"expires_in", ttl}, {"csrf_token", csrf}});
     response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, kSessionCookie, session.id, ttl));
+                    auth_cookie(services, services.cookie_names.session, session.id, ttl));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, ttl));
     return response;
 }
@@ -41,7 +41,7 @@ http::Response create_session(Services& services, const http::Request& request,
 http::Response delete_session(Services& services, const http::Request& request,
                               const http::RequestContext&) {
     const std::int64_t now = unix_now();
-    const auto sid = http::find_cookie(request, kSessionCookie);
+    const auto sid = http::find_cookie(request, services.cookie_names.session);
     if (!sid || !services.sessions.active(*sid, now)) {
         AuthOutcome outcome;
         outcome.presented = sid.has_value();

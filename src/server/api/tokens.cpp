@@ -29,19 +29,22 @@ http::Response token_response(Services& services, const http::Request& request,
         request, http::Status::ok,
         boost::json::object{
             {"token_type", "Bearer"}, {"expires_in", pair.expires_in}, {"csrf_token", csrf}});
+    const AuthCookieNames& names = services.cookie_names;
     response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, kAccessTokenCookie, pair.access_token, pair.expires_in));
-    // The refresh token only travels to the token endpoints.
-    response.insert(bhttp::field::set_cookie, auth_cookie(services, kRefreshTokenCookie,
-                                                          pair.refresh_token, refresh_ttl, "/v1"));
+                    auth_cookie(services, names.access_token, pair.access_token, pair.expires_in));
+    // The refresh token only travels to the routes that read it (cookie_names.hpp).
+    response.insert(bhttp::field::set_cookie,
+                    auth_cookie(services, names.refresh_token, pair.refresh_token, refresh_ttl,
+                                kRefreshTokenCookiePath));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, refresh_ttl));
     return response;
 }
 
 void clear_token_cookies(const Services& services, http::Response& response) {
-    response.insert(bhttp::field::set_cookie, auth_cookie(services, kAccessTokenCookie, "", 0));
+    const AuthCookieNames& names = services.cookie_names;
+    response.insert(bhttp::field::set_cookie, auth_cookie(services, names.access_token, "", 0));
     response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, kRefreshTokenCookie, "", 0, "/v1"));
+                    auth_cookie(services, names.refresh_token, "", 0, kRefreshTokenCookiePath));
     response.insert(bhttp::field::set_cookie, csrf_cookie(services, "", 0));
 }
 
@@ -95,7 +98,7 @@ http::Response refresh(Services& services, const http::Request& request,
     std::string token = std::move(std::get<std::string>(from_body));
     bool cookies = false;
     if (token.empty()) {
-        const auto cookie = http::find_cookie(request, kRefreshTokenCookie);
+        const auto cookie = http::find_cookie(request, services.cookie_names.refresh_token);
         if (!cookie) return invalid_request(request, "\"refresh_token\" is required.");
         if (auto refused = require_csrf(services, request)) return std::move(*refused);
         token = std::string(*cookie);
@@ -115,7 +118,7 @@ http::Response logout(Services& services, const http::Request& request,
     std::string refresh_token = std::move(std::get<std::string>(from_body));
     bool refresh_from_cookie = false;
     if (refresh_token.empty()) {
-        if (const auto cookie = http::find_cookie(request, kRefreshTokenCookie)) {
+        if (const auto cookie = http::find_cookie(request, services.cookie_names.refresh_token)) {
             refresh_token = std::string(*cookie);
             refresh_from_cookie = true;
         }
@@ -128,7 +131,7 @@ http::Response logout(Services& services, const http::Request& request,
     if (outcome.principal && outcome.principal->method == AuthMethod::session &&
         refresh_token.empty()) {
         if (auto refused = require_csrf(services, request)) return std::move(*refused);
-        services.sessions.end(*http::find_cookie(request, kSessionCookie), now);
+        services.sessions.end(*http::find_cookie(request, services.cookie_names.session), now);
         return session_ended(services, request);
     }
     if (!jwt && refresh_token.empty()) return unauthorized(request, outcome);

@@ -22,9 +22,10 @@ std::optional<std::string_view> bearer_token(const http::Request& request) {
 
 }  // namespace
 
-std::optional<AccessTokenCredential> access_token_credential(const http::Request& request) {
+std::optional<AccessTokenCredential> access_token_credential(const http::Request& request,
+                                                             std::string_view cookie_name) {
     if (const auto token = bearer_token(request)) return AccessTokenCredential{*token, false};
-    if (const auto token = http::find_cookie(request, kAccessTokenCookie)) {
+    if (const auto token = http::find_cookie(request, cookie_name)) {
         return AccessTokenCredential{*token, true};
     }
     return std::nullopt;

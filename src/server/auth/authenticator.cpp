@@ -14,14 +14,15 @@ namespace signet::server {
 namespace bhttp = boost::beast::http;
 
 Authenticator::Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
-                             UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
-                             std::size_t token_cache_size,
+                             UserStore& users, http::Metrics& metrics, AuthCookieNames cookie_names,
+                             std::chrono::seconds leeway, std::size_t token_cache_size,
                              std::chrono::seconds session_idle_timeout)
     : keys_(keys),
       revocations_(revocations),
       sessions_(sessions),
       users_(users),
       metrics_(metrics),
+      cookie_names_(cookie_names),
       leeway_(leeway.count()),
       session_idle_(session_idle_timeout.count()),
       cache_(token_cache_size) {}
@@ -59,16 +60,16 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
 
 std::optional<AuthOutcome> Authenticator::authenticate_without_store(const http::Request& request,
                                                                      std::int64_t now) const {
-    if (const auto credential = access_token_credential(request)) {
+    if (const auto credential = access_token_credential(request, cookie_names_.access_token)) {
         return from_access_token(credential->token, credential->via_cookie, now);
     }
-    if (http::find_cookie(request, kSessionCookie)) return std::nullopt;
+    if (http::find_cookie(request, cookie_names_.session)) return std::nullopt;
     return AuthOutcome{};
 }
 
 AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64_t now) const {
     if (auto outcome = authenticate_without_store(request, now)) return std::move(*outcome);
-    const auto sid = http::find_cookie(request, kSessionCookie);
+    const auto sid = http::find_cookie(request, cookie_names_.session);
     AuthOutcome outcome;
     outcome.presented = true;
     const std::string key = sha256_hex(*sid);

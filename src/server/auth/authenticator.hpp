@@ -1,5 +1,5 @@
-// The authentication middleware: reads `Authorization: Bearer` (RFC 6750 §2.1), else the
-// `signet_at` cookie, else the `signet_sid` session cookie, and yields one Principal. Access tokens
+// The authentication middleware: reads `Authorization: Bearer` (RFC 6750 §2.1), else the access
+// token cookie, else the session cookie (cookie_names.hpp), and yields one Principal. Access tokens
 // pass the full Verifier (signature, alg bound to the key, typ at+jwt, iss, aud, exp) and the
 // revocation list; sessions are looked up in the session store.
 #pragma once
@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "server/auth/access_token_credential.hpp"
+#include "server/auth/cookie_names.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/principal.hpp"
 #include "server/auth/revocation_list.hpp"
@@ -22,10 +23,6 @@
 #include "server/store/user_store.hpp"
 
 namespace signet::server {
-
-inline constexpr const char* kRefreshTokenCookie = "signet_rt";
-inline constexpr const char* kSessionCookie = "signet_sid";
-inline constexpr const char* kCsrfCookie = "signet_csrf";
 
 struct AuthOutcome {
     std::optional<Principal> principal;
@@ -38,8 +35,8 @@ struct AuthOutcome {
 class Authenticator {
   public:
     Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
-                  UserStore& users, http::Metrics& metrics, std::chrono::seconds leeway,
-                  std::size_t token_cache_size = 100000,
+                  UserStore& users, http::Metrics& metrics, AuthCookieNames cookie_names,
+                  std::chrono::seconds leeway, std::size_t token_cache_size = 100000,
                   std::chrono::seconds session_idle_timeout = std::chrono::minutes(30));
 
     // Whatever credential the request carries; a session costs a session-store call (StoreError
@@ -63,6 +60,7 @@ class Authenticator {
     SessionStore& sessions_;
     UserStore& users_;
     http::Metrics& metrics_;
+    AuthCookieNames cookie_names_;
     std::int64_t leeway_;
     std::int64_t session_idle_;
     mutable VerifiedTokenCache cache_;

@@ -5,7 +5,6 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include "server/auth/authenticator.hpp"
 #include "server/http/cookies.hpp"
 
 namespace signet::server {
@@ -30,7 +29,8 @@ std::string origin_of(std::string_view url) {
     return origin;
 }
 
-CsrfVerdict check_csrf(const http::Request& request, std::string_view issuer_origin) {
+CsrfVerdict check_csrf(const http::Request& request, std::string_view issuer_origin,
+                       std::string_view csrf_cookie) {
     const auto origin = request.find(bhttp::field::origin);
     if (origin != request.end()) {
         // "null" (a sandboxed or privacy-sensitive context) is never our origin.
@@ -42,7 +42,7 @@ CsrfVerdict check_csrf(const http::Request& request, std::string_view issuer_ori
         return CsrfVerdict::same_origin;
     }
     const auto header = request.find("X-CSRF-Token");
-    const auto cookie = http::find_cookie(request, kCsrfCookie);
+    const auto cookie = http::find_cookie(request, csrf_cookie);
     if (header != request.end() && cookie && !cookie->empty() &&
         header->value().size() == cookie->size() &&
         sodium_memcmp(header->value().data(), cookie->data(), cookie->size()) == 0) {

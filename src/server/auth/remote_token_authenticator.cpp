@@ -33,29 +33,32 @@ Result<Verifier> verifier_over(std::shared_ptr<KeySource> source, const std::str
 
 Result<std::unique_ptr<RemoteTokenAuthenticator>> RemoteTokenAuthenticator::create(
     std::shared_ptr<RemoteJwks> jwks, const std::string& issuer, const std::string& audience,
-    std::chrono::seconds leeway, http::Metrics& metrics) {
+    std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics) {
     Result<Verifier> cached =
         verifier_over(std::make_shared<CachedKeysView>(jwks), issuer, audience, leeway);
     if (!cached) return std::move(cached).error();
     Result<Verifier> refreshing = verifier_over(jwks, issuer, audience, leeway);
     if (!refreshing) return std::move(refreshing).error();
     return std::unique_ptr<RemoteTokenAuthenticator>(new RemoteTokenAuthenticator(
-        std::move(jwks), std::move(*cached), std::move(*refreshing), metrics));
+        std::move(jwks), std::move(*cached), std::move(*refreshing), access_token_cookie, metrics));
 }
 
 RemoteTokenAuthenticator::RemoteTokenAuthenticator(std::shared_ptr<RemoteJwks> jwks,
                                                    Verifier cached, Verifier refreshing,
+                                                   std::string_view access_token_cookie,
                                                    http::Metrics& metrics)
     : jwks_(std::move(jwks)),
       cached_(std::move(cached)),
       refreshing_(std::move(refreshing)),
+      access_token_cookie_(access_token_cookie),
       metrics_(metrics) {}
 
 std::optional<AuthOutcome> RemoteTokenAuthenticator::verify(const Verifier& verifier,
                                                             const http::Request& request,
                                                             bool decline_unknown_kid) const {
     // Session cookies are not credentials here: sessions live in a store this node does not have.
-    const std::optional<AccessTokenCredential> credential = access_token_credential(request);
+    const std::optional<AccessTokenCredential> credential =
+        access_token_credential(request, access_token_cookie_);
     if (!credential) return AuthOutcome{};
     AuthOutcome outcome;
     outcome.presented = true;

@@ -1,6 +1,6 @@
-// Authentication on a verify-only node: the access tokens of one trusted issuer (Bearer, else the
-// signet_at cookie), verified with the keys its JWKS publishes (a RemoteJwks), under the rules of
-// access_token_rules.hpp. There is no store: sessions are not accepted and no revocation list is
+// Authentication on a verify-only node: the access tokens of one trusted issuer (Bearer, else its
+// access token cookie), verified with the keys its JWKS publishes (a RemoteJwks), under the rules
+// of access_token_rules.hpp. There is no store: sessions are not accepted and no revocation list is
 // consulted, so a token stays valid until its "exp" (RFC 9068 §5: keep access tokens short-lived).
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/auth/authenticator.hpp"
@@ -23,9 +24,10 @@ namespace signet::server {
 class RemoteTokenAuthenticator {
   public:
     // Fails when the verifier options are unusable (an audience or issuer that is empty).
+    // `access_token_cookie`: the name the issuer gives its access token cookie.
     static Result<std::unique_ptr<RemoteTokenAuthenticator>> create(
         std::shared_ptr<RemoteJwks> jwks, const std::string& issuer, const std::string& audience,
-        std::chrono::seconds leeway, http::Metrics& metrics);
+        std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics);
 
     // For an I/O thread: verifies with the key set in hand and never waits on the network.
     // nullopt when the token names a "kid" that set lacks (a key rotated in at the issuer since
@@ -41,7 +43,7 @@ class RemoteTokenAuthenticator {
 
   private:
     RemoteTokenAuthenticator(std::shared_ptr<RemoteJwks> jwks, Verifier cached, Verifier refreshing,
-                             http::Metrics& metrics);
+                             std::string_view access_token_cookie, http::Metrics& metrics);
     // The outcome of one verification; nullopt when `decline_unknown_kid` and the kid is unknown.
     std::optional<AuthOutcome> verify(const Verifier& verifier, const http::Request& request,
                                       bool decline_unknown_kid) const;
@@ -49,6 +51,7 @@ class RemoteTokenAuthenticator {
     std::shared_ptr<RemoteJwks> jwks_;
     Verifier cached_;      // over a view of jwks_ that never refreshes
     Verifier refreshing_;  // over jwks_ itself
+    std::string access_token_cookie_;
     http::Metrics& metrics_;
     mutable std::atomic<std::uint64_t> cache_hits_{0};
 };

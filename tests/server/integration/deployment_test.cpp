@@ -282,18 +282,18 @@ TEST(Deployment, ServesTokensAndSecureCookiesOverTls) {
     const HttpResult session = c.post_json(
         "/v1/sessions", boost::json::object{{"email", user.email}, {"password", kPassword}});
     ASSERT_EQ(session.status, 201u) << describe(session);
-    const std::string line = set_cookie_line(session, "signet_sid");
+    const std::string line = set_cookie_line(session, "__Host-signet_sid");
     EXPECT_TRUE(has_cookie_attribute(line, "Secure")) << line;
     EXPECT_TRUE(has_cookie_attribute(line, "HttpOnly")) << line;
     const HttpResult me =
-        c.get("/v1/me", {{"Cookie", "signet_sid=" + session.cookie("signet_sid")}});
+        c.get("/v1/me", {{"Cookie", "__Host-signet_sid=" + session.cookie("__Host-signet_sid")}});
     EXPECT_EQ(me.status, 200u) << describe(me);
 
     const HttpResult cookie_login = c.post_json(
         "/v1/login",
         boost::json::object{{"email", user.email}, {"password", kPassword}, {"cookie", true}});
     ASSERT_EQ(cookie_login.status, 200u) << describe(cookie_login);
-    const std::string at_line = set_cookie_line(cookie_login, "signet_at");
+    const std::string at_line = set_cookie_line(cookie_login, "__Host-signet_at");
     EXPECT_TRUE(has_cookie_attribute(at_line, "Secure")) << at_line;
 
     // Plain HTTP on the TLS port gets no answer in clear text.
@@ -398,7 +398,7 @@ TEST(Deployment, FlagOverridesEnvironmentOverridesConfigFile) {
 }
 
 // TLS that ends at a proxy in front: the node speaks plain HTTP, but browsers reach the deployment
-// only over HTTPS, so its cookies must still be Secure.
+// only over HTTPS, so its cookies must still be Secure, with the prefixed names that go with it.
 TEST(Deployment, AnHttpsIssuerGivesSecureCookiesBehindATlsProxy) {
     auto server = start_server(ServerOptions({"--issuer", "https://auth.example.test"}));
     ASSERT_TRUE(server);
@@ -407,9 +407,12 @@ TEST(Deployment, AnHttpsIssuerGivesSecureCookiesBehindATlsProxy) {
     const HttpResult session = c.post_json(
         "/v1/sessions", boost::json::object{{"email", user.email}, {"password", kPassword}});
     ASSERT_EQ(session.status, 201u) << describe(session);
-    const std::string line = set_cookie_line(session, "signet_sid");
+    const std::string line = set_cookie_line(session, "__Host-signet_sid");
     EXPECT_TRUE(has_cookie_attribute(line, "Secure")) << line;
-    EXPECT_TRUE(has_cookie_attribute(set_cookie_line(session, "signet_csrf"), "Secure"));
+    EXPECT_TRUE(has_cookie_attribute(set_cookie_line(session, "__Host-signet_csrf"), "Secure"));
+    const std::string sid = session.cookie("__Host-signet_sid");
+    EXPECT_EQ(c.get("/v1/me", {{"Cookie", "__Host-signet_sid=" + sid}}).status, 200u);
+    EXPECT_EQ(c.get("/v1/me", {{"Cookie", "signet_sid=" + sid}}).status, 401u);
 }
 
 // Another process holding the database's write lock must not stall requests that need no store:

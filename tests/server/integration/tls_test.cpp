@@ -1,5 +1,5 @@
 // `signet serve` with TLS: the stored issuer against the scheme the node serves, Strict-Transport-
-// Security on every answer (RFC 6797).
+// Security on every answer (RFC 6797), and the prefixed cookies of RFC 6265bis §4.1.3.
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
 #include <memory>
@@ -138,6 +138,7 @@ class TlsServerTest : public ::testing::Test {
 };
 
 using TlsAnswers = TlsServerTest;
+using TlsCookies = TlsServerTest;
 
 // RFC 6797 §6.1, §8.1: one year, renewed by every answer; no includeSubDomains, since the node
 // cannot know that every subdomain of its host serves HTTPS.
@@ -173,6 +174,84 @@ TEST(PlainAnswers, CarryNoStrictTransportSecurityEvenUnderAnHttpsIssuer) {
     const HttpResult health = c.get("/healthz");
     ASSERT_EQ(health.status, 200u) << describe(health);
     EXPECT_TRUE(health.header("Strict-Transport-Security").empty()) << describe(health);
+}
+
+// RFC 6265bis §4.1.3.2: a "__Host-" cookie is Secure, has Path=/ and no Domain, so neither a
+// sibling subdomain nor a plain-HTTP page can set or shadow it.
+void expect_host_prefixed(const std::string& line) {
+    EXPECT_TRUE(line.starts_with("__Host-")) << line;
+    EXPECT_TRUE(has_cookie_attribute(line, "Secure")) << line;
+    EXPECT_EQ(cookie_attribute(line, "Path"), "/") << line;
+    EXPECT_EQ(cookie_attribute(line, "Domain"), "") << line;
+}
+
+TEST_F(TlsCookies, SessionCookiesCarryTheHostPrefixAndOnlyThoseNamesAreRead) {
+    HttpClient c = client();
+    const TestUser user = new_user(c, "tls-session");
+    const HttpResult session = c.post_json(
+        "/v1/sessions", boost::json::object{{"email", user.email}, {"password", kPassword}});
+    ASSERT_EQ(session.status, 201u) << describe(session);
+    expect_host_prefixed(set_cookie_line(session, "__Host-signet_sid"));
+    EXPECT_TRUE(has_cookie_attribute(set_cookie_line(session, "__Host-signet_sid"), "HttpOnly"));
+    expect_host_prefixed(set_cookie_line(session, "__Host-signet_csrf"));
+    const std::string sid = session.cookie("__Host-signet_sid");
+    const std::string csrf = session.cookie("__Host-signet_csrf");
+    ASSERT_FALSE(sid.empty()) << describe(session);
+    ASSERT_FALSE(csrf.empty()) << describe(session);
+
+    EXPECT_EQ(c.get("/v1/me", {{"Cookie", "__Host-signet_sid=" + sid}}).status, 200u);
+    // Without the prefix the cookie may have come from anywhere: it is no credential.
+    expect_error(c.get("/v1/me", {{"Cookie", "signet_sid=" + sid}}), 401, "unauthorized");
+
+    // A CSRF cookie without the prefix could be planted by a sibling subdomain, with the matching
+    // header: it proves nothing.
+    expect_error(c.del("/v1/sessions/current",
+                       {{"Cookie", "__Host-signet_sid=" + sid + "; signet_csrf=planted"},
+                        {"X-CSRF-Token", "planted"}}),
+                 403, "csrf");
+    const HttpResult ended =
+        c.del("/v1/sessions/current",
+              {{"Cookie", "__Host-signet_sid=" + sid + "; __Host-signet_csrf=" + csrf},
+               {"X-CSRF-Token", csrf}});
+    EXPECT_EQ(ended.status, 204u) << describe(ended);
+}
+
+// The refresh cookie is narrowed to Path=/v1, and "__Host-" requires Path=/: it takes "__Secure-"
+// (RFC 6265bis §4.1.3.1).
+TEST_F(TlsCookies, TokenCookiesCarryTheirPrefixesAndOnlyThoseNamesAreRead) {
+    HttpClient c = client();
+    const TestUser user = new_user(c, "tls-tokens");
+    const HttpResult logged = c.post_json(
+        "/v1/login",
+        boost::json::object{{"email", user.email}, {"password", kPassword}, {"cookie", true}});
+    ASSERT_EQ(logged.status, 200u) << describe(logged);
+    const std::string at_line = set_cookie_line(logged, "__Host-signet_at");
+    expect_host_prefixed(at_line);
+    EXPECT_TRUE(has_cookie_attribute(at_line, "HttpOnly")) << at_line;
+    const std::string rt_line = set_cookie_line(logged, "__Secure-signet_rt");
+    EXPECT_TRUE(has_cookie_attribute(rt_line, "Secure")) << rt_line;
+    EXPECT_TRUE(has_cookie_attribute(rt_line, "HttpOnly")) << rt_line;
+    EXPECT_EQ(cookie_attribute(rt_line, "Path"), "/v1") << rt_line;
+    expect_host_prefixed(set_cookie_line(logged, "__Host-signet_csrf"));
+
+    const std::string at = logged.cookie("__Host-signet_at");
+    const std::string rt = logged.cookie("__Secure-signet_rt");
+    const std::string csrf = logged.cookie("__Host-signet_csrf");
+    ASSERT_FALSE(at.empty() || rt.empty() || csrf.empty()) << describe(logged);
+    EXPECT_EQ(c.get("/v1/me", {{"Cookie", "__Host-signet_at=" + at}}).status, 200u);
+    expect_error(c.get("/v1/me", {{"Cookie", "signet_at=" + at}}), 401, "unauthorized");
+
+    // Unprefixed names are not read, so this refresh finds no token (and spends none).
+    expect_error(c.post_json("/v1/token/refresh", boost::json::object{},
+                             {{"Cookie", "signet_rt=" + rt + "; signet_csrf=" + csrf},
+                              {"X-CSRF-Token", csrf}}),
+                 400, "invalid_request");
+    const HttpResult refreshed =
+        c.request(boost::beast::http::verb::post, "/v1/token/refresh", "",
+                  {{"Cookie", "__Secure-signet_rt=" + rt + "; __Host-signet_csrf=" + csrf},
+                   {"X-CSRF-Token", csrf}});
+    ASSERT_EQ(refreshed.status, 200u) << describe(refreshed);
+    EXPECT_FALSE(refreshed.cookie("__Secure-signet_rt").empty()) << describe(refreshed);
 }
 
 }  // namespace
