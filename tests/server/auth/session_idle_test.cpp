@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "server/auth/authenticator.hpp"
+#include "server/auth/cookie_names.hpp"
 #include "server/auth/identity.hpp"
 #include "server/auth/revocation_list.hpp"
 #include "server/auth/session_service.hpp"
@@ -26,8 +27,8 @@ class SessionIdle : public ::testing::Test {
           sessions_(make_memory_session_store()),
           keys_(stores_.keys, KeyManager::Options{}),
           revocations_(stores_.revocations),
-          authenticator_(keys_, revocations_, *sessions_, *stores_.users, metrics_, seconds(0),
-                         1000, seconds(300)),
+          authenticator_(keys_, revocations_, *sessions_, *stores_.users, metrics_,
+                         auth_cookie_names(false), seconds(0), 1000, seconds(300)),
           service_(*sessions_, seconds(3600), seconds(300)) {
         user_ = User{.id = "u1",
                      .email = "a@example.com",
@@ -40,7 +41,8 @@ class SessionIdle : public ::testing::Test {
     // The outcome of a request carrying the session cookie at `now`.
     AuthOutcome request_at(const std::string& sid, std::int64_t now) {
         http::Request request;
-        request.set(boost::beast::http::field::cookie, std::string(kSessionCookie) + "=" + sid);
+        request.set(boost::beast::http::field::cookie,
+                    std::string(auth_cookie_names(false).session) + "=" + sid);
         return authenticator_.authenticate(request, now);
     }
 
