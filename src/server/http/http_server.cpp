@@ -161,18 +161,18 @@ struct HttpServer::Impl {
         io.stop();
     }
 
-    void run(bool handle_signals) {
-        if (handle_signals) {
-            // On the acceptor's strand, ordered with stop()'s cancel: a stop() that came first
-            // leaves no signal wait behind to keep run() from returning.
-            asio::post(listener.strand(), [this] {
-                if (stopping.load()) return;
+    void run(bool handle_signals, std::function<void()> on_started) {
+        // On the acceptor's strand, ordered with stop()'s cancel: a stop() that came first
+        // leaves no signal wait behind to keep run() from returning.
+        asio::post(listener.strand(), [this, handle_signals, on_started = std::move(on_started)] {
+            if (handle_signals && !stopping.load()) {
                 signals.emplace(listener.strand(), SIGINT, SIGTERM);
                 signals->async_wait([this](const boost::system::error_code& ec, int) {
                     if (!ec) stop();
                 });
-            });
-        }
+            }
+            if (on_started) on_started();
+        });
         listener.start([this](tcp::socket socket) { start_session(std::move(socket)); });
         if (metrics_listener) {
             metrics_listener->start(
@@ -206,8 +206,8 @@ std::uint16_t HttpServer::metrics_port() const noexcept {
     return impl_->metrics_listener ? impl_->metrics_listener->port() : 0;
 }
 
-void HttpServer::run(bool handle_signals) {
-    impl_->run(handle_signals);
+void HttpServer::run(bool handle_signals, std::function<void()> on_started) {
+    impl_->run(handle_signals, std::move(on_started));
 }
 
 void HttpServer::stop() {

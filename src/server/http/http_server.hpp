@@ -5,6 +5,8 @@
 // stop() drains: it stops accepting, lets in-flight requests finish, then closes idle connections.
 #pragma once
 
+#include <functional>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,7 +60,9 @@ class HttpServer {
     std::uint16_t port() const noexcept;          // the bound port
     std::uint16_t metrics_port() const noexcept;  // the metrics listener's port; 0 when none
     // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain.
-    void run(bool handle_signals = true);
+    // `on_started` runs on an I/O thread once the signal handlers are in place, so that whoever
+    // it tells the server is up can stop it with SIGTERM from then on.
+    void run(bool handle_signals = true, std::function<void()> on_started = {});
     void stop();  // thread-safe
 
   private:

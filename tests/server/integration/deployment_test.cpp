@@ -226,6 +226,17 @@ TEST(Deployment, SigtermExitsWithStatus0) {
     EXPECT_EQ(server->stop(), 0) << server->stderr_text();
 }
 
+// The "listening" line comes only once SIGTERM is handled: a supervisor that stops the server the
+// moment it reads the line gets a clean exit, never a process killed by the signal. Repeated,
+// since the window it closes was a few microseconds wide.
+TEST(Deployment, SigtermRightAfterTheListeningLineExitsWithStatus0) {
+    for (int i = 0; i < 10; ++i) {
+        auto server = start_server();
+        ASSERT_TRUE(server);
+        ASSERT_EQ(server->stop(), 0) << "run " << i << ": " << server->stderr_text();
+    }
+}
+
 TEST(Deployment, SigtermDrainsAnInFlightLogin) {
     // A costlier hash keeps the login busy for a while, so SIGTERM lands in the middle of it.
     const TempDir dir;
