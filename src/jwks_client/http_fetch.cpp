@@ -114,9 +114,9 @@ asio::awaitable<void> exchange(Exchange& x) {
 
 // One request, no redirects: the answer, or why there is none.
 Result<http::response<http::string_body>> exchange_once(
-    HttpFetcher::Cancellation& cancellation, const FetchSettings& settings,
-    asio::ssl::context* tls, const HttpUrl& url,
-    const std::vector<std::pair<std::string, std::string>>& headers, Clock::time_point deadline) {
+    HttpFetcher::Cancellation& cancellation, const FetchSettings& settings, asio::ssl::context* tls,
+    const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
+    Clock::time_point deadline) {
     Exchange x{settings, tls, url, headers, deadline, std::nullopt, {}};
     asio::io_context io;
     std::exception_ptr thrown;
@@ -202,7 +202,8 @@ Result<FetchedResponse> HttpFetcher::get(
     const auto deadline = Clock::now() + settings_.request_timeout;
     HttpUrl url = start;
     for (unsigned redirects = 0;; ++redirects) {
-        auto response = exchange_once(*cancellation_, settings_, tls_.get(), url, headers, deadline);
+        auto response =
+            exchange_once(*cancellation_, settings_, tls_.get(), url, headers, deadline);
         if (!response) return std::move(response).error();
         const unsigned status = response->result_int();
         if (is_redirect(status)) {
