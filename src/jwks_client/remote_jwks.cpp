@@ -191,7 +191,9 @@ void RemoteJwks::State::run() {
         }
         ++attempts;
         changed.notify_all();
-        if (!fetched && options.on_fetch_error) {
+        // Not while stopping: a fetch aborted by the destructor is no failure of the issuer,
+        // and the callback's owner may be going away.
+        if (!fetched && options.on_fetch_error && !stopping) {
             const Error error = fetched.error();
             lock.unlock();
             options.on_fetch_error(error);
