@@ -1,6 +1,7 @@
 // Verification through a remote JWKS source with a warm cache, next to the same Verifier over a
 // fixed KeySet, in the same run. The source's set is fetched once from a local HTTP server
-// before timing; the verify path then reads it through an atomic snapshot pointer. Each pair's
+// before timing; the verify path then reads it from a per-thread copy, checked against a version
+// counter (one atomic load, plus the reference count of the copy it returns). Each pair's
 // ratio (remote rate / fixed rate; the target is at least 0.95) is printed after the run.
 //
 //   verify/keyset/<alg>   Verifier over VerifierOptions::keys

@@ -1,7 +1,8 @@
 // The remote JWKS key source. One background thread (the refresher) does every fetch, so
-// fetches are single flight by construction; verifying threads read the current set through an
-// atomic pointer and never wait for it, except a thread whose token names an unknown "kid",
-// which may wait for the one fetch the cooldown allows.
+// fetches are single flight by construction; verifying threads read the current set from a
+// per-thread copy, refreshed under a short lock only after the set changed, and never wait for a
+// fetch, except a thread whose token names an unknown "kid", which may wait for the one fetch the
+// cooldown allows.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -25,7 +26,15 @@ struct RemoteJwks::State {
     HttpFetcher fetcher;
     std::optional<HttpUrl> issuer;
 
-    std::atomic<std::shared_ptr<const KeySet>> keys;
+    // The current set. Written by the refresher under keys_mutex, which also bumps keys_version;
+    // readers keep a per-thread copy and take the lock only when the version moved.
+    const std::uint64_t id;  // tells sources apart in the per-thread copy
+    mutable std::mutex keys_mutex;
+    std::shared_ptr<const KeySet> keys_held;
+    std::atomic<std::uint64_t> keys_version{1};
+
+    std::shared_ptr<const KeySet> keys() const;
+    void set_keys(std::shared_ptr<const KeySet> keys);
 
     // Guarded by mutex: the refresher's schedule and the requests made to it.
     mutable std::mutex mutex;
@@ -47,7 +56,8 @@ struct RemoteJwks::State {
 
     std::thread refresher;
 
-    State(RemoteJwksOptions o, HttpFetcher f) : options(std::move(o)), fetcher(std::move(f)) {}
+    State(RemoteJwksOptions o, HttpFetcher f, std::uint64_t id_in)
+        : options(std::move(o)), fetcher(std::move(f)), id(id_in) {}
 
     void run();
     // One attempt: discovery when needed, then the JWKS. Runs without the mutex.
@@ -63,6 +73,8 @@ struct RemoteJwks::State {
 };
 
 namespace {
+
+std::atomic<std::uint64_t> next_source_id{1};
 
 // A set fetched from a URL is public by nature: a symmetric or private key there means the
 // issuer leaked it, and verifying with it would accept tokens anyone could have made.
@@ -87,6 +99,29 @@ Result<void> check_published(const KeySet& keys, std::size_t max_keys) {
 }
 
 }  // namespace
+
+std::shared_ptr<const KeySet> RemoteJwks::State::keys() const {
+    struct Copy {
+        std::uint64_t source = 0;
+        std::uint64_t version = 0;
+        std::shared_ptr<const KeySet> keys;
+    };
+    thread_local Copy copy;
+    const std::uint64_t version = keys_version.load(std::memory_order_acquire);
+    if (copy.source != id || copy.version != version) {
+        std::lock_guard lock(keys_mutex);
+        copy.source = id;
+        copy.version = keys_version.load(std::memory_order_relaxed);
+        copy.keys = keys_held;
+    }
+    return copy.keys;
+}
+
+void RemoteJwks::State::set_keys(std::shared_ptr<const KeySet> new_keys) {
+    std::lock_guard lock(keys_mutex);
+    keys_held = std::move(new_keys);
+    keys_version.fetch_add(1, std::memory_order_release);
+}
 
 std::chrono::seconds RemoteJwks::State::bounded(std::optional<std::chrono::seconds> stated) const {
     const std::chrono::seconds lifetime = stated.value_or(options.default_max_age);
@@ -135,12 +170,12 @@ void RemoteJwks::State::run() {
         auto now = SteadyClock::now();
         // Past its stale limit the last good set goes: better no key than a key the issuer may
         // have revoked long ago.
-        if (now >= stale_until && keys.load(std::memory_order_relaxed)) {
-            keys.store(nullptr);
+        if (now >= stale_until && keys()) {
+            set_keys(nullptr);
         }
         if (!fetch_requested && now < next_refresh) {
             auto wake = next_refresh;
-            if (keys.load(std::memory_order_relaxed)) wake = std::min(wake, stale_until);
+            if (keys()) wake = std::min(wake, stale_until);
             changed.wait_until(lock, wake);
             continue;
         }
@@ -150,7 +185,7 @@ void RemoteJwks::State::run() {
         in_flight = true;
         last_attempt = now;
         const std::optional<HttpUrl> uri = jwks_uri;
-        const std::string known_etag = keys.load(std::memory_order_relaxed) ? etag : "";
+        const std::string known_etag = keys() ? etag : "";
         lock.unlock();
         Result<Fetched> fetched = fetch(uri, known_etag);
         lock.lock();
@@ -159,7 +194,7 @@ void RemoteJwks::State::run() {
         if (for_kid) ++stats.unknown_kid_refreshes;
         if (fetched) {
             if (fetched->keys) {
-                keys.store(fetched->keys);
+                set_keys(fetched->keys);
                 ++stats.fetches;
             } else {
                 ++stats.not_modified;
@@ -243,7 +278,8 @@ Result<std::shared_ptr<RemoteJwks>> RemoteJwks::create(RemoteJwksOptions options
     auto fetcher = HttpFetcher::create(std::move(settings));
     if (!fetcher) return std::move(fetcher).error();
 
-    auto state = std::make_shared<State>(std::move(options), std::move(*fetcher));
+    auto state = std::make_shared<State>(std::move(options), std::move(*fetcher),
+                                         next_source_id.fetch_add(1));
     state->issuer = std::move(issuer);
     state->jwks_uri = std::move(jwks_uri);
     state->fetch_requested = true;  // the first fetch starts at once
@@ -272,7 +308,7 @@ RemoteJwks::~RemoteJwks() {
 }
 
 std::shared_ptr<const KeySet> RemoteJwks::current() const {
-    return state_->keys.load(std::memory_order_acquire);
+    return state_->keys();
 }
 
 std::shared_ptr<const KeySet> RemoteJwks::refresh_for_kid(std::string_view kid) {
