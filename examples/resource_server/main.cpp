@@ -16,6 +16,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -78,7 +79,11 @@ std::string_view bearer_token(const http::request<http::string_body>& request) {
     if (it == request.end()) return {};
     const std::string_view value = it->value();
     constexpr std::string_view scheme = "Bearer ";
-    if (value.size() <= scheme.size() || !beast::iequals(value.substr(0, 7), scheme)) return {};
+    if (value.size() <= scheme.size()) return {};
+    for (std::size_t i = 0; i < scheme.size(); ++i) {  // the scheme is case-insensitive
+        if (std::tolower(static_cast<unsigned char>(value[i])) != std::tolower(scheme[i]))
+            return {};
+    }
     return value.substr(scheme.size());
 }
 

@@ -26,7 +26,16 @@ Result<HttpUrl> from_url(const boost::urls::url_view& u, bool allow_http, std::s
     } else {
         out.host = u.host();
     }
-    out.port = u.has_port() ? std::string(u.port()) : (out.tls ? "443" : "80");
+    // RFC 3986 §3.2.3: an empty port ("host:") means the scheme's default.
+    out.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : (out.tls ? "443" : "80");
+    if (out.port.size() > 5 || std::stoul(out.port) == 0 || std::stoul(out.port) > 65535) {
+        return fail("has a port outside 1-65535");
+    }
+    // RFC 3986 §3.3: after an authority the path is empty or begins with "/". Boost.URL 1.81
+    // reads "https://h:p/x" as host "h", an empty port and the path "p/x"; that is no URL.
+    if (!u.encoded_path().empty() && u.encoded_path().front() != '/') {
+        return fail("is not a valid URL (its port is not a number)");
+    }
     out.target = std::string(u.encoded_path());
     if (out.target.empty()) out.target = "/";
     if (u.has_query()) out.target += "?" + std::string(u.encoded_query());

@@ -23,6 +23,17 @@ TEST(HttpUrl, ParsesHttpsWithDefaultAndExplicitPorts) {
     EXPECT_EQ(v->target, "/");
 }
 
+// Found by fuzz_jwks_documents: "host:" parsed to an empty port, which no resolver takes.
+TEST(HttpUrl, AnEmptyPortIsTheDefaultAndAPortOutOfRangeIsRefused) {
+    auto u = parse_http_url("https://id.example.com:/keys", false, "the jwks_uri");
+    ASSERT_TRUE(u) << u.error().to_string();
+    EXPECT_EQ(u->port, "443");
+    for (const char* bad : {"https://id.example.com:0/", "https://id.example.com:65536/",
+                            "https://id.example.com:123456/", "https://id.example.com:p/keys"}) {
+        EXPECT_EQ(parse_http_url(bad, false, "the jwks_uri").code(), Errc::invalid_argument) << bad;
+    }
+}
+
 TEST(HttpUrl, PlainHttpOnlyWhenAllowed) {
     EXPECT_EQ(parse_http_url("http://127.0.0.1:8080/jwks", false, "the jwks_uri").code(),
               Errc::invalid_argument);

@@ -1,5 +1,6 @@
 // Shared pieces of the API handlers.
 #include "server/api/api_common.hpp"
+#include "server/http/text.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
@@ -52,7 +53,7 @@ std::variant<boost::json::object, http::Response> json_body(const http::Request&
     while (!media.empty() && media.back() == ' ')
         media.remove_suffix(1);
     // Media types are case-insensitive (RFC 9110 §8.3.1).
-    if (!boost::beast::iequals(media, "application/json")) {
+    if (!http::iequals_ascii(media, "application/json")) {
         return http::error_response(request, http::Status::unsupported_media_type,
                                     "unsupported_media_type",
                                     "The request body must be application/json.");

@@ -1,5 +1,6 @@
 // The access token of a request.
 #include "server/auth/access_token_credential.hpp"
+#include "server/http/text.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
@@ -16,7 +17,7 @@ std::optional<std::string_view> bearer_token(const http::Request& request) {
     if (authorization == request.end()) return std::nullopt;
     const std::string_view value = authorization->value();
     constexpr std::string_view kScheme = "bearer ";
-    if (!boost::beast::iequals(value.substr(0, kScheme.size()), kScheme)) return std::nullopt;
+    if (!http::iequals_ascii(value.substr(0, kScheme.size()), kScheme)) return std::nullopt;
     return value.substr(kScheme.size());
 }
 

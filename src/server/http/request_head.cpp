@@ -29,7 +29,7 @@ std::optional<HeadFault> check_transfer_coding(const Request& head) {
             coding = trim_ows(coding.substr(0, coding.find(';')));  // parameters do not matter here
             if (!coding.empty()) {
                 ++codings;
-                if (boost::beast::iequals(coding, "chunked")) {
+                if (http::iequals_ascii(coding, "chunked")) {
                     if (chunked_at != 0) chunked_twice = true;
                     chunked_at = codings;
                 } else {
@@ -86,8 +86,7 @@ bool to_origin_form(Request& request) {
     const std::size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return true;
     const std::string_view scheme = target.substr(0, scheme_end);
-    if (!boost::beast::iequals(scheme, "http") && !boost::beast::iequals(scheme, "https"))
-        return true;
+    if (!http::iequals_ascii(scheme, "http") && !http::iequals_ascii(scheme, "https")) return true;
     const std::string_view rest = target.substr(scheme_end + 3);
     const std::size_t path_start = rest.find_first_of("/?#");
     const std::string authority(rest.substr(0, path_start));

@@ -1,6 +1,7 @@
 // The per-connection coroutine. Deadlines: header_timeout from accept (and for the TLS handshake)
 // to a whole request head, idle_timeout between keep-alive requests.
 #include "server/http/session.hpp"
+#include "server/http/text.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -139,7 +140,7 @@ class Session {
             if (!ec && !parser.is_done()) {
                 // RFC 9110 §10.1.1: tell a client that waits for it to send the body.
                 const auto expect = parser.get()[bhttp::field::expect];
-                if (beast::iequals(expect, "100-continue")) {
+                if (http::iequals_ascii(expect, "100-continue")) {
                     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
                     auto [write_ec, written] =
                         co_await bhttp::async_write(stream_, go_on, kUseAwaitable);
