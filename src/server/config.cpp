@@ -489,6 +489,9 @@ const std::array kSettings = {
             Applies::issuing_node},
     Setting{"refresh_token_ttl", set_duration<&ServerConfig::refresh_token_ttl, 1, 365 * kDay>,
             Applies::issuing_node},
+    Setting{"refresh_family_max_lifetime",
+            set_duration<&ServerConfig::refresh_family_max_lifetime, 1, 365 * kDay>,
+            Applies::issuing_node},
     Setting{"session_ttl", set_duration<&ServerConfig::session_ttl, 1, 365 * kDay>,
             Applies::issuing_node},
     Setting{"session_idle_timeout",
@@ -702,6 +705,17 @@ void validate(const Builder& builder) {
                                      std::to_string(config.refresh_token_ttl.count()) +
                                      " s) must be at least access_token_ttl (" +
                                      std::to_string(config.access_token_ttl.count()) + " s)");
+    }
+    // Each token of a family expires by the family's end, so a lifetime below the token's own
+    // would silently shorten refresh_token_ttl.
+    if (config.refresh_family_max_lifetime < config.refresh_token_ttl) {
+        const std::string key = builder.given("refresh_family_max_lifetime")
+                                    ? "refresh_family_max_lifetime"
+                                    : "refresh_token_ttl";
+        fail(builder.where(key), "refresh_family_max_lifetime (" +
+                                     std::to_string(config.refresh_family_max_lifetime.count()) +
+                                     " s) must be at least refresh_token_ttl (" +
+                                     std::to_string(config.refresh_token_ttl.count()) + " s)");
     }
 
     // TLS needs both the certificate chain and its private key.

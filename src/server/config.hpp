@@ -46,6 +46,9 @@ struct ServerConfig {
     std::string scope = "api";
     std::chrono::seconds access_token_ttl{900};
     std::chrono::seconds refresh_token_ttl{14 * 24 * 3600};
+    // A refresh-token family ends this long after its login however often it rotates (Auth0's
+    // absolute lifetime defaults to 30 days; refresh_token_ttl is then the idle limit).
+    std::chrono::seconds refresh_family_max_lifetime{30 * 24 * 3600};
     std::chrono::seconds session_ttl{8 * 3600};
     // A session unused for this long ends (Keycloak's "SSO Session Idle", 30 minutes by default).
     std::chrono::seconds session_idle_timeout{30 * 60};

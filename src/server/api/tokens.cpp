@@ -24,7 +24,8 @@ http::Response token_response(Services& services, const http::Request& request,
                                                        {"refresh_token", pair.refresh_token}});
     }
     const std::string csrf = random_token(32);
-    const std::int64_t refresh_ttl = services.config.refresh_token_ttl.count();
+    // The cookies last as long as the refresh token, which the family's lifetime may cut short.
+    const std::int64_t refresh_ttl = pair.refresh_expires_in;
     http::Response response = http::json_response(
         request, http::Status::ok,
         boost::json::object{

@@ -1,6 +1,7 @@
 // Access and refresh tokens.
 #include "server/auth/token_service.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -37,6 +38,11 @@ std::string TokenService::sign_access_token(const User& user, std::int64_t now) 
     return std::move(*token);
 }
 
+std::int64_t TokenService::refresh_expiry(std::int64_t family_created_at, std::int64_t now) const {
+    return std::min(now + settings_.refresh_ttl.count(),
+                    family_created_at + settings_.refresh_family_max_lifetime.count());
+}
+
 TokenPair TokenService::issue(const User& user, std::int64_t now) {
     TokenPair pair;
     pair.access_token = sign_access_token(user, now);
@@ -48,7 +54,8 @@ TokenPair TokenService::issue(const User& user, std::int64_t now) {
     record.user_id = user.id;
     record.password_generation = user.password_generation;
     record.issued_at = now;
-    record.expires_at = now + settings_.refresh_ttl.count();
+    record.expires_at = refresh_expiry(now, now);
+    pair.refresh_expires_in = record.expires_at - now;
     refresh_tokens_.insert(record);
     metrics_.token_issued();
     return pair;
@@ -73,14 +80,22 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
         result.failure = RefreshFailure::revoked;
         return result;
     }
+    // The family's absolute lifetime: checked here for tokens stored before it was shortened;
+    // every later token already expires by then (refresh_expiry).
+    if (now >= record->family_created_at + settings_.refresh_family_max_lifetime.count()) {
+        result.failure = RefreshFailure::expired;
+        return result;
+    }
     // Signed before the rotation commits: a signing failure then leaves the old token live
     // instead of spending it without a successor.
     TokenPair pair;
     pair.access_token = sign_access_token(*user, now);
     pair.expires_in = settings_.access_ttl.count();
     pair.refresh_token = random_token(32);
-    const RotateResult rotated = refresh_tokens_.rotate(old_hash, sha256_hex(pair.refresh_token),
-                                                        now + settings_.refresh_ttl.count(), now);
+    const std::int64_t next_expires_at = refresh_expiry(record->family_created_at, now);
+    pair.refresh_expires_in = next_expires_at - now;
+    const RotateResult rotated =
+        refresh_tokens_.rotate(old_hash, sha256_hex(pair.refresh_token), next_expires_at, now);
     switch (rotated.outcome) {
         case RotateOutcome::rotated: break;
         case RotateOutcome::not_found: result.failure = RefreshFailure::unknown; return result;

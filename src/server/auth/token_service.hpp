@@ -21,7 +21,10 @@ struct TokenSettings {
     std::string audience;
     std::string scope;
     std::chrono::seconds access_ttl{900};
-    std::chrono::seconds refresh_ttl{14 * 24 * 3600};
+    std::chrono::seconds refresh_ttl{14 * 24 * 3600};  // each refresh token's own lifetime
+    // A family ends this long after its login however often it rotates: no token of it expires
+    // later (RFC 9700 §4.14.2 lets a refresh token expire; a family must not live forever).
+    std::chrono::seconds refresh_family_max_lifetime{30 * 24 * 3600};
     std::chrono::seconds leeway{0};  // how long past "exp" verifiers still accept a token
 };
 
@@ -29,6 +32,7 @@ struct TokenPair {
     std::string access_token;
     std::int64_t expires_in = 0;
     std::string refresh_token;
+    std::int64_t refresh_expires_in = 0;  // seconds until the refresh token expires
 };
 
 enum class RefreshFailure { unknown, expired, reused, revoked, user_disabled };
@@ -58,6 +62,8 @@ class TokenService {
 
   private:
     std::string sign_access_token(const User& user, std::int64_t now);
+    // When a refresh token issued at `now` in a family begun at `family_created_at` expires.
+    std::int64_t refresh_expiry(std::int64_t family_created_at, std::int64_t now) const;
 
     TokenSettings settings_;
     KeyManager& keys_;

@@ -22,6 +22,9 @@ struct RefreshTokenRecord {
     // The user's password generation when the family began, kept by every rotation: the family
     // stops refreshing once the user's password changes (User::password_generation).
     std::int64_t password_generation = 0;
+    // When the family began (its first token's issued_at; set by find, ignored by insert): the
+    // family's absolute lifetime runs from here however often it rotates.
+    std::int64_t family_created_at = 0;
 };
 
 enum class RotateOutcome {

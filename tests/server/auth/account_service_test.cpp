@@ -86,6 +86,7 @@ class PasswordChange : public ::testing::Test {
                                        .scope = "",
                                        .access_ttl = std::chrono::seconds(900),
                                        .refresh_ttl = std::chrono::seconds(3600),
+                                       .refresh_family_max_lifetime = std::chrono::hours(24),
                                        .leeway = std::chrono::seconds(0)},
                          keys_,
                          *stores_.users,

@@ -79,6 +79,7 @@ TEST_F(ConfigTest, DefaultsWhenNoSourceGivesAnything) {
     EXPECT_FALSE(config.audience.has_value());
     EXPECT_EQ(config.access_token_ttl, std::chrono::seconds(900));
     EXPECT_EQ(config.refresh_token_ttl, std::chrono::seconds(14 * 24 * 3600));
+    EXPECT_EQ(config.refresh_family_max_lifetime, std::chrono::seconds(30 * 24 * 3600));
     EXPECT_EQ(config.signing_alg, Algorithm::ES256);
     EXPECT_FALSE(config.tls_cert.has_value());
     EXPECT_FALSE(config.hmac_secret.has_value());
@@ -103,6 +104,7 @@ audience = "api.example.com"
 scope = "api read"
 access_token_ttl = 300
 refresh_token_ttl = 3600
+refresh_family_max_lifetime = 86400
 session_ttl = 7200
 session_idle_timeout = 900
 leeway = 5
@@ -134,6 +136,7 @@ log_requests = false
     EXPECT_EQ(config.scope, "api read");
     EXPECT_EQ(config.access_token_ttl, std::chrono::seconds(300));
     EXPECT_EQ(config.refresh_token_ttl, std::chrono::seconds(3600));
+    EXPECT_EQ(config.refresh_family_max_lifetime, std::chrono::seconds(86400));
     EXPECT_EQ(config.session_ttl, std::chrono::seconds(7200));
     EXPECT_EQ(config.session_idle_timeout, std::chrono::seconds(900));
     EXPECT_EQ(config.leeway, std::chrono::seconds(5));
@@ -329,6 +332,18 @@ TEST_F(ConfigTest, RefreshTtlShorterThanAccessTtlIsRefused) {
     const ServerConfig config =
         load_config(std::nullopt, {}, {{"access-token-ttl", "300"}, {"refresh-token-ttl", "300"}});
     EXPECT_EQ(config.refresh_token_ttl, config.access_token_ttl);
+}
+
+TEST_F(ConfigTest, RefreshFamilyLifetimeShorterThanRefreshTtlIsRefused) {
+    expect_mentions(
+        error_of({}, {"SIGNET_REFRESH_FAMILY_MAX_LIFETIME=3600"}, {{"refresh-token-ttl", "7200"}}),
+        {"SIGNET_REFRESH_FAMILY_MAX_LIFETIME", "at least refresh_token_ttl"});
+    // Raising the token's lifetime past the default family lifetime names the token's setting.
+    expect_mentions(error_of(write("signet.toml", "refresh_token_ttl = 31536000\n"), {}, {}),
+                    {"signet.toml:1:", "refresh_token_ttl", "refresh_family_max_lifetime"});
+    const ServerConfig config = load_config(
+        std::nullopt, {"SIGNET_REFRESH_FAMILY_MAX_LIFETIME=3600"}, {{"refresh-token-ttl", "3600"}});
+    EXPECT_EQ(config.refresh_family_max_lifetime, config.refresh_token_ttl);
 }
 
 TEST_F(ConfigTest, BadListenValuesAreNamed) {

@@ -397,6 +397,46 @@ TEST(TokensApiConfig, ExpiredAccessTokenGets401InvalidToken) {
     expect_error(refresh_request(c, refresh_token), 401, "invalid_grant");
 }
 
+// A family rotated within each token's lifetime still ends at refresh_family_max_lifetime, and the
+// refresh cookie's Max-Age follows the token's cut expiry.
+TEST(TokensApiConfig, RefreshFamilyEndsAtItsMaximumLifetime) {
+    const TempDir dir;
+    auto server = start_server(with_config(
+        dir, "access_token_ttl = 1\nrefresh_token_ttl = 3\nrefresh_family_max_lifetime = 4\n"));
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const std::string email = unique_email("family-end");
+    register_user(c, email);
+    const HttpResult logged = c.post_json(
+        "/v1/login",
+        boost::json::object{{"email", email}, {"password", kPassword}, {"cookie", true}});
+    ASSERT_EQ(logged.status, 200u) << describe(logged);
+    EXPECT_EQ(cookie_attribute(set_cookie_line(logged, "signet_rt"), "Max-Age"), "3");
+    const std::int64_t login_at = int_member(decode_jwt(logged.cookie("signet_at")).payload, "iat");
+    const auto at = [&](std::int64_t seconds) {
+        return std::chrono::system_clock::time_point(std::chrono::seconds(login_at + seconds)) +
+               std::chrono::milliseconds(200);
+    };
+    const auto refresh_with_cookie = [&](const std::string& refresh_token,
+                                         const std::string& csrf) {
+        return c.post_json("/v1/token/refresh", boost::json::object{},
+                           {{"Cookie", "signet_rt=" + refresh_token + "; signet_csrf=" + csrf},
+                            {"X-CSRF-Token", csrf}});
+    };
+
+    // Two seconds in, the next token would live 3 s; the family's end leaves it 2.
+    std::this_thread::sleep_until(at(2));
+    const HttpResult refreshed =
+        refresh_with_cookie(logged.cookie("signet_rt"), logged.cookie("signet_csrf"));
+    ASSERT_EQ(refreshed.status, 200u) << describe(refreshed);
+    EXPECT_EQ(cookie_attribute(set_cookie_line(refreshed, "signet_rt"), "Max-Age"), "2");
+
+    std::this_thread::sleep_until(at(4));
+    const HttpResult ended =
+        refresh_with_cookie(refreshed.cookie("signet_rt"), refreshed.cookie("signet_csrf"));
+    expect_error(ended, 401, "invalid_grant");
+}
+
 TEST_F(TokensApi, AnotherAuthorizationSchemeCountsAsNoCredentials) {
     // RFC 6750 §3.1: without Bearer credentials the challenge carries no error code.
     const HttpResult result = client().get("/v1/me", {{"Authorization", "Basic YTpi"}});

@@ -152,7 +152,8 @@ TEST(SqliteConcurrency, AnAcknowledgedWriteSurvivesKill9) {
                                                              .expires_at = 9000,
                                                              .used = false,
                                                              .revoked = false,
-                                                             .password_generation = 0});
+                                                             .password_generation = 0,
+                                                             .family_created_at = 0});
             const char done = 'y';
             if (::write(ack[1], &done, 1) != 1) ::_exit(1);
             for (;;)

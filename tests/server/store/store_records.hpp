@@ -59,7 +59,8 @@ inline RefreshTokenRecord make_token(const std::string& hash, const std::string&
                               .expires_at = expires_at,
                               .used = false,
                               .revoked = false,
-                              .password_generation = 0};
+                              .password_generation = 0,
+                              .family_created_at = 0};
 }
 
 // A key created at `created_at` that signs from `activates_at` (default: at once).

@@ -10,7 +10,7 @@ namespace {
 constexpr Sql kSelect{
     "refresh_select",
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at "
     "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
     "WHERE t.token_hash = $1"};
 constexpr Sql kLockToken{"refresh_lock_token",
@@ -52,7 +52,8 @@ RefreshTokenRecord read_record(const Result& result) {
                               .expires_at = result.integer(0, 4),
                               .used = result.boolean(0, 5),
                               .revoked = result.boolean(0, 6),
-                              .password_generation = result.integer(0, 7)};
+                              .password_generation = result.integer(0, 7),
+                              .family_created_at = result.integer(0, 8)};
 }
 
 void insert_token(Connection& c, std::string_view token_hash, std::string_view family_id,

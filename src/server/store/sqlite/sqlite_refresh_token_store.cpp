@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kSelectToken =
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at "
     "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
     "WHERE t.token_hash = ?1";
 
@@ -22,6 +22,7 @@ RefreshTokenRecord read_record(const Statement& stmt) {
     record.used = stmt.integer(5) != 0;
     record.revoked = stmt.integer(6) != 0;
     record.password_generation = stmt.integer(7);
+    record.family_created_at = stmt.integer(8);
     return record;
 }
 

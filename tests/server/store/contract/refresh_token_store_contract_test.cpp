@@ -45,6 +45,20 @@ TYPED_TEST(RefreshTokenStoreContract, EveryTokenOfAFamilyCarriesItsPasswordGener
     EXPECT_EQ(this->tokens().find("h3")->password_generation, 3);
 }
 
+// The family's absolute lifetime (TokenService) runs from its first token, whichever token of the
+// family is presented.
+TYPED_TEST(RefreshTokenStoreContract, EveryTokenOfAFamilyCarriesWhenTheFamilyBegan) {
+    this->tokens().insert(make_token("h1", "f1", "u1", 1000, 5000));
+    this->tokens().insert(make_token("g1", "f2", "u1", 1050, 5000));
+    ASSERT_EQ(this->tokens().rotate("h1", "h2", 5000, 1100).outcome, RotateOutcome::rotated);
+    ASSERT_EQ(this->tokens().rotate("h2", "h3", 5000, 1200).outcome, RotateOutcome::rotated);
+    for (const char* hash : {"h1", "h2", "h3"}) {
+        EXPECT_EQ(this->tokens().find(hash)->family_created_at, 1000) << hash;
+    }
+    EXPECT_EQ(this->tokens().find("h3")->issued_at, 1200);
+    EXPECT_EQ(this->tokens().find("g1")->family_created_at, 1050);
+}
+
 TYPED_TEST(RefreshTokenStoreContract, InsertIntoAnExistingFamilyThrowsAndWritesNothing) {
     this->tokens().insert(make_token("h1", "f1", "u1"));
     EXPECT_THROW(this->tokens().insert(make_token("h2", "f1", "u1")), StoreError);
