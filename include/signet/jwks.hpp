@@ -15,6 +15,12 @@
 
 namespace signet {
 
+// How a key is written as text.
+enum class KeyTextFormat { pem, jwk, jwks };
+// PEM when the text starts with "-----BEGIN" (after leading whitespace), a JWK Set when it is a
+// JSON object with a "keys" member, otherwise a JWK (whose parser then reports what is wrong).
+KeyTextFormat detect_key_text_format(std::string_view text);
+
 class KeySet {
   public:
     KeySet() = default;
@@ -25,6 +31,9 @@ class KeySet {
     static Result<KeySet> from_json(const boost::json::object& json);
     // A set of given keys; fails when they are ambiguous (see above).
     static Result<KeySet> from_keys(std::vector<Jwk> keys);
+    // The keys in `text` in whichever form a user pastes them: a JWK Set, a single JWK or a PEM
+    // key (detect_key_text_format); a single key becomes a set of one.
+    static Result<KeySet> parse_any(std::string_view text);
 
     Result<void> add(Jwk key);
 

@@ -95,37 +95,11 @@ Result<std::string> read_token(std::string_view operand) {
     return std::string(trim_trailing_whitespace(*text));
 }
 
-KeyFormat detect_key_format(std::string_view text) {
-    std::size_t start = 0;
-    while (start < text.size() && is_ascii_space(text[start]))
-        ++start;
-    if (text.substr(start).starts_with("-----BEGIN")) return KeyFormat::pem;
-    boost::json::error_code ec;
-    const boost::json::value json = boost::json::parse(text, ec);
-    if (!ec && json.is_object() && json.get_object().contains("keys")) return KeyFormat::jwks;
-    return KeyFormat::jwk;
-}
-
-Result<KeySet> parse_key_set(std::string_view text) {
-    switch (detect_key_format(text)) {
-        case KeyFormat::jwks: return KeySet::parse(text);
-        case KeyFormat::pem: {
-            auto key = Jwk::from_pem(text);
-            if (!key) return std::move(key).error();
-            return KeySet::from_keys({std::move(*key)});
-        }
-        case KeyFormat::jwk: break;
-    }
-    auto key = Jwk::parse(text);
-    if (!key) return std::move(key).error();
-    return KeySet::from_keys({std::move(*key)});
-}
-
 Result<Jwk> parse_single_key(std::string_view text, std::string_view name) {
-    switch (detect_key_format(text)) {
-        case KeyFormat::pem: return Jwk::from_pem(text);
-        case KeyFormat::jwk: return Jwk::parse(text);
-        case KeyFormat::jwks: break;
+    switch (detect_key_text_format(text)) {
+        case KeyTextFormat::pem: return Jwk::from_pem(text);
+        case KeyTextFormat::jwk: return Jwk::parse(text);
+        case KeyTextFormat::jwks: break;
     }
     auto set = KeySet::parse(text);
     if (!set) return std::move(set).error();
@@ -140,7 +114,7 @@ Result<Jwk> parse_single_key(std::string_view text, std::string_view name) {
 Result<KeySet> load_key_set(std::string_view path) {
     auto text = read_input(path);
     if (!text) return std::move(text).error();
-    return parse_key_set(*text);
+    return KeySet::parse_any(*text);
 }
 
 Result<Jwk> load_single_key(std::string_view path) {

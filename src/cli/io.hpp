@@ -31,13 +31,6 @@ std::string_view trim_trailing_whitespace(std::string_view text) noexcept;
 // itself. Trailing whitespace read from stdin or a file is trimmed.
 Result<std::string> read_token(std::string_view operand);
 
-enum class KeyFormat { pem, jwk, jwks };
-// PEM when the text starts with "-----BEGIN" (after leading whitespace), a JWKS when it is a JSON
-// object with a "keys" member, otherwise a JWK (whose parser then reports what is wrong).
-KeyFormat detect_key_format(std::string_view text);
-
-// The keys in `text`, whatever its format; a single key becomes a set of one.
-Result<KeySet> parse_key_set(std::string_view text);
 // Exactly one key: a JWK, a PEM key, or a JWKS holding a single key. `name` is for messages.
 Result<Jwk> parse_single_key(std::string_view text, std::string_view name);
 

@@ -173,7 +173,7 @@ int run_public(const Args& args) {
     const std::string& path = args.operands().front();
     auto text = read_input(path);
     if (!text) return report(text.error());
-    if (detect_key_format(*text) == KeyFormat::jwks) {
+    if (detect_key_text_format(*text) == KeyTextFormat::jwks) {
         auto set = KeySet::parse(*text);
         if (!set) return report(set.error());
         auto pub = set->public_keys();
@@ -219,7 +219,7 @@ int run_import(const Args& args) {
     const std::string& path = args.operands().front();
     auto text = read_input(path);
     if (!text) return report(text.error());
-    if (detect_key_format(*text) != KeyFormat::pem) {
+    if (detect_key_text_format(*text) != KeyTextFormat::pem) {
         return report(Errc::invalid_argument,
                       input_name(path) + " is not PEM (expected a \"-----BEGIN ...\" line)");
     }

@@ -1,6 +1,7 @@
 // JWK Sets (RFC 7517 §5) and their ambiguity rules.
 #include "signet/jwks.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "json_strict.hpp"
@@ -26,6 +27,33 @@ Result<void> check_joinable(const std::vector<Jwk>& keys, const Jwk& key) {
     return {};
 }
 }  // namespace
+
+KeyTextFormat detect_key_text_format(std::string_view text) {
+    const std::size_t start = text.find_first_not_of(" \t\n\r\v\f");
+    if (start != std::string_view::npos && text.substr(start).starts_with("-----BEGIN")) {
+        return KeyTextFormat::pem;
+    }
+    json::error_code ec;
+    const json::value value = json::parse(text, ec);
+    if (!ec && value.is_object() && value.get_object().contains("keys")) return KeyTextFormat::jwks;
+    return KeyTextFormat::jwk;
+}
+
+Result<KeySet> KeySet::parse_any(std::string_view text) {
+    switch (detect_key_text_format(text)) {
+        case KeyTextFormat::jwks: return parse(text);
+        case KeyTextFormat::pem: {
+            // Pasted text may be indented; the PEM reader wants "-----BEGIN" at a line start.
+            auto key = Jwk::from_pem(text.substr(text.find("-----BEGIN")));
+            if (!key) return std::move(key).error();
+            return from_keys({std::move(*key)});
+        }
+        case KeyTextFormat::jwk: break;
+    }
+    auto key = Jwk::parse(text);
+    if (!key) return std::move(key).error();
+    return from_keys({std::move(*key)});
+}
 
 Result<KeySet> KeySet::parse(std::string_view text) {
     auto obj = detail::parse_json_object_strict(text, kMaxJwksDepth, "JWK Set");

@@ -43,6 +43,39 @@ TEST(KeySet, ParsesPublicKeysOfSeveralTypes) {
     EXPECT_EQ(keys->find(""), nullptr);
 }
 
+// What a user pastes: a JWK Set, one JWK, or a PEM key, told apart by their first bytes.
+TEST(KeySet, ParseAnyReadsAJwkSetAJwkOrAPemKey) {
+    const Jwk& es256 = test_key(Algorithm::ES256);
+    const std::string jwk = json::serialize(es256.to_json());
+    const std::string set =
+        json::serialize(jwks_of({es256.to_json(), test_key(Algorithm::RS256).to_json()}));
+    auto pem = es256.to_pem(true);
+    ASSERT_TRUE(pem) << pem.error().to_string();
+
+    EXPECT_EQ(detect_key_text_format(set), KeyTextFormat::jwks);
+    EXPECT_EQ(detect_key_text_format(jwk), KeyTextFormat::jwk);
+    EXPECT_EQ(detect_key_text_format("\n  " + *pem), KeyTextFormat::pem);
+    EXPECT_EQ(detect_key_text_format("not a key"), KeyTextFormat::jwk);
+
+    auto from_set = KeySet::parse_any(set);
+    ASSERT_TRUE(from_set) << from_set.error().to_string();
+    EXPECT_EQ(from_set->size(), 2u);
+    auto from_jwk = KeySet::parse_any(jwk);
+    ASSERT_TRUE(from_jwk) << from_jwk.error().to_string();
+    ASSERT_EQ(from_jwk->size(), 1u);
+    EXPECT_EQ(from_jwk->keys().front().kid(), "ES256-key");
+    auto from_pem = KeySet::parse_any("\n  " + *pem);
+    ASSERT_TRUE(from_pem) << from_pem.error().to_string();
+    ASSERT_EQ(from_pem->size(), 1u);
+    EXPECT_EQ(from_pem->keys().front().thumbprint(), es256.public_key()->thumbprint());
+
+    // Not a key at all: the JWK parser's error, never an empty set.
+    auto garbage = KeySet::parse_any("not a key");
+    ASSERT_FALSE(garbage);
+    EXPECT_EQ(garbage.code(), Errc::bad_json);
+    EXPECT_FALSE(KeySet::parse_any("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
+}
+
 TEST(KeySet, ParsesRfc7517Examples) {
     auto pub = KeySet::parse(read_vector("rfc-examples/rfc7517_A.1.jwkset"));
     ASSERT_TRUE(pub) << pub.error().to_string();

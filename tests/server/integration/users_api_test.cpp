@@ -213,6 +213,29 @@ TEST_F(UsersApi, EveryResponseCarriesRequestIdAndNoStore) {
     }
 }
 
+// Open registration answers 409 for a taken email, so probing for accounts through it is throttled
+// per client address like failed logins (docs/http-api.md, "Account enumeration"): taken or not,
+// every registration counts.
+TEST(UsersApiConfig, RegistrationsPerAddressAreLimitedSoProbingForAccountsIsSlow) {
+    const TempDir dir;
+    auto server = start_server(with_config(dir, "login_limit_per_address = 3\n"));
+    ASSERT_TRUE(server);
+    HttpClient c = server->client();
+    const std::string taken = unique_email("taken");
+    const auto register_email = [&](const std::string& email) {
+        return c.post_json("/v1/users",
+                           boost::json::object{{"email", email}, {"password", kPassword}});
+    };
+    EXPECT_EQ(register_email(taken).status, 201u);
+    expect_error(register_email(taken), 409, "email_taken");
+    EXPECT_EQ(register_email(unique_email("fresh")).status, 201u);
+    // The fourth try from this address is refused before the email is looked at.
+    const HttpResult limited = register_email(taken);
+    expect_error(limited, 429, "rate_limited");
+    EXPECT_FALSE(limited.header("retry-after").empty()) << describe(limited);
+    expect_error(register_email(unique_email("other")), 429, "rate_limited");
+}
+
 TEST(UsersApiConfig, RegistrationDisabledGets403ButCliAddedUserLogsIn) {
     const TempDir dir;
     auto server = start_server(with_config(dir, "registration = false\n"));
