@@ -11,7 +11,13 @@ packages=(
     postgresql-15 redis-server nginx
     libgtest-dev libgmock-dev libbenchmark-dev
     python3 curl openssl wrk
+    chromium fonts-dejavu-core
 )
+# The browser tests (tests/web) run on Node.js and npm; Debian's are used only when the machine
+# has no Node.js of its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -45,6 +45,9 @@ fi
 
 cat <<TEXT
 Signet is starting on $url (data dir: $data_dir)
+
+  Open $url/ in a browser: JWT and session login side by side, and a token inspector.
+
   demo user:     $demo_email / $demo_password
   JWKS:          $url/.well-known/jwks.json
   discovery:     $url/.well-known/openid-configuration

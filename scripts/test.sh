@@ -93,6 +93,13 @@ start_engines() {
 }
 phase "start PostgreSQL and Redis" start_engines
 phase "g++ build and test" build_and_test dev
+# The web page in Debian's chromium, driven by Playwright, against the g++ build's signet serve;
+# screenshots of each main state land in build/web-screenshots.
+browser_tests() {
+    (cd tests/web && npm ci --no-audit --no-fund &&
+        SIGNET_BIN=build/dev/src/cli/signet SCREENSHOT_DIR=build/web-screenshots npm test)
+}
+phase "browser tests" browser_tests
 # clang++ with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors: every test,
 # plus the fuzz targets and their regression inputs (fuzz.* tests).
 phase "clang++ ASan+UBSan build and test" build_and_test asan

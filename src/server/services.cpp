@@ -44,6 +44,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
                login_limiter, config.access_token_ttl + config.leeway),
       sessions(*stores.sessions, config.session_ttl, config.session_idle_timeout),
       authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, cookie_names,
-                    config.leeway, config.token_cache_size, config.session_idle_timeout) {}
+                    config.leeway, config.token_cache_size, config.session_idle_timeout),
+      inspector(keys) {}
 
 }  // namespace signet::server

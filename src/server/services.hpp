@@ -12,6 +12,7 @@
 #include "server/auth/password_hasher.hpp"
 #include "server/auth/revocation_list.hpp"
 #include "server/auth/session_service.hpp"
+#include "server/auth/token_inspector.hpp"
 #include "server/auth/token_service.hpp"
 #include "server/config.hpp"
 #include "server/http/metrics.hpp"
@@ -40,6 +41,7 @@ struct Services {
     AccountService accounts;
     SessionService sessions;
     Authenticator authenticator;
+    TokenInspector inspector;
 };
 
 }  // namespace signet::server

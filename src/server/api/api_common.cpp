@@ -147,6 +147,19 @@ http::Handler guarded(Services& services, ApiHandler handler) {
 
 }  // namespace
 
+boost::json::array describe_cookies(std::initializer_list<std::string_view> set_cookie_values) {
+    boost::json::array cookies;
+    for (std::string_view line : set_cookie_values) {
+        const std::size_t end_of_pair = std::min(line.find(';'), line.size());
+        const std::string_view name = line.substr(0, std::min(line.find('='), end_of_pair));
+        std::string_view attributes = line.substr(end_of_pair);
+        while (!attributes.empty() && (attributes.front() == ';' || attributes.front() == ' '))
+            attributes.remove_prefix(1);
+        cookies.push_back(boost::json::object{{"name", name}, {"attributes", attributes}});
+    }
+    return cookies;
+}
+
 void add_route(http::Router& router, Services& services, http::Verb method, std::string path,
                ApiHandler handler, bool blocking) {
     router.add(method, std::move(path), guarded(services, handler), blocking);
@@ -171,6 +184,8 @@ void add_api_routes(http::Router& router, Services& services) {
     add_password_routes(router, services);
     add_well_known_routes(router, services);
     add_health_routes(router, services.metrics);
+    add_inspect_routes(router, services);
+    add_web_page_routes(router);
 }
 
 http::Response session_ended(const Services& services, const http::Request& request) {

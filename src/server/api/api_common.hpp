@@ -2,8 +2,10 @@
 // logins, the auth cookies, and route registration.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +54,9 @@ std::optional<http::Response> refuse_foreign_origin(const Services& services,
 std::string auth_cookie(const Services& services, std::string_view name, std::string_view value,
                         std::int64_t max_age, std::string_view path = "/");
 std::string csrf_cookie(const Services& services, std::string_view value, std::int64_t max_age);
+// The cookies a login sets, without their values, for the page to show what the browser now holds
+// (a script cannot read HttpOnly cookies, nor Set-Cookie): [{"name","attributes"}].
+boost::json::array describe_cookies(std::initializer_list<std::string_view> set_cookie_values);
 // 204 for a session that has just ended, clearing its cookie and the CSRF cookie.
 http::Response session_ended(const Services& services, const http::Request& request);
 
@@ -91,5 +96,7 @@ void add_password_routes(http::Router& router, Services& services);
 void add_well_known_routes(http::Router& router, Services& services);
 void add_health_routes(http::Router& router, http::Metrics& metrics);
 void add_forward_auth_routes(http::Router& router, Services& services);
+void add_inspect_routes(http::Router& router, Services& services);
+void add_web_page_routes(http::Router& router);
 
 }  // namespace signet::server::api

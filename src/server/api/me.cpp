@@ -14,7 +14,8 @@ http::Response me_response(const http::Request& request, const AuthOutcome& outc
         request, http::Status::ok,
         boost::json::object{{"sub", principal.user_id},
                             {"email", principal.email},
-                            {"auth", principal.method == AuthMethod::jwt ? "jwt" : "session"}});
+                            {"auth", principal.method == AuthMethod::jwt ? "jwt" : "session"},
+                            {"expires_at", principal.expires_at}});
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Session mode: POST /v1/sessions logs in and starts a server-side session (auth/session_service);
-// DELETE /v1/sessions/current ends it.
+// GET /v1/sessions/current shows its stored record; DELETE /v1/sessions/current ends it.
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 
@@ -28,14 +28,41 @@ http::Response create_session(Services& services, const http::Request& request,
         user, http::find_cookie(request, services.cookie_names.session), unix_now());
     const std::int64_t ttl = session.expires_in;
     const std::string csrf = random_token(32);
+    const std::string session_cookie =
+        auth_cookie(services, services.cookie_names.session, session.id, ttl);
+    const std::string csrf_value = csrf_cookie(services, csrf, ttl);
     http::Response response = http::json_response(
         request, http::Status::created,
-        boost::json::object{
-            {"sub", user.id}, {"email", user.email}, {"expires_in", ttl}, {"csrf_token", csrf}});
-    response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, services.cookie_names.session, session.id, ttl));
-    response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, ttl));
+        boost::json::object{{"sub", user.id},
+                            {"email", user.email},
+                            {"expires_in", ttl},
+                            {"csrf_token", csrf},
+                            {"cookies", describe_cookies({session_cookie, csrf_value})}});
+    response.insert(bhttp::field::set_cookie, session_cookie);
+    response.insert(bhttp::field::set_cookie, csrf_value);
     return response;
+}
+
+// What the server keeps for the browser's session: the record in the session store.
+http::Response current_session(Services& services, const http::Request& request,
+                               const http::RequestContext&) {
+    const auto sid = http::find_cookie(request, services.cookie_names.session);
+    const std::optional<Session> session =
+        sid ? services.sessions.find(*sid, unix_now()) : std::nullopt;
+    if (!session) {
+        AuthOutcome outcome;
+        outcome.presented = sid.has_value();
+        outcome.reason = "unknown_session";
+        return unauthorized(request, outcome);
+    }
+    return http::json_response(
+        request, http::Status::ok,
+        boost::json::object{{"sub", session->user_id},
+                            {"email", session->email},
+                            {"created_at", session->created_at},
+                            {"expires_at", session->expires_at},
+                            {"idle_expires_at", session->idle_expires_at},
+                            {"store", services.config.redis_url ? "redis" : "memory"}});
 }
 
 http::Response delete_session(Services& services, const http::Request& request,
@@ -57,6 +84,7 @@ http::Response delete_session(Services& services, const http::Request& request,
 
 void add_session_routes(http::Router& router, Services& services) {
     add_route(router, services, http::Verb::post, "/v1/sessions", create_session, true);
+    add_route(router, services, http::Verb::get, "/v1/sessions/current", current_session, true);
     add_route(router, services, http::Verb::delete_, "/v1/sessions/current", delete_session, true);
 }
 

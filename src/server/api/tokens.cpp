@@ -26,18 +26,23 @@ http::Response token_response(Services& services, const http::Request& request,
     const std::string csrf = random_token(32);
     // The cookies last as long as the refresh token, which the family's lifetime may cut short.
     const std::int64_t refresh_ttl = pair.refresh_expires_in;
+    const AuthCookieNames& names = services.cookie_names;
+    const std::string access_cookie =
+        auth_cookie(services, names.access_token, pair.access_token, pair.expires_in);
+    // The refresh token only travels to the routes that read it (cookie_names.hpp).
+    const std::string refresh_cookie = auth_cookie(
+        services, names.refresh_token, pair.refresh_token, refresh_ttl, kRefreshTokenCookiePath);
+    const std::string csrf_value = csrf_cookie(services, csrf, refresh_ttl);
     http::Response response = http::json_response(
         request, http::Status::ok,
         boost::json::object{
-            {"token_type", "Bearer"}, {"expires_in", pair.expires_in}, {"csrf_token", csrf}});
-    const AuthCookieNames& names = services.cookie_names;
-    response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, names.access_token, pair.access_token, pair.expires_in));
-    // The refresh token only travels to the routes that read it (cookie_names.hpp).
-    response.insert(bhttp::field::set_cookie,
-                    auth_cookie(services, names.refresh_token, pair.refresh_token, refresh_ttl,
-                                kRefreshTokenCookiePath));
-    response.insert(bhttp::field::set_cookie, csrf_cookie(services, csrf, refresh_ttl));
+            {"token_type", "Bearer"},
+            {"expires_in", pair.expires_in},
+            {"csrf_token", csrf},
+            {"cookies", describe_cookies({access_cookie, refresh_cookie, csrf_value})}});
+    response.insert(bhttp::field::set_cookie, access_cookie);
+    response.insert(bhttp::field::set_cookie, refresh_cookie);
+    response.insert(bhttp::field::set_cookie, csrf_value);
     return response;
 }
 

@@ -22,7 +22,11 @@ StartedSession SessionService::start(const User& user, std::optional<std::string
 }
 
 bool SessionService::active(std::string_view id, std::int64_t now) {
-    return sessions_.get(sha256_hex(id), now).has_value();
+    return find(id, now).has_value();
+}
+
+std::optional<Session> SessionService::find(std::string_view id, std::int64_t now) {
+    return sessions_.get(sha256_hex(id), now);
 }
 
 bool SessionService::end(std::string_view id, std::int64_t now) {
