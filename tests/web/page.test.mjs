@@ -269,6 +269,27 @@ test('the inspector: valid, tampered, expired, and an encrypted token', async ()
   assert.match(await page.locator('#header-table').textContent(), /A256GCM/);
 });
 
+test('the keyboard alone logs in: Tab to the button, Enter', async () => {
+  const email = `keys-${randomBytes(4).toString('hex')}@example.com`;
+  assert.equal((await page.request.post(`${origin}/v1/users`, { data: { email, password } })).status(), 201);
+  await page.focus('#email');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(password);
+  let reached = false;
+  for (let i = 0; i < 20 && !reached; i += 1) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'session-login');
+  }
+  assert.ok(reached, 'Tab never reached the session login button');
+  await page.keyboard.press('Enter');
+  await waitForText('#session-me-result', email);
+  await page.click('#session-logout');
+  await waitForText('#session-server', 'No session record');
+});
+
 test('the page fits a phone screen', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() =>
