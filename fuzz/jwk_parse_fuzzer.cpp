@@ -1,6 +1,6 @@
 // Fuzz target for JWK and JWK Set parsing (RFC 7517, RFC 7518 §6, RFC 8037 §2) and PEM import:
-// Jwk::parse, KeySet::parse and Jwk::from_pem on arbitrary bytes. Invariants: a parsed key
-// serializes (to_json with private members) and re-parses to the same key, same RFC 7638
+// Jwk::parse, KeySet::parse, Jwk::from_pem and KeySet::parse_any on arbitrary bytes. Invariants: a
+// parsed key serializes (to_json with private members) and re-parses to the same key, same RFC 7638
 // thumbprint and the same JSON again; its public_key() has the same thumbprint and serializes as
 // the key's own public JSON; an asymmetric key survives a PEM round trip; a key allows exactly
 // the algorithms it lists as allowed.
@@ -112,5 +112,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto pem = Jwk::from_pem(text);
     check_error(pem);
     if (pem) check_key(*pem);
+
+    // What a user pastes: the same verdict as the parser of the format it was told apart as.
+    auto any = KeySet::parse_any(text);
+    check_error(any);
+    switch (detect_key_text_format(text)) {
+        case KeyTextFormat::jwk:
+            FUZZ_CHECK(any.ok() == key.ok());
+            if (any) FUZZ_CHECK(any->size() == 1);
+            break;
+        case KeyTextFormat::jwks:
+            FUZZ_CHECK(any.ok() == set.ok());
+            if (any) FUZZ_CHECK(any->size() == set->size());
+            break;
+        case KeyTextFormat::pem:
+            if (any) FUZZ_CHECK(any->size() == 1);
+            break;
+    }
     return 0;
 }

@@ -338,23 +338,23 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
         return Error(Errc::bad_base64, "the JWS signature is not canonical base64url");
     }
     const KeyResolver* resolver = o.key_resolver ? &o.key_resolver : nullptr;
+    const auto verify_with = [&](const KeySet& keys) {
+        return detail::verify_signature(*alg, info, header, parts->signing_input, signature, keys,
+                                        resolver, key_alg_required);
+    };
     if (o.key_source) {
         std::shared_ptr<const KeySet> keys = o.key_source->current();
         if (!keys) return Error(Errc::keys_unavailable, "the key source has no usable key set");
-        auto ok = detail::verify_signature(*alg, info, header, parts->signing_input, signature,
-                                           *keys, resolver, key_alg_required);
+        auto ok = verify_with(*keys);
         // An unknown "kid" may be a key rotated in at the source since its last fetch.
         if (!ok && ok.error().code() == Errc::key_not_found && info.kid &&
             keys->find(*info.kid) == nullptr) {
             if (auto newer = o.key_source->refresh_for_kid(*info.kid); newer && newer != keys) {
-                ok = detail::verify_signature(*alg, info, header, parts->signing_input, signature,
-                                              *newer, resolver, key_alg_required);
+                ok = verify_with(*newer);
             }
         }
         if (!ok) return std::move(ok).error();
-    } else if (auto ok = detail::verify_signature(*alg, info, header, parts->signing_input,
-                                                  signature, o.keys, resolver);
-               !ok) {
+    } else if (auto ok = verify_with(o.keys); !ok) {
         return std::move(ok).error();
     }
     // Only now is the payload decoded and parsed (RFC 8725 §3.1: trust nothing before the
