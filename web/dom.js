@@ -19,15 +19,17 @@ export function setStatus(target, text, kind = 'info') {
   target.dataset.kind = kind;
 }
 
-// A two- or three-column table of [name, value, note] rows.
-export function table(rows, className = 'claims') {
-  const body = el('tbody');
-  for (const [name, value, note] of rows) {
+// Table rows from [name, value, note] triples (the note is optional).
+export function tableRows(rows) {
+  return rows.map(([name, value, note]) => {
     const row = el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, el('code', {}, value)));
     if (note !== undefined) row.append(el('td', { class: 'note' }, note));
-    body.append(row);
-  }
-  return el('table', { class: className }, body);
+    return row;
+  });
+}
+
+export function table(rows, className = 'claims') {
+  return el('table', { class: className }, el('tbody', {}, ...tableRows(rows)));
 }
 
 export function pretty(value) {

@@ -1,7 +1,7 @@
 // The token inspector: decodes as you type, verifies on the server (POST /v1/inspect).
 import { call, describeError } from './api.js';
-import { el, setStatus, show } from './dom.js';
-import { CLAIM_HELP, decodeToken, describeValue, warningsFor } from './jwt.js';
+import { el, setStatus, show, tableRows } from './dom.js';
+import { claimRows, decodeToken, warningsFor } from './jwt.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,14 +10,7 @@ function keySource() {
 }
 
 function fill(tableId, object) {
-  const body = $(tableId).tBodies[0];
-  const rows = Object.entries(object ?? {}).map(([name, value]) => {
-    const shown = typeof value === 'string' ? value : JSON.stringify(value);
-    const note = [CLAIM_HELP[name], describeValue(name, value)].filter(Boolean).join(' · ');
-    return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, el('code', {}, shown)),
-      el('td', { class: 'note' }, note));
-  });
-  body.replaceChildren(...rows);
+  $(tableId).tBodies[0].replaceChildren(...tableRows(claimRows(object)));
 }
 
 // Decoding only: what the token says, before anyone checks it.
@@ -64,7 +57,14 @@ async function verify(event) {
   if (!decoded) return;
   const verdict = $('verdict');
   const request = { token: $('token').value.trim() };
-  if (keySource() === 'pasted') request.key = $('key').value;
+  if (keySource() === 'pasted') {
+    if (!$('key').value.trim()) {
+      setStatus(verdict, 'Paste a key to verify with, or choose this server\'s keys.', 'error');
+      verdict.dataset.code = 'no_key';
+      return;
+    }
+    request.key = $('key').value;
+  }
   if ($('alg').value) request.alg = $('alg').value;
   if ($('issuer-input').value.trim()) request.issuer = $('issuer-input').value.trim();
   if ($('audience').value.trim()) request.audience = $('audience').value.trim();

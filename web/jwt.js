@@ -83,6 +83,15 @@ export function describeValue(name, value) {
   return '';
 }
 
+// [name, value as text, explanation] for each member of a header or payload.
+export function claimRows(object) {
+  return Object.entries(object ?? {}).map(([name, value]) => [
+    name,
+    typeof value === 'string' ? value : JSON.stringify(value),
+    [CLAIM_HELP[name], describeValue(name, value)].filter(Boolean).join(' · '),
+  ]);
+}
+
 const SENSITIVE_NAMES = /pass(word)?|secret|pwd|credit|ssn|card/i;
 
 // What a careful reviewer would point out (RFC 8725).

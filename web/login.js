@@ -2,7 +2,7 @@
 // login, each showing what the browser holds, what the server stores, and what /v1/me answers.
 import { call, describeError } from './api.js';
 import { el, pretty, setStatus, show, table } from './dom.js';
-import { CLAIM_HELP, decodeToken, describeValue, relativeTime } from './jwt.js';
+import { claimRows, decodeToken, relativeTime } from './jwt.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -100,13 +100,10 @@ class JwtColumn {
       return;
     }
     const decoded = decodeToken(this.accessToken);
-    const rows = (object) => Object.entries(object).map(([name, value]) =>
-      [name, typeof value === 'string' ? value : JSON.stringify(value),
-        [CLAIM_HELP[name], describeValue(name, value)].filter(Boolean).join(' · ')]);
     show(target,
       el('p', {}, 'An access token and a refresh token, in JavaScript variables.'),
-      el('h4', {}, 'Header'), table(rows(decoded.header)),
-      el('h4', {}, 'Claims'), table(rows(decoded.payload)),
+      el('h4', {}, 'Header'), table(claimRows(decoded.header)),
+      el('h4', {}, 'Claims'), table(claimRows(decoded.payload)),
       countdown,
       el('p', { class: 'token' }, el('code', { id: 'jwt-token' }, this.accessToken)));
   }

@@ -45,6 +45,9 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       sessions(*stores.sessions, config.session_ttl, config.session_idle_timeout),
       authenticator(keys, revocations, *stores.sessions, *stores.users, metrics, cookie_names,
                     config.leeway, config.token_cache_size, config.session_idle_timeout),
-      inspector(keys) {}
+      inspector(keys),
+      registrations(stores.rate_limits, "register", config.login_limit_per_address,
+                    config.login_limit_window),
+      inspections(stores.rate_limits, "inspect", 60, std::chrono::minutes(1)) {}
 
 }  // namespace signet::server

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/auth/account_service.hpp"
+#include "server/auth/address_throttle.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/login_rate_limiter.hpp"
@@ -42,6 +43,9 @@ struct Services {
     SessionService sessions;
     Authenticator authenticator;
     TokenInspector inspector;
+    // Requests that cost more than they cost the caller, per client address.
+    AddressThrottle registrations;  // an Argon2id hash each: bounded like failed logins
+    AddressThrottle inspections;    // POST /v1/inspect: enough for a person at the page
 };
 
 }  // namespace signet::server

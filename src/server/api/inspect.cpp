@@ -1,6 +1,6 @@
 // POST /v1/inspect: the web page's token inspector. Decoding happens in the page; this route only
 // verifies (auth/token_inspector). The token is neither stored nor logged, and each client address
-// is limited to kInspectionsPerMinute.
+// has a budget (Services::inspections).
 #include <boost/json/object.hpp>
 #include <cstdint>
 
@@ -11,29 +11,23 @@
 namespace signet::server::api {
 namespace {
 
-// Enough for a person at the page, too few to use the route as a verification service.
-constexpr std::int64_t kInspectionsPerMinute = 60;
 constexpr std::int64_t kMaxLeewaySeconds = 300;
 
-// An optional string member: absent or empty means "not given"; any other type is an error.
+// An optional string member: absent or null means "not given"; another type, or an empty string
+// (a pasted key left blank must not fall back to this server's keys), is an error.
 std::optional<std::optional<std::string_view>> optional_string(const boost::json::object& body,
                                                                std::string_view name) {
     const boost::json::value* value = body.if_contains(name);
     if (value == nullptr || value->is_null()) return std::optional<std::string_view>();
-    if (!value->is_string()) return std::nullopt;
-    const std::string_view text = value->get_string();
-    if (text.empty()) return std::optional<std::string_view>();
-    return std::optional<std::string_view>(text);
+    if (!value->is_string() || value->get_string().empty()) return std::nullopt;
+    return std::optional<std::string_view>(value->get_string());
 }
 
 http::Response inspect(Services& services, const http::Request& request,
                        const http::RequestContext& context) {
-    const std::int64_t now = unix_now();
-    const RateLimitHit hit =
-        services.stores.rate_limits->hit("inspect:addr:" + context.client_address, 60, now);
-    if (hit.count > kInspectionsPerMinute) {
+    if (auto retry_after = services.inspections.hit(context.client_address, unix_now())) {
         return rate_limited(request, "Too many inspections from this address; try again later.",
-                            std::max<std::int64_t>(1, hit.resets_at - now));
+                            *retry_after);
     }
     auto parsed = json_body(request);
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
@@ -48,12 +42,13 @@ http::Response inspect(Services& services, const http::Request& request,
           std::pair{"audience", &inspect.audience}}) {
         const auto value = optional_string(body, name);
         if (!value) {
-            return invalid_request(request, "\"" + std::string(name) + "\" must be a string.");
+            return invalid_request(request,
+                                   "\"" + std::string(name) + "\" must be a non-empty string.");
         }
         *field = *value;
     }
     const auto alg = optional_string(body, "alg");
-    if (!alg) return invalid_request(request, "\"alg\" must be a string.");
+    if (!alg) return invalid_request(request, "\"alg\" must be a non-empty string.");
     if (*alg) {
         const auto algorithm = parse_algorithm(**alg);
         if (!algorithm) return invalid_request(request, "\"alg\" names no JWS algorithm.");

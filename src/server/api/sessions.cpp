@@ -46,23 +46,17 @@ http::Response create_session(Services& services, const http::Request& request,
 // What the server keeps for the browser's session: the record in the session store.
 http::Response current_session(Services& services, const http::Request& request,
                                const http::RequestContext&) {
-    const auto sid = http::find_cookie(request, services.cookie_names.session);
+    AuthOutcome outcome;
     const std::optional<Session> session =
-        sid ? services.sessions.find(*sid, unix_now()) : std::nullopt;
-    if (!session) {
-        AuthOutcome outcome;
-        outcome.presented = sid.has_value();
-        outcome.reason = "unknown_session";
-        return unauthorized(request, outcome);
-    }
-    return http::json_response(
-        request, http::Status::ok,
-        boost::json::object{{"sub", session->user_id},
-                            {"email", session->email},
-                            {"created_at", session->created_at},
-                            {"expires_at", session->expires_at},
-                            {"idle_expires_at", session->idle_expires_at},
-                            {"store", services.config.redis_url ? "redis" : "memory"}});
+        services.authenticator.session_record(request, unix_now(), outcome);
+    if (!session) return unauthorized(request, outcome);
+    return http::json_response(request, http::Status::ok,
+                               boost::json::object{{"sub", session->user_id},
+                                                   {"email", session->email},
+                                                   {"created_at", session->created_at},
+                                                   {"expires_at", session->expires_at},
+                                                   {"idle_expires_at", session->idle_expires_at},
+                                                   {"store", services.stores.session_engine}});
 }
 
 http::Response delete_session(Services& services, const http::Request& request,

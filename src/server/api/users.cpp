@@ -1,5 +1,4 @@
 // POST /v1/users: registration.
-#include <algorithm>
 #include <boost/json/object.hpp>
 
 #include "server/api/api_common.hpp"
@@ -14,13 +13,10 @@ http::Response register_user(Services& services, const http::Request& request,
         return http::error_response(request, http::Status::forbidden, "registration_disabled",
                                     "Registration is turned off on this server.");
     }
-    // Each registration costs an Argon2id hash: bounded per client address like failed logins.
     const std::int64_t now = unix_now();
-    const RateLimitHit hit = services.stores.rate_limits->hit(
-        "register:addr:" + context.client_address, services.config.login_limit_window.count(), now);
-    if (static_cast<std::uint64_t>(hit.count) > services.config.login_limit_per_address) {
+    if (auto retry_after = services.registrations.hit(context.client_address, now)) {
         return rate_limited(request, "Too many registrations from this address; try again later.",
-                            std::max<std::int64_t>(1, hit.resets_at - now));
+                            *retry_after);
     }
     auto parsed = credentials_body(request);
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);

@@ -1,6 +1,7 @@
 // The web page: GET / (index.html) and GET /web/<file>, from the files embedded in the binary.
 // Every answer carries a strict Content-Security-Policy: the page loads nothing from elsewhere,
 // runs only its own scripts, and cannot be framed.
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <string>
 
@@ -28,17 +29,31 @@ std::string_view content_type(std::string_view path) {
     return "application/octet-stream";
 }
 
-// If-None-Match holds this entity tag, or "*" (RFC 9110 §13.1.2).
-bool matches(std::string_view if_none_match, std::string_view etag) {
-    return if_none_match.find(etag) != std::string_view::npos ||
-           if_none_match.find('*') != std::string_view::npos;
+// If-None-Match lists this entity tag, by weak comparison, or is "*" (RFC 9110 §13.1.2), over
+// every If-None-Match field of the request.
+bool matches(const http::Request& request, std::string_view etag) {
+    for (auto [it, end] = request.equal_range(bhttp::field::if_none_match); it != end; ++it) {
+        std::string_view list = it->value();
+        while (!list.empty()) {
+            const std::size_t comma = std::min(list.find(','), list.size());
+            std::string_view tag = list.substr(0, comma);
+            list.remove_prefix(std::min(comma + 1, list.size()));
+            while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
+                tag.remove_prefix(1);
+            while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
+                tag.remove_suffix(1);
+            if (tag.starts_with("W/")) tag.remove_prefix(2);
+            if (tag == etag || tag == "*") return true;
+        }
+    }
+    return false;
 }
 
 http::Handler serve(const WebAsset& asset) {
     // A strong validator from the content: "no-cache" then costs a 304 after each release.
     const std::string etag = "\"" + sha256_hex(asset.body).substr(0, 32) + "\"";
     return [&asset, etag](const http::Request& request, http::RequestContext&) {
-        const bool fresh = matches(request[bhttp::field::if_none_match], etag);
+        const bool fresh = matches(request, etag);
         http::Response response{fresh ? http::Status::not_modified : http::Status::ok,
                                 request.version()};
         response.keep_alive(request.keep_alive());

@@ -73,16 +73,8 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
     AuthOutcome outcome;
     outcome.presented = true;
     const std::string key = sha256_hex(*sid);
-    std::optional<Session> session = sessions_.get(key, now);
-    if (!session) {
-        outcome.reason = "unknown_session";
-        return outcome;
-    }
-    if (user_disabled(session->user_id, now)) {
-        sessions_.remove(key);
-        outcome.reason = "user_disabled";
-        return outcome;
-    }
+    std::optional<Session> session = live_session(key, now, outcome);
+    if (!session) return outcome;
     // Each use moves the idle limit on, never past the absolute one. Written at most once a
     // minute (or half the idle timeout) per session: a store write a minute, not one a request.
     const std::int64_t idle_limit = std::min(now + session_idle_, session->expires_at);
@@ -97,6 +89,29 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
     principal.session_key = key;
     outcome.principal = std::move(principal);
     return outcome;
+}
+
+std::optional<Session> Authenticator::live_session(const std::string& key, std::int64_t now,
+                                                   AuthOutcome& outcome) const {
+    std::optional<Session> session = sessions_.get(key, now);
+    if (!session) {
+        outcome.reason = "unknown_session";
+        return std::nullopt;
+    }
+    if (user_disabled(session->user_id, now)) {
+        sessions_.remove(key);
+        outcome.reason = "user_disabled";
+        return std::nullopt;
+    }
+    return session;
+}
+
+std::optional<Session> Authenticator::session_record(const http::Request& request, std::int64_t now,
+                                                     AuthOutcome& outcome) const {
+    const auto sid = http::find_cookie(request, cookie_names_.session);
+    outcome.presented = sid.has_value();
+    if (!sid) return std::nullopt;
+    return live_session(sha256_hex(*sid), now, outcome);
 }
 
 bool Authenticator::user_disabled(const std::string& user_id, std::int64_t now) const {

@@ -46,8 +46,17 @@ class Authenticator {
     // credential is a session, which only authenticate() can check.
     std::optional<AuthOutcome> authenticate_without_store(const http::Request& request,
                                                           std::int64_t now) const;
+    // The stored record of the session the request's session cookie names, checked as
+    // authenticate() checks a session (ended, or its user disabled: none; `outcome.reason` says
+    // which), whatever other credential the request carries. Reading it is not a use: the idle
+    // limit stays where it is.
+    std::optional<Session> session_record(const http::Request& request, std::int64_t now,
+                                          AuthOutcome& outcome) const;
 
   private:
+    // The live session stored under `key`, or nullopt with outcome.reason set.
+    std::optional<Session> live_session(const std::string& key, std::int64_t now,
+                                        AuthOutcome& outcome) const;
     AuthOutcome from_access_token(std::string_view token, bool via_cookie, std::int64_t now) const;
 
     // Sessions end when their user is disabled (signet user disable runs in another process, so

@@ -22,11 +22,7 @@ StartedSession SessionService::start(const User& user, std::optional<std::string
 }
 
 bool SessionService::active(std::string_view id, std::int64_t now) {
-    return find(id, now).has_value();
-}
-
-std::optional<Session> SessionService::find(std::string_view id, std::int64_t now) {
-    return sessions_.get(sha256_hex(id), now);
+    return sessions_.get(sha256_hex(id), now).has_value();
 }
 
 bool SessionService::end(std::string_view id, std::int64_t now) {

@@ -31,8 +31,6 @@ class SessionService {
                          std::int64_t now);
     // The session is live.
     bool active(std::string_view id, std::int64_t now);
-    // The stored record of a live session; reading it is not a use (the idle limit stays).
-    std::optional<Session> find(std::string_view id, std::int64_t now);
     // Ends the session; false when it is unknown or expired.
     bool end(std::string_view id, std::int64_t now);
 

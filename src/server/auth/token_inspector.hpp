@@ -5,6 +5,9 @@
 
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +15,7 @@
 
 #include "server/auth/key_manager.hpp"
 #include "signet/algorithm.hpp"
+#include "signet/jwks.hpp"
 
 namespace signet::server {
 
@@ -41,7 +45,13 @@ class TokenInspector {
     InspectResult inspect(const InspectRequest& request) const;
 
   private:
+    // This server's published keys, parsed once per key reload.
+    std::shared_ptr<const KeySet> published_keys() const;
+
     KeyManager& keys_;
+    mutable std::mutex mutex_;
+    mutable std::uint64_t parsed_generation_ = 0;
+    mutable std::shared_ptr<const KeySet> parsed_;
 };
 
 }  // namespace signet::server

@@ -94,6 +94,7 @@ Stores open_stores(const StoreSettings& settings) {
             open_redis_stores(*settings.redis_url, std::max(1U, settings.database_pool_size));
         stores.sessions = std::move(redis.sessions);
         stores.rate_limits = std::move(redis.rate_limits);
+        stores.session_engine = "redis";
     } else {
         throw StoreError("redis_url " + redact_url(*settings.redis_url) +
                          ": unsupported scheme (redis://)");

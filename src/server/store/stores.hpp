@@ -27,6 +27,7 @@ struct Stores {
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RevocationStore> revocations;
     std::shared_ptr<RateLimitStore> rate_limits;
+    std::string session_engine = "memory";  // "memory" or "redis": what holds the sessions
 };
 
 struct StoreSettings {

@@ -81,6 +81,12 @@ TEST_F(WebPage, RevalidationByEtagAnswers304) {
     EXPECT_EQ(again.status, 304u) << describe(again);
     EXPECT_TRUE(again.body.empty());
     EXPECT_EQ(c.get("/web/app.js", {{"If-None-Match", "\"other\""}}).status, 200u);
+    EXPECT_EQ(c.get("/web/app.js", {{"If-None-Match", "\"a*b\""}}).status, 200u);
+    EXPECT_EQ(c.get("/web/app.js", {{"If-None-Match", "\"other\", W/" + etag}}).status, 304u);
+    EXPECT_EQ(
+        c.get("/web/app.js", {{"If-None-Match", "\"other\""}, {"If-None-Match", etag}}).status,
+        304u);
+    EXPECT_EQ(c.get("/web/app.js", {{"If-None-Match", "*"}}).status, 304u);
     EXPECT_NE(c.get("/").header("etag"), etag);
 }
 
@@ -121,12 +127,13 @@ TEST_F(Inspector, VerifiesWithAPastedKeyAndItsRules) {
     const std::int64_t now = now_seconds();
 
     Claims expired;
-    expired.set_subject("someone").set("iat", now - 7200).set("exp", now - 3600);
+    expired.set_subject("someone").set("iat", now - 7200).set("exp", now - 100);
     const std::string expired_token = hs256_token(*key, expired);
     EXPECT_EQ(code_of(inspect(c, {{"token", expired_token}, {"key", key_json}})), "expired");
     // The leeway the page sends is applied, within its bound.
-    EXPECT_EQ(code_of(inspect(c, {{"token", expired_token}, {"key", key_json}, {"leeway", 300}})),
-              "expired");
+    EXPECT_TRUE(inspect(c, {{"token", expired_token}, {"key", key_json}, {"leeway", 300}})
+                    .at("valid")
+                    .as_bool());
     expect_error(c.post_json("/v1/inspect",
                              boost::json::object{
                                  {"token", expired_token}, {"key", key_json}, {"leeway", 301}}),
@@ -137,8 +144,8 @@ TEST_F(Inspector, VerifiesWithAPastedKeyAndItsRules) {
     const std::string live_token = hs256_token(*key, live);
     const boost::json::object valid = inspect(c, {{"token", live_token}, {"key", key_json}});
     EXPECT_TRUE(valid.at("valid").as_bool()) << boost::json::serialize(valid);
-    // This server's keys did not sign it.
-    EXPECT_NE(inspect(c, {{"token", live_token}}).at("valid").as_bool(), true);
+    // This server's keys (ES256, each bound to its "alg") did not sign it.
+    EXPECT_EQ(code_of(inspect(c, {{"token", live_token}})), "alg_not_allowed");
 
     // A key without "alg" verifies nothing until an algorithm is chosen (RFC 8725 §3.1).
     boost::json::object bare = key->to_json(true);
@@ -155,6 +162,36 @@ TEST_F(Inspector, VerifiesWithAPastedKeyAndItsRules) {
               "invalid_key");
 }
 
+// Pasted keys are public keys or HMAC secrets: a private RSA, EC or OKP key is refused before it
+// is imported (importing one costs a private-key operation), and so is a large set.
+TEST_F(Inspector, RefusesPrivateKeysAndLargeSetsBeforeParsingThem) {
+    HttpClient c = client();
+    auto ec = Jwk::generate(Algorithm::ES256);
+    ASSERT_TRUE(ec) << ec.error().to_string();
+    const auto refused = [&](const std::string& key) {
+        const boost::json::object verdict = inspect(c, {{"token", "a.b.c"}, {"key", key}});
+        EXPECT_EQ(code_of(verdict), "invalid_key") << key.substr(0, 60);
+        return std::string(verdict.at("message").as_string());
+    };
+    EXPECT_NE(refused(boost::json::serialize(ec->to_json(true))).find("private key"),
+              std::string::npos);
+    auto pem = ec->to_pem(false);
+    ASSERT_TRUE(pem);
+    EXPECT_NE(refused(*pem).find("private key"), std::string::npos);
+    // An RSA modulus of 16384 bits.
+    const std::string huge_rsa =
+        R"({"kty":"RSA","e":"AQAB","n":")" + std::string(2731, 'x') + R"("})";
+    EXPECT_NE(refused(huge_rsa).find("8192 bits"), std::string::npos);
+    boost::json::array many;
+    for (int i = 0; i < 17; ++i)
+        many.push_back(ec->public_key()->to_json());
+    EXPECT_NE(refused(boost::json::serialize(boost::json::object{{"keys", many}})).find("16 keys"),
+              std::string::npos);
+    // The public half is welcome: the token is what fails.
+    const std::string public_key = boost::json::serialize(ec->public_key()->to_json());
+    EXPECT_EQ(code_of(inspect(c, {{"token", "a.b.c"}, {"key", public_key}})), "bad_base64");
+}
+
 TEST_F(Inspector, RefusesMalformedRequests) {
     HttpClient c = client();
     expect_error(c.post_json("/v1/inspect", boost::json::object{}), 400, "invalid_request");
@@ -165,6 +202,9 @@ TEST_F(Inspector, RefusesMalformedRequests) {
     expect_error(
         c.post_json("/v1/inspect", boost::json::object{{"token", "a.b.c"}, {"alg", "none"}}), 400,
         "invalid_request");
+    // A pasted key left empty never falls back to this server's keys.
+    expect_error(c.post_json("/v1/inspect", boost::json::object{{"token", "a.b.c"}, {"key", ""}}),
+                 400, "invalid_request");
 }
 
 TEST(InspectorLimits, SixtyInspectionsPerMinutePerAddress) {
@@ -215,6 +255,22 @@ TEST_F(WebPage, SessionRecordIsShownUntilTheSessionEnds) {
     ASSERT_EQ(c.del("/v1/sessions/current", logout).status, 204u);
     expect_error(c.get("/v1/sessions/current", cookies), 401, "invalid_token");
     expect_error(c.get("/v1/sessions/current"), 401, "unauthorized");
+}
+
+// The record is shown under the rules /v1/me applies: a disabled user's session is over.
+TEST_F(WebPage, ADisabledUsersSessionRecordIsGone) {
+    HttpClient c = client();
+    const std::string email = unique_email("record-disabled");
+    register_user(c, email);
+    const HttpResult opened =
+        c.post_json("/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
+    ASSERT_EQ(opened.status, 201u) << describe(opened);
+    const CommandResult disabled =
+        run_cli({"user", "disable", email, "--data-dir", server().data_dir().string()});
+    ASSERT_EQ(disabled.exit_code, 0) << describe(disabled);
+    const Headers cookie{{"Cookie", "signet_sid=" + opened.cookie("signet_sid")}};
+    expect_error(c.get("/v1/sessions/current", cookie), 401, "invalid_token");
+    expect_error(c.get("/v1/me", cookie), 401, "invalid_token");
 }
 
 TEST_F(WebPage, MeSaysWhenTheCredentialEnds) {
