@@ -1,4 +1,5 @@
-// run_server: stores, services, routes, then the HTTP server until SIGTERM.
+// run_server: stores, services, routes, then the HTTP server until SIGTERM; SIGHUP reloads the
+// keys and the TLS certificate.
 #include "server/app.hpp"
 
 #include <atomic>
@@ -97,7 +98,7 @@ int run_server(const ServerConfig& config, const std::function<void(unsigned por
                              {{"issuer", issuer},
                               {"kid", services.keys.snapshot()->current_kid},
                               {"alg", to_string(config.signing_alg)}},
-                             on_ready);
+                             on_ready, [&services] { services.keys.reload(); });
 }
 
 }  // namespace signet::server

@@ -72,7 +72,13 @@ int run_verify_only_server(const ServerConfig& config,
                               {"trusted_issuer", issuer},
                               {"jwks_uri", keys->jwks_uri()},
                               {"keys", keys->stats().keys}},
-                             on_ready);
+                             on_ready, [&keys] {
+                                 // SIGHUP: the issuer's JWKS now rather than at its max-age.
+                                 if (Result<void> fetched = keys->refresh(); !fetched) {
+                                     throw std::runtime_error("cannot fetch the issuer's JWKS: " +
+                                                              fetched.error().to_string());
+                                 }
+                             });
 }
 
 }  // namespace signet::server

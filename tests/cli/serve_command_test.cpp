@@ -8,11 +8,14 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -191,6 +194,8 @@ class ServerChild {
         return line;
     }
 
+    void signal(int number) { ::kill(pid_, number); }
+
     // Sends `signal` and waits for the exit status (-1: killed by a signal or timed out).
     int stop(int signal, std::chrono::seconds timeout) {
         ::kill(pid_, signal);
@@ -256,6 +261,225 @@ TEST_F(ServeCommand, ServesOnAFreePortRotatesAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(rotated.exit_code, 0) << describe(rotated);
 
     EXPECT_EQ(server.stop(SIGTERM, std::chrono::seconds(30)), 0) << read_file(path("server.log"));
+}
+
+// A kept-alive plain HTTP/1.1 connection on loopback, for requests one after another.
+class KeepAlive {
+  public:
+    explicit KeepAlive(unsigned port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 ||
+            ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+            ADD_FAILURE() << "connect: " << std::strerror(errno);
+        }
+    }
+    ~KeepAlive() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    KeepAlive(const KeepAlive&) = delete;
+    KeepAlive& operator=(const KeepAlive&) = delete;
+
+    // One GET on this connection; the response's head and body ("" when the connection ended).
+    std::string get(const std::string& target) {
+        const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(request.size())) {
+            return "";
+        }
+        std::string response;
+        char buffer[4096];
+        while (true) {
+            const std::size_t head_end = response.find("\r\n\r\n");
+            if (head_end != std::string::npos) {
+                std::smatch length;
+                const std::string head = response.substr(0, head_end);
+                if (std::regex_search(head, length,
+                                      std::regex(R"(Content-Length: (\d+))", std::regex::icase)) &&
+                    response.size() >= head_end + 4 + std::stoul(length[1].str())) {
+                    return response;
+                }
+            }
+            pollfd fd{fd_, POLLIN, 0};
+            if (::poll(&fd, 1, 10000) <= 0) return "";
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) return "";
+            response.append(buffer, static_cast<std::size_t>(n));
+        }
+    }
+
+  private:
+    int fd_;
+};
+
+unsigned listening_port(ServerChild& server, const std::string& scheme, const std::string& log) {
+    const std::string line = server.read_line(std::chrono::seconds(60));
+    std::smatch match;
+    if (!std::regex_match(
+            line, match,
+            std::regex("signet: listening on " + scheme + R"(://127\.0\.0\.1:(\d+)\n)"))) {
+        ADD_FAILURE() << "stdout: " << line << "\nstderr: " << log;
+        return 0;
+    }
+    return static_cast<unsigned>(std::stoul(match[1].str()));
+}
+
+TEST_F(ServeCommand, SighupReloadsTheKeysWithoutClosingConnections) {
+    // No periodic reload during the test: only SIGHUP can bring the new key in.
+    ScopedEnv no_reload("SIGNET_KEY_RELOAD_INTERVAL", "3600");
+    ServerChild server({"serve", "--listen", "127.0.0.1:0", "--data-dir", path("data")},
+                       path("server.log"));
+    const unsigned port = listening_port(server, "http", read_file(path("server.log")));
+    ASSERT_NE(port, 0U);
+    KeepAlive connection(port);
+    ASSERT_TRUE(starts_with(connection.get("/healthz"), "HTTP/1.1 200"));
+
+    const RunResult rotated = run({"key", "rotate", "--now", "--data-dir", path("data")});
+    ASSERT_EQ(rotated.exit_code, 0) << describe(rotated);
+    const std::string kid = chomp(rotated.out);
+    ASSERT_FALSE(kid.empty());
+    EXPECT_EQ(connection.get("/.well-known/jwks.json").find(kid), std::string::npos)
+        << "the new key is served before any reload";
+
+    server.signal(SIGHUP);
+    std::string jwks;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        // The same connection throughout: SIGHUP closes none.
+        jwks = connection.get("/.well-known/jwks.json");
+        ASSERT_TRUE(starts_with(jwks, "HTTP/1.1 200")) << jwks << read_file(path("server.log"));
+        if (jwks.find(kid) != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_NE(jwks.find(kid), std::string::npos) << jwks << read_file(path("server.log"));
+    EXPECT_TRUE(starts_with(connection.get("/healthz"), "HTTP/1.1 200"));
+
+    EXPECT_EQ(server.stop(SIGTERM, std::chrono::seconds(30)), 0) << read_file(path("server.log"));
+    const std::string log = read_file(path("server.log"));
+    EXPECT_NE(log.find(R"("msg":"reloaded","ok":true)"), std::string::npos) << log;
+}
+
+// Runs a shell command line; its standard output.
+std::string shell(const std::string& command) {
+    std::string out;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        std::size_t n = 0;
+        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+            out.append(buffer, n);
+        ::pclose(pipe);
+    }
+    return out;
+}
+
+std::string make_certificate(const std::string& key, const std::string& cert) {
+    return shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                 key + " -out " + cert + " -days 1 -subj /CN=localhost 2>&1 && openssl x509 -in " +
+                 cert + " -noout -fingerprint -sha256");
+}
+
+std::string served_fingerprint(unsigned port) {
+    return shell("openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+                 " -servername localhost </dev/null 2>/dev/null | openssl x509 -noout "
+                 "-fingerprint -sha256 2>/dev/null");
+}
+
+TEST_F(ServeCommand, SighupReloadsTheTlsCertificate) {
+    const std::string key = path("tls.key");
+    const std::string cert = path("tls.crt");
+    const std::string first = make_certificate(key, cert);
+    ASSERT_NE(first.find("Fingerprint="), std::string::npos) << first;
+    ServerChild server({"serve", "--listen", "127.0.0.1:0", "--data-dir", path("data"),
+                        "--tls-cert", cert, "--tls-key", key},
+                       path("server.log"));
+    const unsigned port = listening_port(server, "https", read_file(path("server.log")));
+    ASSERT_NE(port, 0U);
+    const std::string before = served_fingerprint(port);
+    EXPECT_NE(before.find(first.substr(first.find("Fingerprint="))), std::string::npos)
+        << before << " vs " << first;
+
+    // A renewed certificate with a new key, as certbot leaves it; then SIGHUP.
+    const std::string second = make_certificate(key, cert);
+    ASSERT_NE(second, first);
+    server.signal(SIGHUP);
+    std::string after;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        after = served_fingerprint(port);
+        if (after.find(second.substr(second.find("Fingerprint="))) != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(after.find(second.substr(second.find("Fingerprint="))), std::string::npos)
+        << after << " vs " << second << "\n"
+        << read_file(path("server.log"));
+
+    // A certificate that does not load is logged, and the one in use stays.
+    write_file("tls.crt", "not a certificate");
+    server.signal(SIGHUP);
+    std::string log;
+    for (int i = 0; i < 200 && log.find("TLS reload failed") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        log = read_file(path("server.log"));
+    }
+    EXPECT_NE(log.find("TLS reload failed"), std::string::npos) << log;
+    EXPECT_NE(served_fingerprint(port).find(second.substr(second.find("Fingerprint="))),
+              std::string::npos);
+    EXPECT_EQ(server.stop(SIGTERM, std::chrono::seconds(30)), 0) << read_file(path("server.log"));
+}
+
+// A datagram socket standing in for systemd's notification socket.
+class NotifySocket {
+  public:
+    // `name`: a path, or "@name" for an abstract socket (as $NOTIFY_SOCKET writes them).
+    explicit NotifySocket(const std::string& name)
+        : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, name.data(), name.size());
+        if (name.front() == '@') address.sun_path[0] = '\0';
+        const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+        if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
+            ADD_FAILURE() << "bind " << name << ": " << std::strerror(errno);
+        }
+    }
+    ~NotifySocket() { ::close(fd_); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // The next datagram, or "" after the timeout.
+    std::string receive(std::chrono::seconds timeout) {
+        pollfd fd{fd_, POLLIN, 0};
+        if (::poll(&fd, 1, static_cast<int>(timeout.count() * 1000)) <= 0) return "";
+        char buffer[4096];
+        const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+        return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "";
+    }
+
+  private:
+    int fd_;
+};
+
+TEST_F(ServeCommand, TellsTheServiceManagerReadyReloadingAndStopping) {
+    const std::string abstract = "@signet-test-" + std::to_string(::getpid());
+    for (const std::string& name : {abstract, path("notify.sock")}) {
+        SCOPED_TRACE(name);
+        NotifySocket notify(name);
+        ScopedEnv variable("NOTIFY_SOCKET", name);
+        ServerChild server({"serve", "--listen", "127.0.0.1:0", "--data-dir", path("data")},
+                           path("server.log"));
+        const unsigned port = listening_port(server, "http", read_file(path("server.log")));
+        ASSERT_NE(port, 0U);
+        EXPECT_EQ(notify.receive(std::chrono::seconds(30)),
+                  "READY=1\nSTATUS=listening on port " + std::to_string(port));
+        server.signal(SIGHUP);
+        EXPECT_EQ(notify.receive(std::chrono::seconds(30)), "RELOADING=1");
+        EXPECT_EQ(notify.receive(std::chrono::seconds(30)), "READY=1");
+        EXPECT_EQ(server.stop(SIGTERM, std::chrono::seconds(30)), 0)
+            << read_file(path("server.log"));
+        EXPECT_EQ(notify.receive(std::chrono::seconds(5)), "STOPPING=1");
+    }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <csignal>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -47,11 +48,15 @@ struct HttpServer::Impl {
     unsigned io_threads;
     asio::io_context io;
     asio::thread_pool workers;
-    std::optional<asio::ssl::context> tls;
+    // Replaced as a whole by reload_tls(); a TLS stream holds its own reference to the OpenSSL
+    // context it was made with, so connections outlive a replaced one.
+    std::mutex tls_mutex;
+    std::shared_ptr<asio::ssl::context> tls;
     Listener listener;
     std::optional<Listener> metrics_listener;
     std::optional<asio::signal_set> signals;
     std::atomic<bool> stopping{false};
+    RunHooks hooks;
     AccessLog log;
     ConnectionRegistry connections;
     ConnectionRegistry metrics_connections;
@@ -64,8 +69,8 @@ struct HttpServer::Impl {
           io_threads(or_hardware(options.io_threads)),
           io(static_cast<int>(io_threads)),
           workers(or_hardware(options.worker_threads)),
-          tls(options.tls ? std::optional<asio::ssl::context>(make_tls_context(*options.tls))
-                          : std::nullopt),
+          tls(options.tls ? std::make_shared<asio::ssl::context>(make_tls_context(*options.tls))
+                          : nullptr),
           listener(io, options.host, options.port),
           log(options.log_requests),
           connections(&metrics, options.max_connections, options.max_connections_per_client),
@@ -114,8 +119,13 @@ struct HttpServer::Impl {
         // trusted proxy's connections carry many clients, so proxies are exempt.
         const bool capped = !options.client_addresses.is_trusted_proxy(peer.address());
         auto admission = connections.admit(strand, client, capped);
-        if (tls) {
-            TlsStream stream(std::move(socket), *tls);
+        std::shared_ptr<asio::ssl::context> context_now;
+        {
+            std::lock_guard lock(tls_mutex);
+            context_now = tls;
+        }
+        if (context_now) {
+            TlsStream stream(std::move(socket), *context_now);
             asio::co_spawn(
                 strand,
                 run_session(context, std::move(stream), std::move(admission), std::move(client)),
@@ -129,8 +139,29 @@ struct HttpServer::Impl {
         }
     }
 
+    void reload_tls() {
+        if (!options.tls) return;
+        auto loaded = std::make_shared<asio::ssl::context>(make_tls_context(*options.tls));
+        std::lock_guard lock(tls_mutex);
+        tls = std::move(loaded);
+    }
+
+    // SIGTERM or SIGINT drains; SIGHUP runs the hangup hook on the worker pool and waits again.
+    void wait_for_signal() {
+        signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+            if (ec) return;  // cancelled by stop()
+            if (signal != SIGHUP) {
+                stop();
+                return;
+            }
+            if (hooks.on_hangup) asio::post(workers, hooks.on_hangup);
+            if (!stopping.load()) wait_for_signal();
+        });
+    }
+
     void stop() {
         if (stopping.exchange(true)) return;
+        if (hooks.on_stopping) hooks.on_stopping();
         listener.close();
         if (metrics_listener) metrics_listener->close();
         asio::post(listener.strand(), [this] {
@@ -161,17 +192,16 @@ struct HttpServer::Impl {
         io.stop();
     }
 
-    void run(bool handle_signals, std::function<void()> on_started) {
+    void run(bool handle_signals, RunHooks run_hooks) {
+        hooks = std::move(run_hooks);
         // On the acceptor's strand, ordered with stop()'s cancel: a stop() that came first
         // leaves no signal wait behind to keep run() from returning.
-        asio::post(listener.strand(), [this, handle_signals, on_started = std::move(on_started)] {
+        asio::post(listener.strand(), [this, handle_signals] {
             if (handle_signals && !stopping.load()) {
-                signals.emplace(listener.strand(), SIGINT, SIGTERM);
-                signals->async_wait([this](const boost::system::error_code& ec, int) {
-                    if (!ec) stop();
-                });
+                signals.emplace(listener.strand(), SIGINT, SIGTERM, SIGHUP);
+                wait_for_signal();
             }
-            if (on_started) on_started();
+            if (hooks.on_started) hooks.on_started();
         });
         listener.start([this](tcp::socket socket) { start_session(std::move(socket)); });
         if (metrics_listener) {
@@ -207,7 +237,17 @@ std::uint16_t HttpServer::metrics_port() const noexcept {
 }
 
 void HttpServer::run(bool handle_signals, std::function<void()> on_started) {
-    impl_->run(handle_signals, std::move(on_started));
+    RunHooks hooks;
+    hooks.on_started = std::move(on_started);
+    impl_->run(handle_signals, std::move(hooks));
+}
+
+void HttpServer::run(bool handle_signals, RunHooks hooks) {
+    impl_->run(handle_signals, std::move(hooks));
+}
+
+void HttpServer::reload_tls() {
+    impl_->reload_tls();
 }
 
 void HttpServer::stop() {

@@ -48,6 +48,17 @@ struct ServerOptions {
     ClientAddressResolver client_addresses;
 };
 
+// What run() calls besides serving; each may be empty.
+struct RunHooks {
+    // On an I/O thread, once the signal handlers are in place, so that whoever it tells the
+    // server is up can stop it with SIGTERM from then on.
+    std::function<void()> on_started;
+    // When the drain begins (stop(), SIGTERM or SIGINT), on the thread that began it.
+    std::function<void()> on_stopping;
+    // On SIGHUP, on a worker thread (so it may do blocking I/O). Connections stay open.
+    std::function<void()> on_hangup;
+};
+
 class HttpServer {
   public:
     // Binds and listens (throws std::runtime_error naming the address on failure, or the TLS file
@@ -60,10 +71,16 @@ class HttpServer {
     std::uint16_t port() const noexcept;          // the bound port
     std::uint16_t metrics_port() const noexcept;  // the metrics listener's port; 0 when none
     // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain.
-    // `on_started` runs on an I/O thread once the signal handlers are in place, so that whoever
-    // it tells the server is up can stop it with SIGTERM from then on.
+    // `on_started` is RunHooks::on_started.
     void run(bool handle_signals = true, std::function<void()> on_started = {});
+    // The same with every hook. With handle_signals, SIGHUP runs hooks.on_hangup (and is
+    // otherwise ignored) instead of ending the process.
+    void run(bool handle_signals, RunHooks hooks);
     void stop();  // thread-safe
+    // Loads the TLS certificate chain and key again from their files; connections accepted from
+    // then on use them, open ones keep theirs. Throws std::runtime_error naming the file that
+    // could not be loaded, keeping the old ones. Without TLS it does nothing. Thread-safe.
+    void reload_tls();
 
   private:
     struct Impl;
