@@ -765,4 +765,12 @@ ServerConfig load_config(const std::optional<std::filesystem::path>& config_file
     return std::move(builder.config);
 }
 
+std::vector<std::string_view> setting_names() {
+    std::vector<std::string_view> names;
+    names.reserve(kSettings.size());
+    for (const Setting& setting : kSettings)
+        names.push_back(setting.key);
+    return names;
+}
+
 }  // namespace signet::server

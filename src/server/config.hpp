@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/store/stores.hpp"
@@ -106,6 +107,10 @@ using ConfigFlags = std::map<std::string, std::string, std::less<>>;
 // Throws ConfigError.
 ServerConfig load_config(const std::optional<std::filesystem::path>& config_file,
                          const std::vector<std::string>& environment, const ConfigFlags& flags);
+
+// The name of every setting (its TOML key), in the order of the settings table; the manual page
+// signet.toml(5) and docs/cli.md must list exactly these.
+std::vector<std::string_view> setting_names();
 
 // Which storage engines the settings name, for open_stores().
 StoreSettings store_settings(const ServerConfig& config);
