@@ -28,5 +28,7 @@ std::span<const Command> token_commands();
 std::span<const Command> user_commands();
 // Commands without a group, run as `signet <name>`: "serve".
 std::span<const Command> standalone_commands();
+// The groups, in the order --help lists them.
+std::span<const CommandGroup> command_groups();
 
 }  // namespace signet::cli

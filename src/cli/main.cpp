@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
+#include "cli/manual.hpp"
 #include "signet/version.hpp"
 
 namespace signet::cli {
@@ -29,6 +31,14 @@ const std::array kGroups = {
                  "dir is --data-dir, else $SIGNET_DATA_DIR, else ./signet-data.",
                  user_commands},
 };
+
+}  // namespace
+
+std::span<const CommandGroup> command_groups() {
+    return kGroups;
+}
+
+namespace {
 
 constexpr std::string_view kExitStatus = "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -111,9 +121,15 @@ int run(std::span<const std::string_view> argv) {
         return kExitOk;
     }
     if (first == "--version") {
-        std::cout << "signet " << SIGNET_VERSION_STRING << '\n';
+        if (argv.size() > 1) return usage_error("", "--version takes no operands", "");
+        std::cout << "signet " << SIGNET_VERSION_STRING << '\n'
+                  << "OpenSSL: " << openssl_version() << '\n'
+                  << "git revision: " << SIGNET_GIT_REVISION << '\n';
         return kExitOk;
     }
+    // Not listed in --help: what the build runs to write the manual pages and the completion.
+    if (first == "help-man") return run_help_man(argv.subspan(1));
+    if (first == "help-completion") return run_help_completion(argv.subspan(1));
 
     for (const Command& command : standalone_commands()) {
         if (command.name == first) return run_command(command, argv.subspan(1));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/build_info.hpp"
 #include "cli/cli_runner.hpp"
 #include "signet/version.hpp"
 
@@ -98,10 +99,23 @@ TEST_F(CliUsage, HelpShowsTheDocumentedForms) {
     EXPECT_NE(decrypt.out.find("no newline added"), std::string::npos) << decrypt.out;
 }
 
-TEST_F(CliUsage, VersionPrintsVersion) {
+TEST_F(CliUsage, VersionPrintsVersionOpenSslAndGitRevision) {
     const RunResult result = run({"--version"});
     EXPECT_EQ(result.exit_code, 0);
-    EXPECT_EQ(result.out, std::string("signet ") + SIGNET_VERSION_STRING + "\n");
+    EXPECT_EQ(result.out, std::string("signet ") + SIGNET_VERSION_STRING + "\nOpenSSL: " +
+                              openssl_version() + "\ngit revision: " + SIGNET_GIT_REVISION + "\n");
+    // The OpenSSL line is the library loaded at run time, and Signet needs OpenSSL 3.
+    EXPECT_TRUE(starts_with(openssl_version(), "OpenSSL 3.")) << openssl_version();
+    // A build from a git checkout names its commit (12 hex digits, "-dirty" with local changes);
+    // outside one, "unknown".
+    const std::string revision = SIGNET_GIT_REVISION;
+    const std::string hex = revision.substr(0, revision.find('-'));
+    EXPECT_TRUE(revision == "unknown" ||
+                (hex.size() == 12 &&
+                 hex.find_first_not_of("0123456789abcdef") == std::string::npos &&
+                 (revision == hex || revision == hex + "-dirty")))
+        << revision;
+    EXPECT_EQ(run({"--version", "extra"}).exit_code, 2);
 }
 
 TEST_F(CliUsage, UsageErrorsExitTwoWithHint) {
