@@ -39,6 +39,9 @@ def main():
         rows = settings_rows(f.read())
     out = [
         f'.TH SIGNET.TOML 5 "" "signet {version}" "File Formats"',
+        # Left-aligned, not hyphenated: URLs and setting names are long unbreakable words.
+        ".ad l",
+        ".nh",
         ".SH NAME",
         "signet.toml \\- settings of signet serve",
         ".SH SYNOPSIS",

@@ -12,6 +12,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     python3 curl openssl wrk
     chromium fonts-dejavu-core
+    dpkg-dev lintian man-db bash-completion pkg-config adduser
 )
 # The browser tests (tests/web) run on Node.js and npm; Debian's are used only when the machine
 # has no Node.js of its own.

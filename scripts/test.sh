@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full check, as CI runs it: install dependencies, check formatting, then build with g++ and
-# with clang++ (warnings as errors) and run every test with each. Exits non-zero on any failure.
+# with clang++ (warnings as errors) and run every test with each, and build, install and check the
+# Debian packages. Exits non-zero on any failure.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -100,6 +101,9 @@ browser_tests() {
         SIGNET_BIN=build/dev/src/cli/signet SCREENSHOT_DIR=build/web-screenshots npm test)
 }
 phase "browser tests" browser_tests
+# The Debian packages: build (Release), lintian, install on this machine, check the service, the
+# manual pages, the completion and both kinds of library consumer, purge. Bounded in time.
+phase "Debian packages" timeout "${PACKAGE_TEST_TIMEOUT:-1800}" bash scripts/package-test.sh
 # clang++ with AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors: every test,
 # plus the fuzz targets and their regression inputs (fuzz.* tests).
 phase "clang++ ASan+UBSan build and test" build_and_test asan
