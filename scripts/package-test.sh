@@ -28,6 +28,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# Stopped by scripts/test.sh's timeout: still kill the server it started.
+trap 'exit 1' INT TERM
 
 if ((EUID != 0)); then
     fail "run as root: it installs and purges packages"
