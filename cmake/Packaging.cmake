@@ -34,6 +34,10 @@ foreach(component signet dev)
 endforeach()
 
 set(CPACK_GENERATOR DEB)
+# Each package's description below starts with its own synopsis. CPack 3.25 would put the project's
+# one summary above both unless the summary is CPack's default, "<project> built using CMake",
+# which it then leaves out.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_PACKAGE_NAME signet)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "Signet")

@@ -84,8 +84,10 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         fail "git revision line (expected $(git rev-parse --short=12 HEAD))"
 fi
 
-step "the signet user, /var/lib/signet and the conffile"
+step "the signet user, /var/lib/signet, the conffile, the service enabled"
 getent passwd signet >/dev/null || fail "no signet user"
+[[ -L /etc/systemd/system/multi-user.target.wants/signet.service ]] ||
+    fail "signet.service is not enabled"
 [[ $(stat -c '%a %U %G' /var/lib/signet) == "700 signet signet" ]] ||
     fail "/var/lib/signet is $(stat -c '%a %U %G' /var/lib/signet)"
 dpkg-query -W -f='${Conffiles}\n' signet | grep -q '^ /etc/signet/signet.toml ' ||
@@ -186,14 +188,22 @@ out=$(timeout 60 "$work/resource_server" --issuer http://127.0.0.1:1 --allow-htt
     fail "resource_server (pkg-config build): exit $rc: $out"
 echo "   resource_server: exit 1, fetch_failed as expected"
 
-step "purge"
-DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y signet libsignet-dev
+step "remove, then purge"
+DEBIAN_FRONTEND=noninteractive apt-get remove -y signet libsignet-dev
+# Removed: the data and the edited configuration stay for a reinstall.
+[[ -d /var/lib/signet && -f /var/lib/signet/signet.db ]] || fail "remove deleted /var/lib/signet"
+[[ -f /etc/signet/signet.toml ]] || fail "remove deleted the conffile"
+[[ ! -e /usr/bin/signet ]] || fail "remove left /usr/bin/signet"
+# libsignet-dev has no conffiles: removing it removed all of it.
+DEBIAN_FRONTEND=noninteractive apt-get purge -y signet
 if pgrep -u signet >/dev/null 2>&1; then
     fail "processes of the signet user are still running: $(pgrep -a -u signet)"
 fi
 for path in /usr/bin/signet /var/lib/signet /etc/signet /lib/systemd/system/signet.service \
     /usr/include/signet /usr/lib/x86_64-linux-gnu/pkgconfig/signet.pc \
-    /usr/share/bash-completion/completions/signet /usr/share/man/man1/signet.1.gz; do
+    /usr/share/bash-completion/completions/signet /usr/share/man/man1/signet.1.gz \
+    /etc/systemd/system/multi-user.target.wants/signet.service \
+    /etc/systemd/system/signet.service; do
     [[ ! -e $path ]] || fail "$path is left after purge"
 done
 if dpkg-query -W signet libsignet-dev >/dev/null 2>&1; then
