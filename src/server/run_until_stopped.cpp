@@ -30,7 +30,8 @@ int run_until_stopped(http::HttpServer& server, const boost::json::object& about
     };
     hooks.on_stopping = [] { notify_service_manager("STOPPING=1"); };
     // Each step on its own: a certificate that does not load must not keep the keys from reloading.
-    hooks.on_hangup = [&server, &on_reload] {
+    // On a worker thread, which may still run after run() returned: it owns its copy of on_reload.
+    hooks.on_hangup = [&server, on_reload] {
         notify_service_manager("RELOADING=1");
         bool ok = true;
         try {

@@ -56,6 +56,8 @@ struct HttpServer::Impl {
     std::optional<Listener> metrics_listener;
     std::optional<asio::signal_set> signals;
     std::atomic<bool> stopping{false};
+    // Set by run(); read on the strand after run() posted to it, and by stop() from any thread.
+    std::mutex hooks_mutex;
     RunHooks hooks;
     AccessLog log;
     ConnectionRegistry connections;
@@ -161,7 +163,12 @@ struct HttpServer::Impl {
 
     void stop() {
         if (stopping.exchange(true)) return;
-        if (hooks.on_stopping) hooks.on_stopping();
+        std::function<void()> on_stopping;
+        {
+            std::lock_guard lock(hooks_mutex);
+            on_stopping = hooks.on_stopping;
+        }
+        if (on_stopping) on_stopping();
         listener.close();
         if (metrics_listener) metrics_listener->close();
         asio::post(listener.strand(), [this] {
@@ -193,7 +200,10 @@ struct HttpServer::Impl {
     }
 
     void run(bool handle_signals, RunHooks run_hooks) {
-        hooks = std::move(run_hooks);
+        {
+            std::lock_guard lock(hooks_mutex);
+            hooks = std::move(run_hooks);
+        }
         // On the acceptor's strand, ordered with stop()'s cancel: a stop() that came first
         // leaves no signal wait behind to keep run() from returning.
         asio::post(listener.strand(), [this, handle_signals] {
