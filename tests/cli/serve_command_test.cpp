@@ -19,6 +19,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <thread>
@@ -480,6 +482,43 @@ TEST_F(ServeCommand, TellsTheServiceManagerReadyReloadingAndStopping) {
             << read_file(path("server.log"));
         EXPECT_EQ(notify.receive(std::chrono::seconds(5)), "STOPPING=1");
     }
+}
+
+// Waits until `file` holds `text`; the file's content.
+std::string wait_for_log(const std::string& file, const std::string& text) {
+    std::string log;
+    for (int i = 0; i < 400; ++i) {
+        std::ifstream in(file);
+        log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (log.find(text) != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return log;
+}
+
+TEST_F(ServeCommand, SighupMakesAVerifyOnlyNodeRefetchTheIssuersKeys) {
+    ServerChild issuer({"serve", "--listen", "127.0.0.1:0", "--data-dir", path("data")},
+                       path("issuer.log"));
+    const unsigned issuer_port = listening_port(issuer, "http", read_file(path("issuer.log")));
+    ASSERT_NE(issuer_port, 0U);
+    const std::string issuer_url = "http://127.0.0.1:" + std::to_string(issuer_port);
+    ServerChild node({"serve", "--listen", "127.0.0.1:0", "--trust-issuer", issuer_url},
+                     path("node.log"));
+    const unsigned node_port = listening_port(node, "http", read_file(path("node.log")));
+    ASSERT_NE(node_port, 0U);
+
+    node.signal(SIGHUP);
+    std::string log = wait_for_log(path("node.log"), R"("msg":"reloaded")");
+    EXPECT_NE(log.find(R"("msg":"reloaded","ok":true)"), std::string::npos) << log;
+
+    // The issuer gone: the refetch fails, is logged, and the node serves on with the keys it has.
+    EXPECT_EQ(issuer.stop(SIGTERM, std::chrono::seconds(30)), 0);
+    node.signal(SIGHUP);
+    log = wait_for_log(path("node.log"), R"("msg":"reloaded","ok":false)");
+    EXPECT_NE(log.find(R"("msg":"key reload failed")"), std::string::npos) << log;
+    EXPECT_NE(log.find(R"("msg":"reloaded","ok":false)"), std::string::npos) << log;
+    EXPECT_TRUE(starts_with(http_get(node_port, "/healthz"), "HTTP/1.1 200"));
+    EXPECT_EQ(node.stop(SIGTERM, std::chrono::seconds(30)), 0) << read_file(path("node.log"));
 }
 
 }  // namespace
