@@ -450,6 +450,24 @@ TEST(Jwk, RejectsRsaModulusAbove16384BitsAsUnsupported) {
     EXPECT_EQ(parse_obj(obj).code(), Errc::unsupported_key);
 }
 
+// Checking a private key given by d alone costs a private-key operation of the modulus size, so a
+// large one is refused before any arithmetic (a hostile JWK would otherwise cost seconds).
+TEST(Jwk, RejectsRsaPrivateKeyAbove8192BitsWithoutCrtParameters) {
+    std::string modulus(1100, '\x5a');  // 8800 bits, odd
+    modulus.front() = '\xc3';
+    modulus.back() = '\x6b';
+    json::object obj{
+        {"kty", "RSA"}, {"n", b64(modulus)}, {"e", "AQAB"}, {"d", b64(std::string(1099, '\x27'))}};
+    auto key = parse_obj(obj);
+    ASSERT_FALSE(key);
+    EXPECT_EQ(key.code(), Errc::unsupported_key) << key.error().to_string();
+    EXPECT_NE(key.error().message().find("CRT"), std::string::npos) << key.error().message();
+    // The public half of the same modulus is a valid key: the limit is on d-only checks.
+    obj.erase("d");
+    auto public_key = parse_obj(obj);
+    EXPECT_TRUE(public_key) << public_key.error().to_string();
+}
+
 TEST(Jwk, RejectsEvenRsaModulus) {
     json::object obj = test_key(Algorithm::RS256).to_json(false);
     std::string n = member_bytes(obj, "n");

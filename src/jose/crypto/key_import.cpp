@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::size_t kMinRsaBits = 2048;   // RFC 7518 §3.3
 constexpr std::size_t kMaxRsaBits = 16384;  // bounds the cost of one verification
+// A private key without its CRT values is checked by a probe signature with d alone, whose cost
+// grows with the cube of the size: above this, a hostile key costs seconds to refuse.
+constexpr std::size_t kMaxRsaBitsWithoutCrt = 8192;
 
 struct ParamBldFree {
     void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
@@ -154,6 +157,12 @@ Result<KeyPtr> make_rsa_key(const RsaParams& p) {
     if (has_crt && (p.p.empty() || p.q.empty() || p.dp.empty() || p.dq.empty() || p.qi.empty())) {
         // RFC 7518 §6.3.2: if any of p, q, dp, dq, qi is present, all must be.
         return Error(Errc::invalid_key, "RSA key has some but not all CRT parameters");
+    }
+    if (is_private && !has_crt && bits > kMaxRsaBitsWithoutCrt) {
+        return Error(Errc::unsupported_key,
+                     "RSA private key of " + std::to_string(bits) +
+                         " bits without its CRT parameters (p, q, dp, dq, qi); at most 8192 bits "
+                         "are accepted without them");
     }
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
     BnPtr d, fp, fq, dp, dq, qi;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "server/auth/access_token_key_options.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/token_service.hpp"
 #include "server/http/metrics.hpp"
@@ -53,14 +54,6 @@ class FaultyRefreshTokenStore final : public RefreshTokenStore {
     std::shared_ptr<RefreshTokenStore> inner_;
 };
 
-KeyManager::Options key_options() {
-    KeyManager::Options options;
-    options.verifier_options.issuers = {"https://issuer.example"};
-    options.verifier_options.audiences = {"api"};
-    options.verifier_options.type = "at+jwt";
-    return options;
-}
-
 class PasswordChange : public ::testing::Test {
   protected:
     User registered_user() {
@@ -79,7 +72,7 @@ class PasswordChange : public ::testing::Test {
     RevocationList revocations_{make_memory_revocation_store()};
     PasswordHasher hasher_{8192, 1};
     LoginRateLimiter limiter_{make_memory_rate_limit_store(), 100, 100, std::chrono::seconds(300)};
-    KeyManager keys_{stores_.keys, key_options()};
+    KeyManager keys_{stores_.keys, test::access_token_key_options()};
     http::Metrics metrics_;
     TokenService tokens_{TokenSettings{.issuer = "https://issuer.example",
                                        .audience = "api",

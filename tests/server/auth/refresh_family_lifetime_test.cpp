@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "server/auth/access_token_key_options.hpp"
 #include "server/auth/identity.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/revocation_list.hpp"
@@ -21,14 +22,6 @@ namespace {
 constexpr std::int64_t kLogin = 1'900'000'000;
 constexpr std::int64_t kHour = 3600;
 constexpr std::int64_t kDay = 24 * kHour;
-
-KeyManager::Options key_options() {
-    KeyManager::Options options;
-    options.verifier_options.issuers = {"https://issuer.example"};
-    options.verifier_options.audiences = {"api"};
-    options.verifier_options.type = "at+jwt";
-    return options;
-}
 
 class RefreshFamilyLifetime : public ::testing::Test {
   protected:
@@ -65,7 +58,7 @@ class RefreshFamilyLifetime : public ::testing::Test {
     test::TempDir dir_;
     SqliteStores stores_ = open_sqlite_stores(dir_ / "signet.db");
     RevocationList revocations_{make_memory_revocation_store()};
-    KeyManager keys_{stores_.keys, key_options()};
+    KeyManager keys_{stores_.keys, test::access_token_key_options()};
     http::Metrics metrics_;
 };
 
