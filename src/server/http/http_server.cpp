@@ -246,12 +246,6 @@ std::uint16_t HttpServer::metrics_port() const noexcept {
     return impl_->metrics_listener ? impl_->metrics_listener->port() : 0;
 }
 
-void HttpServer::run(bool handle_signals, std::function<void()> on_started) {
-    RunHooks hooks;
-    hooks.on_started = std::move(on_started);
-    impl_->run(handle_signals, std::move(hooks));
-}
-
 void HttpServer::run(bool handle_signals, RunHooks hooks) {
     impl_->run(handle_signals, std::move(hooks));
 }

@@ -70,12 +70,10 @@ class HttpServer {
 
     std::uint16_t port() const noexcept;          // the bound port
     std::uint16_t metrics_port() const noexcept;  // the metrics listener's port; 0 when none
-    // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain.
-    // `on_started` is RunHooks::on_started.
-    void run(bool handle_signals = true, std::function<void()> on_started = {});
-    // The same with every hook. With handle_signals, SIGHUP runs hooks.on_hangup (and is
-    // otherwise ignored) instead of ending the process.
-    void run(bool handle_signals, RunHooks hooks);
+    // Serves until stop() or SIGTERM/SIGINT when handle_signals; returns after the drain. With
+    // handle_signals, SIGHUP runs hooks.on_hangup (and is otherwise ignored) instead of ending
+    // the process.
+    void run(bool handle_signals = true, RunHooks hooks = {});
     void stop();  // thread-safe
     // Loads the TLS certificate chain and key again from their files; connections accepted from
     // then on use them, open ones keep theirs. Throws std::runtime_error naming the file that
