@@ -25,6 +25,12 @@ struct RefreshTokenRecord {
     // When the family began (its first token's issued_at; set by find, ignored by insert): the
     // family's absolute lifetime runs from here however often it rotates.
     std::int64_t family_created_at = 0;
+    // The family's grant, set by insert and kept by every rotation. client_id is empty for the
+    // first-party API (/v1/login); otherwise the OAuth client the family was issued to, which
+    // alone may refresh or revoke it (RFC 6749 §6, RFC 7009 §2.1).
+    std::string client_id;
+    std::string scope;          // the granted scopes, space-separated
+    std::int64_t auth_time = 0;  // when the user authenticated (OIDC Core §2); 0: not recorded
 };
 
 enum class RotateOutcome {
@@ -59,6 +65,9 @@ class RefreshTokenStore {
     virtual bool revoke_family(std::string_view family_id, std::int64_t now) = 0;
     // Revokes every family of the user; returns how many families were live.
     virtual std::size_t revoke_user(std::string_view user_id, std::int64_t now) = 0;
+    // Revokes every family issued to the OAuth client (the client was removed); returns how many
+    // families were live.
+    virtual std::size_t revoke_client(std::string_view client_id, std::int64_t now) = 0;
     // Deletes tokens that expired before `now`; returns how many.
     virtual std::size_t purge_expired(std::int64_t now) = 0;
 };

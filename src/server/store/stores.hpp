@@ -1,9 +1,11 @@
 // The Stores aggregate and open_stores(): the one place that knows which storage engines exist
 // and picks them from the settings (DESIGN.md, "Engines are chosen in one place").
 //   database_url unset          -> SQLite in the data dir (the embedded default)
-//   database_url postgresql://  -> PostgreSQL: users, refresh tokens, keys, revocations
-//   redis_url unset             -> sessions and rate-limit counters in this process's memory
-//   redis_url redis://          -> Redis: sessions and rate-limit counters shared by every node
+//   database_url postgresql://  -> PostgreSQL: users, OAuth clients, refresh tokens, keys,
+//                                  revocations
+//   redis_url unset             -> sessions, authorization codes and rate-limit counters in this
+//                                  process's memory
+//   redis_url redis://          -> Redis: the same, shared by every node
 #pragma once
 
 #include <filesystem>
@@ -11,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "server/store/authorization_code_store.hpp"
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/rate_limit_store.hpp"
 #include "server/store/refresh_token_store.hpp"
@@ -27,6 +31,8 @@ struct Stores {
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RevocationStore> revocations;
     std::shared_ptr<RateLimitStore> rate_limits;
+    std::shared_ptr<ClientStore> clients;                        // with the users' database
+    std::shared_ptr<AuthorizationCodeStore> authorization_codes;  // with the sessions
     std::string session_engine = "memory";  // "memory" or "redis": what holds the sessions
 };
 
