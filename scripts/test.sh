@@ -101,6 +101,12 @@ browser_tests() {
         SIGNET_BIN=build/dev/src/cli/signet SCREENSHOT_DIR=build/web-screenshots npm test)
 }
 phase "browser tests" browser_tests
+# A stock OpenID Connect relying party (npm openid-client, default validation) logs in through the
+# g++ build's signet serve over HTTPS.
+relying_party_tests() {
+    (cd tests/oidc && npm ci --no-audit --no-fund && SIGNET_BIN=build/dev/src/cli/signet npm test)
+}
+phase "OpenID Connect relying party" relying_party_tests
 # The Debian packages: build (Release), lintian, install on this machine, check the service, the
 # manual pages, the completion and both kinds of library consumer, purge. Bounded in time.
 phase "Debian packages" timeout "${PACKAGE_TEST_TIMEOUT:-1800}" bash scripts/package-test.sh

@@ -8,8 +8,13 @@
 #include "server/auth/account_service.hpp"
 #include "server/auth/address_throttle.hpp"
 #include "server/auth/authenticator.hpp"
+#include "server/auth/authorization_service.hpp"
+#include "server/auth/client_authenticator.hpp"
+#include "server/auth/id_token_issuer.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/auth/login_rate_limiter.hpp"
+#include "server/auth/login_service.hpp"
+#include "server/auth/oauth_grants.hpp"
 #include "server/auth/password_hasher.hpp"
 #include "server/auth/revocation_list.hpp"
 #include "server/auth/session_service.hpp"
@@ -41,8 +46,16 @@ struct Services {
     TokenService tokens;
     AccountService accounts;
     SessionService sessions;
+    LoginService logins;
     Authenticator authenticator;
     TokenInspector inspector;
+    // The OpenID Provider. ID tokens need a key the clients can verify from the JWKS, so a
+    // deployment signing with a shared secret (HS*) is an OAuth server without ID tokens.
+    bool issues_id_tokens;
+    ClientAuthenticator client_auth;
+    IdTokenIssuer id_tokens;
+    AuthorizationService authorizations;
+    OAuthGrants grants;
     // Requests that cost more than they cost the caller, per client address.
     AddressThrottle registrations;  // an Argon2id hash each: bounded like failed logins
     AddressThrottle inspections;    // POST /v1/inspect: enough for a person at the page

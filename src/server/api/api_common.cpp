@@ -1,5 +1,6 @@
 // Shared pieces of the API handlers.
 #include "server/api/api_common.hpp"
+#include "server/api/oauth2_support.hpp"
 #include "server/http/text.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -86,6 +87,18 @@ std::variant<Credentials, http::Response> credentials_body(const http::Request& 
     return credentials;
 }
 
+std::optional<http::Response> login_refused(const http::Request& request, LoginStatus status,
+                                            std::int64_t retry_after) {
+    switch (status) {
+        case LoginStatus::ok: return std::nullopt;
+        case LoginStatus::rate_limited:
+            return rate_limited(request, "Too many failed logins; try again later.", retry_after);
+        case LoginStatus::invalid_credentials: break;
+    }
+    return http::error_response(request, http::Status::unauthorized, "invalid_credentials",
+                                "The email or password is wrong.");
+}
+
 std::variant<User, http::Response> check_credentials(Services& services,
                                                      const http::Request& request,
                                                      const http::RequestContext& context,
@@ -94,15 +107,10 @@ std::variant<User, http::Response> check_credentials(Services& services,
     LoginCheck check =
         services.accounts.check_password(email, password, context.client_address, unix_now());
     services.metrics.login(check.status == LoginStatus::ok);
-    switch (check.status) {
-        case LoginStatus::ok: return std::move(*check.user);
-        case LoginStatus::rate_limited:
-            return rate_limited(request, "Too many failed logins; try again later.",
-                                check.retry_after);
-        case LoginStatus::invalid_credentials: break;
+    if (auto refused = login_refused(request, check.status, check.retry_after)) {
+        return std::move(*refused);
     }
-    return http::error_response(request, http::Status::unauthorized, "invalid_credentials",
-                                "The email or password is wrong.");
+    return std::move(*check.user);
 }
 
 http::Response unavailable(const http::Request& request) {
@@ -186,6 +194,12 @@ void add_api_routes(http::Router& router, Services& services) {
     add_health_routes(router, services.metrics);
     add_inspect_routes(router, services);
     add_web_page_routes(router);
+    add_authorize_routes(router, services);
+    add_oauth_token_routes(router, services);
+    add_userinfo_routes(router, services);
+    add_revocation_routes(router, services);
+    add_introspection_routes(router, services);
+    add_logout_routes(router, services);
 }
 
 http::Response session_ended(const Services& services, const http::Request& request) {

@@ -37,6 +37,9 @@ struct Credentials {
 };
 std::variant<Credentials, http::Response> credentials_body(const http::Request& request);
 
+// The answer to a refused password check: the 429, or the uniform 401 (nullopt for ok).
+std::optional<http::Response> login_refused(const http::Request& request, LoginStatus status,
+                                            std::int64_t retry_after);
 // AccountService::check_password as an answer: the user, or the 429 / uniform 401.
 std::variant<User, http::Response> check_credentials(Services& services,
                                                      const http::Request& request,

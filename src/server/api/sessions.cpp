@@ -19,13 +19,14 @@ http::Response create_session(Services& services, const http::Request& request,
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
     const Credentials& credentials = std::get<Credentials>(parsed);
     if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
-    auto checked =
-        check_credentials(services, request, context, credentials.email, credentials.password);
-    if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
-    const User& user = std::get<User>(checked);
-
-    const StartedSession session = services.sessions.start(
-        user, http::find_cookie(request, services.cookie_names.session), unix_now());
+    const SessionLogin login = services.logins.start_session(
+        credentials.email, credentials.password, context.client_address,
+        http::find_cookie(request, services.cookie_names.session), unix_now());
+    if (auto refused = login_refused(request, login.status, login.retry_after)) {
+        return std::move(*refused);
+    }
+    const User& user = login.user;
+    const StartedSession& session = login.session;
     const std::int64_t ttl = session.expires_in;
     const std::string csrf = random_token(32);
     const std::string session_cookie =
@@ -66,7 +67,7 @@ http::Response delete_session(Services& services, const http::Request& request,
     if (!sid || !services.sessions.active(*sid, now)) {
         AuthOutcome outcome;
         outcome.presented = sid.has_value();
-        outcome.reason = "unknown_session";
+        refuse(outcome, AuthFailure::unknown_session, "unknown_session");
         return unauthorized(request, outcome);
     }
     if (auto refused = require_csrf(services, request)) return std::move(*refused);

@@ -67,11 +67,12 @@ http::Response login(Services& services, const http::Request& request,
     if (cookies) {
         if (auto refused = refuse_foreign_origin(services, request)) return std::move(*refused);
     }
-    auto checked =
-        check_credentials(services, request, context, credentials.email, credentials.password);
-    if (auto* error = std::get_if<http::Response>(&checked)) return std::move(*error);
-    const TokenPair pair = services.tokens.issue(std::get<User>(checked), unix_now());
-    return token_response(services, request, pair, cookies);
+    const TokenLogin login = services.logins.issue_tokens(credentials.email, credentials.password,
+                                                          context.client_address, unix_now());
+    if (auto refused = login_refused(request, login.status, login.retry_after)) {
+        return std::move(*refused);
+    }
+    return token_response(services, request, login.tokens, cookies);
 }
 
 http::Response invalid_grant(const Services& services, const http::Request& request, bool cookies) {

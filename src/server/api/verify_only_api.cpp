@@ -26,7 +26,7 @@ http::Response keys_unavailable(const http::Request& request) {
 
 http::Response answer(Answer answer_with, const http::Request& request,
                       const AuthOutcome& outcome) {
-    if (!outcome.principal && outcome.reason == to_string(Errc::keys_unavailable)) {
+    if (!outcome.principal && outcome.failure == AuthFailure::keys_unavailable) {
         return keys_unavailable(request);
     }
     return answer_with(request, outcome);

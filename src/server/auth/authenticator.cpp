@@ -36,20 +36,20 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
     if (!claims) {
         Result<Claims> verified = keys->verifier.verify(token);
         if (!verified) {
-            outcome.reason = std::string(to_string(verified.code()));
+            refuse(outcome, token_failure(verified.code()), std::string(to_string(verified.code())));
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
         claims = token_identity(*verified);
         if (!claims) {
-            outcome.reason = "missing_claim";
+            refuse(outcome, AuthFailure::invalid_token, "missing_claim");
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
         cache_.insert(token, keys->generation, *claims, now);
     }
     if (revocations_.is_revoked(claims->jti, claims->user_id, claims->issued_at, now)) {
-        outcome.reason = "revoked";
+        refuse(outcome, AuthFailure::revoked, "revoked");
         metrics_.token_rejected(outcome.reason);
         return outcome;
     }
@@ -91,16 +91,36 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
     return outcome;
 }
 
+std::optional<Claims> Authenticator::verify_access_token(std::string_view token, std::int64_t now,
+                                                        AuthOutcome& outcome) const {
+    outcome.presented = true;
+    Result<Claims> verified = keys_.snapshot()->verifier.verify(token);
+    if (!verified) {
+        refuse(outcome, token_failure(verified.code()), std::string(to_string(verified.code())));
+        return std::nullopt;
+    }
+    const std::optional<CachedToken> identity = token_identity(*verified);
+    if (!identity) {
+        refuse(outcome, AuthFailure::invalid_token, "missing_claim");
+        return std::nullopt;
+    }
+    if (revocations_.is_revoked(identity->jti, identity->user_id, identity->issued_at, now)) {
+        refuse(outcome, AuthFailure::revoked, "revoked");
+        return std::nullopt;
+    }
+    return std::move(*verified);
+}
+
 std::optional<Session> Authenticator::live_session(const std::string& key, std::int64_t now,
                                                    AuthOutcome& outcome) const {
     std::optional<Session> session = sessions_.get(key, now);
     if (!session) {
-        outcome.reason = "unknown_session";
+        refuse(outcome, AuthFailure::unknown_session, "unknown_session");
         return std::nullopt;
     }
     if (user_disabled(session->user_id, now)) {
         sessions_.remove(key);
-        outcome.reason = "user_disabled";
+        refuse(outcome, AuthFailure::user_disabled, "user_disabled");
         return std::nullopt;
     }
     return session;
@@ -144,6 +164,19 @@ bool Authenticator::user_disabled(const std::string& user_id, std::int64_t now) 
     return disabled;
 }
 
+AuthFailure token_failure(Errc code) {
+    switch (code) {
+        case Errc::expired: return AuthFailure::expired;
+        case Errc::keys_unavailable: return AuthFailure::keys_unavailable;
+        default: return AuthFailure::invalid_token;
+    }
+}
+
+void refuse(AuthOutcome& outcome, AuthFailure failure, std::string reason) {
+    outcome.failure = failure;
+    outcome.reason = std::move(reason);
+}
+
 http::Response unauthorized(const http::Request& request, const AuthOutcome& outcome) {
     if (!outcome.presented) {
         http::Response response = http::error_response(
@@ -152,10 +185,12 @@ http::Response unauthorized(const http::Request& request, const AuthOutcome& out
         return response;
     }
     std::string description = "The access token is invalid.";
-    if (outcome.reason == "expired") description = "The access token expired.";
-    if (outcome.reason == "revoked") description = "The access token was revoked.";
-    if (outcome.reason == "unknown_session" || outcome.reason == "user_disabled") {
-        description = "The session is unknown or expired.";
+    switch (outcome.failure) {
+        case AuthFailure::expired: description = "The access token expired."; break;
+        case AuthFailure::revoked: description = "The access token was revoked."; break;
+        case AuthFailure::unknown_session:
+        case AuthFailure::user_disabled: description = "The session is unknown or expired."; break;
+        default: break;
     }
     http::Response response =
         http::error_response(request, http::Status::unauthorized, "invalid_token", description);

@@ -24,13 +24,30 @@
 
 namespace signet::server {
 
+// Why a presented credential was refused.
+enum class AuthFailure {
+    none,
+    invalid_token,     // an access token that fails verification (bad signature, wrong aud, ...)
+    expired,           // an access token past its "exp"
+    revoked,           // an access token whose id or user was revoked
+    unknown_session,   // no live session under the cookie
+    user_disabled,     // the session's user was disabled
+    keys_unavailable,  // a verify-only node could not fetch its issuer's keys
+};
+
 struct AuthOutcome {
     std::optional<Principal> principal;
     // Without a principal: whether credentials were presented at all (RFC 6750 §3.1: a request
     // without any gets no error code), and why they failed.
     bool presented = false;
-    std::string reason;  // an Errc name, "revoked", "unknown_session", "user_disabled"
+    AuthFailure failure = AuthFailure::none;
+    std::string reason;  // the detail, for logs and metrics: an Errc name, "revoked", ...
 };
+
+// The failure of an access token that did not verify.
+AuthFailure token_failure(Errc code);
+// Sets the failure of `outcome` and its detail.
+void refuse(AuthOutcome& outcome, AuthFailure failure, std::string reason);
 
 class Authenticator {
   public:
@@ -52,6 +69,12 @@ class Authenticator {
     // limit stays where it is.
     std::optional<Session> session_record(const http::Request& request, std::int64_t now,
                                           AuthOutcome& outcome) const;
+
+    // An access token checked as authenticate() checks one (signature, rules, revocation), with
+    // its claims, for the endpoints that read more than the principal (userinfo's scope,
+    // introspection). Not cached.
+    std::optional<Claims> verify_access_token(std::string_view token, std::int64_t now,
+                                              AuthOutcome& outcome) const;
 
   private:
     // The live session stored under `key`, or nullopt with outcome.reason set.

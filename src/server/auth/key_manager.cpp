@@ -146,6 +146,8 @@ void KeyManager::reload() {
     }
     Result<Signer> signer = Signer::create(*current_key);
     if (!signer) return;
+    Signer id_token_signer = *signer;
+    id_token_signer.type("JWT");
     signer->type("at+jwt");  // RFC 9068 §2.1
 
     // Every key whose tokens may still be live verifies. A key set never mixes secrets with
@@ -181,7 +183,7 @@ void KeyManager::reload() {
         const std::uint64_t generation = version_.load(std::memory_order_relaxed) + 1;
         fingerprint_ = std::move(fingerprint);
         snapshot_ = std::make_shared<const KeySnapshot>(
-            KeySnapshot{std::move(*signer), std::move(*verifier), std::move(jwks), current->kid,
+            KeySnapshot{std::move(*signer), std::move(id_token_signer), std::move(*verifier), std::move(jwks), current->kid,
                         std::move(kids), generation});
         version_.store(generation, std::memory_order_release);
     }

@@ -69,7 +69,11 @@ std::optional<AuthOutcome> RemoteTokenAuthenticator::verify(const Verifier& veri
     std::optional<CachedToken> identity;
     if (verified) identity = token_identity(*verified);
     if (!identity) {
-        outcome.reason = verified ? "missing_claim" : std::string(to_string(verified.code()));
+        if (verified) {
+            refuse(outcome, AuthFailure::invalid_token, "missing_claim");
+        } else {
+            refuse(outcome, token_failure(verified.code()), std::string(to_string(verified.code())));
+        }
         metrics_.token_rejected(outcome.reason);
         return outcome;
     }

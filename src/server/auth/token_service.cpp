@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "server/auth/identity.hpp"
+#include "server/auth/scopes.hpp"
 #include "signet/claims.hpp"
 
 namespace signet::server {
@@ -20,19 +21,25 @@ TokenService::TokenService(TokenSettings settings, KeyManager& keys, UserStore& 
       revocations_(revocations),
       metrics_(metrics) {}
 
-std::string TokenService::sign_access_token(const User& user, std::int64_t now) {
+std::string TokenService::sign_access_token(const User& user, std::int64_t now,
+                                            const Grant& grant) {
     // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are required; a first-party login has
     // no OAuth client, so client_id names the issuer's own front door.
+    const bool first_party = grant.client_id.empty();
+    const std::string_view scope = grant.scope.empty() ? settings_.scope : grant.scope;
     Claims claims;
     claims.set_issuer(settings_.issuer)
         .set_subject(user.id)
         .set_audience(settings_.audience)
-        .set("client_id", "signet")
+        .set("client_id", first_party ? std::string_view("signet") : grant.client_id)
         .set("iat", now)
         .set("exp", now + settings_.access_ttl.count())
-        .set_jwt_id(random_token(16))
-        .set("email", std::string_view(user.email))
-        .set("scope", std::string_view(settings_.scope));
+        .set_jwt_id(grant.access_token_jti.empty() ? random_token(16) : grant.access_token_jti);
+    // An OAuth client sees the email only when it was granted the "email" scope (OIDC Core §5.4).
+    if (first_party || has_scope(scope, "email")) claims.set("email", std::string_view(user.email));
+    claims.set("scope", scope);
+    // RFC 9068 §2.2.1: when the user authenticated.
+    if (grant.auth_time != 0) claims.set("auth_time", grant.auth_time);
     Result<std::string> token = keys_.snapshot()->signer.sign(claims);
     if (!token) throw std::runtime_error("signing failed: " + token.error().to_string());
     return std::move(*token);
@@ -43,15 +50,18 @@ std::int64_t TokenService::refresh_expiry(std::int64_t family_created_at, std::i
                     family_created_at + settings_.refresh_family_max_lifetime.count());
 }
 
-TokenPair TokenService::issue(const User& user, std::int64_t now) {
+TokenPair TokenService::issue(const User& user, std::int64_t now, const Grant& grant) {
     TokenPair pair;
-    pair.access_token = sign_access_token(user, now);
+    pair.access_token = sign_access_token(user, now, grant);
     pair.expires_in = settings_.access_ttl.count();
     pair.refresh_token = random_token(32);
     RefreshTokenRecord record;
     record.token_hash = sha256_hex(pair.refresh_token);
-    record.family_id = random_token(16);
+    record.family_id = grant.family_id.empty() ? random_token(16) : grant.family_id;
     record.user_id = user.id;
+    record.client_id = grant.client_id;
+    record.scope = grant.scope;
+    record.auth_time = grant.auth_time;
     record.password_generation = user.password_generation;
     record.issued_at = now;
     record.expires_at = refresh_expiry(now, now);
@@ -62,13 +72,15 @@ TokenPair TokenService::issue(const User& user, std::int64_t now) {
 }
 
 TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token,
-                                                  std::int64_t now) {
+                                                  std::int64_t now, std::string_view client_id,
+                                                  std::string_view scope) {
     RefreshResult result;
     const std::string old_hash = sha256_hex(refresh_token);
     // A disabled user's tokens stop refreshing; the check comes first so a refused refresh spends
     // nothing.
     std::optional<RefreshTokenRecord> record = refresh_tokens_.find(old_hash);
-    if (!record) return result;
+    // Another client's token is as unknown as no token, and is not spent (RFC 6749 §6).
+    if (!record || record->client_id != client_id) return result;
     std::optional<User> user = users_.find_by_id(record->user_id);
     if (!user || user->disabled) {
         result.failure = RefreshFailure::user_disabled;
@@ -88,8 +100,11 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
     }
     // Signed before the rotation commits: a signing failure then leaves the old token live
     // instead of spending it without a successor.
+    Grant grant{record->client_id, record->scope, record->auth_time, record->family_id, {}};
+    Grant access_grant = grant;
+    if (!scope.empty()) access_grant.scope = std::string(scope);
     TokenPair pair;
-    pair.access_token = sign_access_token(*user, now);
+    pair.access_token = sign_access_token(*user, now, access_grant);
     pair.expires_in = settings_.access_ttl.count();
     pair.refresh_token = random_token(32);
     const std::int64_t next_expires_at = refresh_expiry(record->family_created_at, now);
@@ -105,7 +120,26 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
     }
     metrics_.token_issued();
     result.pair = std::move(pair);
+    result.user = std::move(user);
+    result.grant = std::move(grant);
     return result;
+}
+
+std::optional<RefreshTokenRecord> TokenService::find_refresh_token(std::string_view refresh_token) {
+    return refresh_tokens_.find(sha256_hex(refresh_token));
+}
+
+bool TokenService::refresh_token_active(const RefreshTokenRecord& record, std::int64_t now) {
+    if (record.used || record.revoked || record.expires_at <= now) return false;
+    if (now >= record.family_created_at + settings_.refresh_family_max_lifetime.count()) {
+        return false;
+    }
+    const std::optional<User> user = users_.find_by_id(record.user_id);
+    return user && !user->disabled && user->password_generation == record.password_generation;
+}
+
+void TokenService::revoke_family(std::string_view family_id, std::int64_t now) {
+    refresh_tokens_.revoke_family(family_id, now);
 }
 
 void TokenService::revoke_refresh_token(std::string_view refresh_token, std::string_view user_id,

@@ -35,6 +35,18 @@ struct TokenPair {
     std::int64_t refresh_expires_in = 0;  // seconds until the refresh token expires
 };
 
+// What a login grants. The first-party API (/v1/login) has no OAuth client: an empty client_id,
+// the configured scope, every claim. An OAuth client gets what it was granted (RFC 6749 §3.3).
+struct Grant {
+    std::string client_id;  // empty: the first-party API
+    std::string scope;      // space-separated; empty: TokenSettings::scope
+    std::int64_t auth_time = 0;
+    // Chosen in advance by an authorization code, so that a replayed code can revoke exactly what
+    // its first exchange issued (RFC 6749 §4.1.2); empty: random.
+    std::string family_id;
+    std::string access_token_jti;
+};
+
 enum class RefreshFailure { unknown, expired, reused, revoked, user_disabled };
 
 class TokenService {
@@ -44,13 +56,27 @@ class TokenService {
                  http::Metrics& metrics);
 
     // A fresh access token and the first refresh token of a new family.
-    TokenPair issue(const User& user, std::int64_t now);
-    // Rotates `refresh_token`: a new pair, or why not.
+    TokenPair issue(const User& user, std::int64_t now, const Grant& grant = {});
+    // Rotates `refresh_token` when its family was issued to `client_id` (empty: the first-party
+    // API; a token of another client is unknown, RFC 6749 §6): a new pair, or why not. With
+    // `scope`, the new access token carries only those scopes, which the caller checked are
+    // within the family's grant.
     struct RefreshResult {
         std::optional<TokenPair> pair;
         RefreshFailure failure = RefreshFailure::unknown;
+        std::optional<User> user;  // with the pair
+        Grant grant;               // the family's grant, with the pair
     };
-    RefreshResult refresh(std::string_view refresh_token, std::int64_t now);
+    RefreshResult refresh(std::string_view refresh_token, std::int64_t now,
+                          std::string_view client_id = {}, std::string_view scope = {});
+    // The stored record of a refresh token (nullopt when unknown), for revocation and
+    // introspection by OAuth clients.
+    std::optional<RefreshTokenRecord> find_refresh_token(std::string_view refresh_token);
+    // Whether the record's family still refreshes at `now`: not spent, revoked or expired, its user
+    // enabled and the password unchanged since it began.
+    bool refresh_token_active(const RefreshTokenRecord& record, std::int64_t now);
+    // Revokes a family by id (a replayed authorization code).
+    void revoke_family(std::string_view family_id, std::int64_t now);
     // Revokes the family of `refresh_token` when it belongs to `user_id` (any user when empty:
     // holding the token proves the right to end it, RFC 7009 §2.1).
     void revoke_refresh_token(std::string_view refresh_token, std::string_view user_id,
@@ -61,7 +87,7 @@ class TokenService {
     const TokenSettings& settings() const noexcept { return settings_; }
 
   private:
-    std::string sign_access_token(const User& user, std::int64_t now);
+    std::string sign_access_token(const User& user, std::int64_t now, const Grant& grant);
     // When a refresh token issued at `now` in a family begun at `family_created_at` expires.
     std::int64_t refresh_expiry(std::int64_t family_created_at, std::int64_t now) const;
 

@@ -1,0 +1,119 @@
+// Shared pieces of the OAuth 2.0 / OpenID Connect endpoints.
+#include "server/api/oauth2_support.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "server/http/response.hpp"
+
+namespace signet::server::api {
+
+namespace bhttp = boost::beast::http;
+
+std::variant<http::FormParams, http::Response> form_params(const http::Request& request) {
+    if (!http::has_form_body(request)) {
+        return http::error_response(request, http::Status::unsupported_media_type,
+                                    "invalid_request",
+                                    "The body must be application/x-www-form-urlencoded.");
+    }
+    auto parsed = http::parse_form(request.body());
+    if (auto* error = std::get_if<http::FormError>(&parsed)) {
+        return oauth_error(request, "invalid_request", error->description);
+    }
+    return std::move(std::get<http::FormParams>(parsed));
+}
+
+std::variant<http::FormParams, http::Response> request_params(const http::Request& request) {
+    if (request.method() == http::Verb::post) return form_params(request);
+    auto parsed = http::parse_form(http::request_query(request));
+    if (auto* error = std::get_if<http::FormError>(&parsed)) {
+        return oauth_error(request, "invalid_request", error->description);
+    }
+    return std::move(std::get<http::FormParams>(parsed));
+}
+
+http::Response oauth_error(const http::Request& request, std::string_view error,
+                           std::string_view description) {
+    return http::error_response(request, http::Status::bad_request, error, description);
+}
+
+std::variant<Client, http::Response> authenticated_client(Services& services,
+                                                          const http::Request& request,
+                                                          const http::FormParams& params) {
+    ClientAuthentication result = services.client_auth.authenticate(request, params);
+    if (result.client) return std::move(*result.client);
+    if (result.failure == ClientAuthFailure::invalid_request) {
+        return oauth_error(request, "invalid_request", result.description);
+    }
+    // RFC 6749 §5.2: 401 with the challenge of the scheme the client used (or may use).
+    http::Response response = http::error_response(request, http::Status::unauthorized,
+                                                   "invalid_client", result.description);
+    response.set(bhttp::field::www_authenticate, R"(Basic realm="signet", charset="UTF-8")");
+    return response;
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+http::Response html_page(const http::Request& request, http::Status status, std::string_view title,
+                         std::string_view body_html, std::string_view form_target) {
+    http::Response response{status, request.version()};
+    response.keep_alive(request.keep_alive());
+    response.set(bhttp::field::content_type, "text/html; charset=utf-8");
+    response.set(bhttp::field::cache_control, "no-store");
+    std::string policy =
+        "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'";
+    if (!form_target.empty()) {
+        policy += ' ';
+        policy += form_target;
+    }
+    response.set("Content-Security-Policy", policy);
+    response.set("Referrer-Policy", "no-referrer");
+    response.set("X-Frame-Options", "DENY");  // browsers without frame-ancestors
+    response.set("Cross-Origin-Opener-Policy", "same-origin");
+    std::string& body = response.body();
+    body = R"(<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="referrer" content="no-referrer">
+  <title>)";
+    body += html_escape(title);
+    body += R"( · Signet</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/web/style.css">
+</head>
+<body>
+<main class="provider">
+)";
+    body += body_html;
+    body += "</main>\n</body>\n</html>\n";
+    response.prepare_payload();
+    return response;
+}
+
+http::Response error_page(const http::Request& request, http::Status status,
+                          std::string_view error, std::string_view description) {
+    std::string body = "<h1>This request cannot continue</h1>\n<p class=\"error\">";
+    body += html_escape(description);
+    body += "</p>\n<p class=\"note\">Error code <code>";
+    body += html_escape(error);
+    body += "</code>. Go back to the application and try again.</p>\n";
+    return html_page(request, status, "Error", body);
+}
+
+}  // namespace signet::server::api

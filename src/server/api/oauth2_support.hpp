@@ -1,0 +1,49 @@
+// What the OAuth 2.0 / OpenID Connect endpoints share: form bodies, the RFC 6749 §5.2 error
+// answers, client authentication as an answer, and the provider's own HTML pages (login, logout,
+// errors), which share the web page's stylesheet and load nothing else.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "server/api/api_common.hpp"
+#include "server/http/form.hpp"
+
+namespace signet::server::api {
+
+// The parameters of a POST body: 415 unless application/x-www-form-urlencoded (RFC 6749 §3.2),
+// 400 invalid_request for a malformed or repeated parameter.
+std::variant<http::FormParams, http::Response> form_params(const http::Request& request);
+// The parameters of an endpoint that takes GET or POST (the authorization, userinfo and logout
+// endpoints): the query for GET, the form body for POST.
+std::variant<http::FormParams, http::Response> request_params(const http::Request& request);
+
+// 400 {"error","error_description"} (RFC 6749 §5.2).
+http::Response oauth_error(const http::Request& request, std::string_view error,
+                           std::string_view description);
+// The authenticated client, or the 401 invalid_client with a Basic challenge, or the 400.
+std::variant<Client, http::Response> authenticated_client(Services& services,
+                                                          const http::Request& request,
+                                                          const http::FormParams& params);
+
+// Text made safe for HTML element content and attribute values.
+std::string html_escape(std::string_view text);
+// A page of the provider: `body_html` (already escaped) in the shared layout. `form_target`: an
+// origin (or "scheme:") a form on the page may be redirected to, beside 'self' (CSP form-action
+// also governs the redirect that follows a submission).
+http::Response html_page(const http::Request& request, http::Status status, std::string_view title,
+                         std::string_view body_html, std::string_view form_target = {});
+// The page for an error that must not be redirected (an unknown client or redirect URI).
+http::Response error_page(const http::Request& request, http::Status status,
+                          std::string_view error, std::string_view description);
+
+// Route registration, one function per endpoint file.
+void add_authorize_routes(http::Router& router, Services& services);
+void add_oauth_token_routes(http::Router& router, Services& services);
+void add_userinfo_routes(http::Router& router, Services& services);
+void add_revocation_routes(http::Router& router, Services& services);
+void add_introspection_routes(http::Router& router, Services& services);
+void add_logout_routes(http::Router& router, Services& services);
+
+}  // namespace signet::server::api
