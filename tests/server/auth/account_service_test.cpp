@@ -46,6 +46,9 @@ class FaultyRefreshTokenStore final : public RefreshTokenStore {
         if (fail_revoke_user) throw StoreError("sqlite: database is locked (injected)");
         return inner_->revoke_user(user_id, now);
     }
+    std::size_t revoke_client(std::string_view client_id, std::int64_t now) override {
+        return inner_->revoke_client(client_id, now);
+    }
     std::size_t purge_expired(std::int64_t now) override { return inner_->purge_expired(now); }
 
     bool fail_revoke_user = false;

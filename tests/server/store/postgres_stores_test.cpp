@@ -55,6 +55,13 @@ std::string unreachable_url(const std::string& password) {
     return "postgresql://signet:" + password + "@127.0.0.1:" + std::to_string(port) + "/signet";
 }
 
+// What version 5 added, dropped again: the database as version 4 left it.
+constexpr const char* kBackToVersion4 =
+    "DROP INDEX refresh_families_by_client; "
+    "ALTER TABLE refresh_families DROP COLUMN client_id; "
+    "ALTER TABLE refresh_families DROP COLUMN scope; "
+    "ALTER TABLE refresh_families DROP COLUMN auth_time; "
+    "DELETE FROM schema_migrations WHERE version >= 5";
 // The columns version 4 added, dropped again: the database as version 3 left it.
 constexpr const char* kBackToVersion3 =
     "ALTER TABLE users DROP COLUMN password_generation; "
@@ -64,7 +71,7 @@ constexpr const char* kBackToVersion3 =
 TEST(PostgresSchema, MigratesAnEmptyDatabaseToTheCurrentVersion) {
     const std::string url = ::signet::test::test_database_url();
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
                               "settings", "revoked_tokens"}) {
         EXPECT_EQ(query(url, std::string("SELECT to_regclass('") + table + "') IS NOT NULL"), "t")
@@ -84,7 +91,7 @@ TEST(PostgresSchema, ReopeningAMigratedDatabaseKeepsItsData) {
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
     }
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
 }
 
@@ -95,6 +102,7 @@ TEST(PostgresSchema, MigratesAVersion1DatabaseToTheCurrentVersionKeepingItsData)
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
         stores.keys->add_key(make_key("k1", 1000));
     }
+    query(url, kBackToVersion4);
     query(url, kBackToVersion3);
     query(url,
           "ALTER TABLE signing_keys DROP COLUMN activates_at; "
@@ -103,7 +111,7 @@ TEST(PostgresSchema, MigratesAVersion1DatabaseToTheCurrentVersionKeepingItsData)
     ASSERT_EQ(applied_versions(url), "1");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
     // A key from before announcements signs from its creation, as it did.
     const StoredKey current =
@@ -126,11 +134,12 @@ TEST(PostgresSchema, MigratesAVersion3DatabaseKeepingItsUsersAndRefreshFamilies)
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
         stores.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     }
+    query(url, kBackToVersion4);
     query(url, kBackToVersion3);
     ASSERT_EQ(applied_versions(url), "1,2,3");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
     EXPECT_EQ(stores.users->find_by_id("u1")->password_generation, 0);
     EXPECT_EQ(stores.refresh_tokens->find("h1")->password_generation, 0);
     ASSERT_TRUE(stores.users->replace_password("u1", "changed"));
@@ -138,6 +147,30 @@ TEST(PostgresSchema, MigratesAVersion3DatabaseKeepingItsUsersAndRefreshFamilies)
     EXPECT_EQ(stores.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
               RotateOutcome::rotated);
     EXPECT_EQ(stores.refresh_tokens->find("h2")->password_generation, 0);
+}
+
+// Refresh families from before OAuth clients were all issued by the first-party API: no client, no
+// scope, no recorded authentication time. They keep rotating, and no client's removal ends them.
+TEST(PostgresSchema, MigratesAVersion4DatabaseKeepingItsRefreshFamiliesAsFirstParty) {
+    const std::string url = ::signet::test::test_database_url();
+    {
+        auto stores = open_postgres_stores(url, 2);
+        stores.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
+    }
+    query(url, kBackToVersion4);
+    ASSERT_EQ(applied_versions(url), "1,2,3,4");
+
+    auto stores = open_postgres_stores(url, 2);
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    const auto old = stores.refresh_tokens->find("h1");
+    ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->client_id, "");
+    EXPECT_EQ(old->scope, "");
+    EXPECT_EQ(old->auth_time, 0);
+    EXPECT_EQ(stores.refresh_tokens->revoke_client("app", 1100), 0U);
+    EXPECT_EQ(stores.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
+              RotateOutcome::rotated);
+    EXPECT_EQ(stores.refresh_tokens->find("h2")->client_id, "");
 }
 
 TEST(PostgresSchema, NodesOpeningOneFreshDatabaseTogetherMigrateItOnce) {
@@ -153,7 +186,7 @@ TEST(PostgresSchema, NodesOpeningOneFreshDatabaseTogetherMigrateItOnce) {
     });
     EXPECT_EQ(opened.load(), 6);
     // One row per version: a second migration of a version would have failed on the primary key.
-    EXPECT_EQ(applied_versions(url), "1,2,3,4");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
 }
 
 TEST(PostgresSchema, RefusesASchemaNewerThanThisBuild) {

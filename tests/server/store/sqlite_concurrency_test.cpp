@@ -153,7 +153,10 @@ TEST(SqliteConcurrency, AnAcknowledgedWriteSurvivesKill9) {
                                                              .used = false,
                                                              .revoked = false,
                                                              .password_generation = 0,
-                                                             .family_created_at = 0});
+                                                             .family_created_at = 0,
+                                                             .client_id = "",
+                                                             .scope = "",
+                                                             .auth_time = 0});
             const char done = 'y';
             if (::write(ack[1], &done, 1) != 1) ::_exit(1);
             for (;;)

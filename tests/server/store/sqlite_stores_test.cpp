@@ -83,7 +83,7 @@ TEST_F(SqliteStoresTest, CreatesDatabaseAndJournalFilesWithMode0600) {
 
 TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
     EXPECT_EQ(query_text(file(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
                               "settings", "revoked_tokens"}) {
         const std::string sql =
@@ -100,7 +100,7 @@ TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
 TEST_F(SqliteStoresTest, ReopeningAnExistingFileKeepsItsSchemaAndData) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
 }
 
@@ -177,6 +177,12 @@ std::vector<std::string> live_revocations(RevocationStore& store, std::int64_t n
     return jtis;
 }
 
+// What version 5 added, dropped again: the file as version 4 left it.
+constexpr const char* kBackToVersion4 =
+    "DROP INDEX refresh_families_by_client; "
+    "ALTER TABLE refresh_families DROP COLUMN client_id; "
+    "ALTER TABLE refresh_families DROP COLUMN scope; "
+    "ALTER TABLE refresh_families DROP COLUMN auth_time; PRAGMA user_version = 4";
 // The columns version 4 added, dropped again: the file as version 3 left it.
 constexpr const char* kBackToVersion3 =
     "ALTER TABLE users DROP COLUMN password_generation; "
@@ -189,11 +195,12 @@ constexpr const char* kBackToVersion2 =
 TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_ = {};
+    exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     exec_raw(file(), "DROP TABLE revoked_tokens; PRAGMA user_version = 1");
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
     stores_.revocations->revoke("jti-1", 2000);
     EXPECT_EQ(live_revocations(*stores_.revocations, 1000), std::vector<std::string>{"jti-1"});
@@ -203,10 +210,11 @@ TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
 TEST_F(SqliteStoresTest, MigratesAVersion2FileKeepingItsSigningKey) {
     stores_.keys->add_key(make_key("k1", 1000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
     const auto keys = stores_.keys->list();
     ASSERT_EQ(keys.size(), 1U);
     EXPECT_EQ(keys[0].activates_at, 1000);
@@ -222,9 +230,10 @@ TEST_F(SqliteStoresTest, MigratesAVersion3FileKeepingItsUsersAndRefreshFamilies)
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
     EXPECT_EQ(stores_.users->find_by_id("u1")->password_generation, 0);
     EXPECT_EQ(stores_.refresh_tokens->find("h1")->password_generation, 0);
     ASSERT_TRUE(stores_.users->replace_password("u1", "changed"));
@@ -232,6 +241,26 @@ TEST_F(SqliteStoresTest, MigratesAVersion3FileKeepingItsUsersAndRefreshFamilies)
     EXPECT_EQ(stores_.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
               RotateOutcome::rotated);
     EXPECT_EQ(stores_.refresh_tokens->find("h2")->password_generation, 0);
+}
+
+// Refresh families from before OAuth clients were all issued by the first-party API: no client, no
+// scope, no recorded authentication time. They keep rotating, and no client's removal ends them.
+TEST_F(SqliteStoresTest, MigratesAVersion4FileKeepingItsRefreshFamiliesAsFirstParty) {
+    stores_.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
+    stores_ = {};
+    exec_raw(file(), kBackToVersion4);
+    ASSERT_EQ(query_text(file(), "PRAGMA user_version"), "4");
+    reopen();
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    const auto old = stores_.refresh_tokens->find("h1");
+    ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->client_id, "");
+    EXPECT_EQ(old->scope, "");
+    EXPECT_EQ(old->auth_time, 0);
+    EXPECT_EQ(stores_.refresh_tokens->revoke_client("app", 1100), 0U);
+    EXPECT_EQ(stores_.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
+              RotateOutcome::rotated);
+    EXPECT_EQ(stores_.refresh_tokens->find("h2")->client_id, "");
 }
 
 TEST_F(SqliteStoresTest, RevokedIdsSurviveReopening) {

@@ -60,7 +60,22 @@ inline RefreshTokenRecord make_token(const std::string& hash, const std::string&
                               .used = false,
                               .revoked = false,
                               .password_generation = 0,
-                              .family_created_at = 0};
+                              .family_created_at = 0,
+                              .client_id = "",
+                              .scope = "",
+                              .auth_time = 0};
+}
+
+// The first token of a family issued to an OAuth client, with its grant.
+inline RefreshTokenRecord make_client_token(const std::string& hash, const std::string& family,
+                                            const std::string& user, const std::string& client,
+                                            std::int64_t issued_at = 1000,
+                                            std::int64_t expires_at = 5000) {
+    RefreshTokenRecord record = make_token(hash, family, user, issued_at, expires_at);
+    record.client_id = client;
+    record.scope = "openid profile";
+    record.auth_time = issued_at - 30;
+    return record;
 }
 
 // A key created at `created_at` that signs from `activates_at` (default: at once).

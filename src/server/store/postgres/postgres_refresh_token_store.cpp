@@ -10,8 +10,9 @@ namespace {
 constexpr Sql kSelect{
     "refresh_select",
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at "
-    "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at, "
+    "f.client_id, f.scope, f.auth_time FROM refresh_tokens AS t JOIN refresh_families AS f ON "
+    "f.family_id = t.family_id "
     "WHERE t.token_hash = $1"};
 constexpr Sql kLockToken{"refresh_lock_token",
                          "SELECT family_id, user_id, expires_at, used_at IS NOT NULL "
@@ -21,9 +22,10 @@ constexpr Sql kLockToken{"refresh_lock_token",
 constexpr Sql kFamilyRevoked{
     "refresh_family_revoked",
     "SELECT revoked_at IS NOT NULL FROM refresh_families WHERE family_id = $1"};
-constexpr Sql kInsertFamily{"refresh_insert_family",
-                            "INSERT INTO refresh_families (family_id, user_id, created_at, "
-                            "revoked_at, password_generation) VALUES ($1, $2, $3, $4, $5)"};
+constexpr Sql kInsertFamily{
+    "refresh_insert_family",
+    "INSERT INTO refresh_families (family_id, user_id, created_at, revoked_at, "
+    "password_generation, client_id, scope, auth_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 constexpr Sql kInsertToken{"refresh_insert_token",
                            "INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, "
                            "expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -37,6 +39,9 @@ constexpr Sql kRevokeFamily{"refresh_revoke_family",
 constexpr Sql kRevokeUser{"refresh_revoke_user",
                           "UPDATE refresh_families SET revoked_at = $1 "
                           "WHERE user_id = $2 AND revoked_at IS NULL"};
+constexpr Sql kRevokeClient{"refresh_revoke_client",
+                            "UPDATE refresh_families SET revoked_at = $1 "
+                            "WHERE client_id = $2 AND revoked_at IS NULL"};
 constexpr Sql kPurgeTokens{"refresh_purge_tokens",
                            "DELETE FROM refresh_tokens WHERE expires_at < $1"};
 // A family with no token left can never be presented again; it goes too.
@@ -53,7 +58,10 @@ RefreshTokenRecord read_record(const Result& result) {
                               .used = result.boolean(0, 5),
                               .revoked = result.boolean(0, 6),
                               .password_generation = result.integer(0, 7),
-                              .family_created_at = result.integer(0, 8)};
+                              .family_created_at = result.integer(0, 8),
+                              .client_id = result.text(0, 9),
+                              .scope = result.text(0, 10),
+                              .auth_time = result.integer(0, 11)};
 }
 
 void insert_token(Connection& c, std::string_view token_hash, std::string_view family_id,
@@ -70,7 +78,8 @@ void PostgresRefreshTokenStore::insert(const RefreshTokenRecord& record) {
         c.run(kInsertFamily,
               {param(record.family_id), param(record.user_id), param(record.issued_at),
                param(record.revoked ? std::optional(record.issued_at) : std::nullopt),
-               param(record.password_generation)});
+               param(record.password_generation), param(record.client_id), param(record.scope),
+               param(record.auth_time)});
         insert_token(c, record.token_hash, record.family_id, record.user_id, record.issued_at,
                      record.expires_at,
                      record.used ? std::optional(record.issued_at) : std::nullopt);
@@ -130,6 +139,15 @@ std::size_t PostgresRefreshTokenStore::revoke_user(std::string_view user_id, std
     return pool_->transaction([&](Connection& c) {
         return static_cast<std::size_t>(
             c.run(kRevokeUser, {param(now), param(user_id)}).affected());
+    });
+}
+
+std::size_t PostgresRefreshTokenStore::revoke_client(std::string_view client_id, std::int64_t now) {
+    // The empty id is the first-party API's, never an OAuth client's: it revokes nothing.
+    if (client_id.empty()) return 0;
+    return pool_->transaction([&](Connection& c) {
+        return static_cast<std::size_t>(
+            c.run(kRevokeClient, {param(now), param(client_id)}).affected());
     });
 }
 

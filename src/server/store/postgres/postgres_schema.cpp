@@ -84,7 +84,17 @@ ALTER TABLE users ADD COLUMN password_generation BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE refresh_families ADD COLUMN password_generation BIGINT NOT NULL DEFAULT 0;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+// Version 5: a refresh family records its grant: the OAuth client it was issued to (empty for the
+// first-party API), the granted scopes and when the user authenticated. Families from before
+// were all first-party: client '', no scope, auth_time 0 (not recorded).
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE refresh_families ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_families ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_families ADD COLUMN auth_time BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX refresh_families_by_client ON refresh_families (client_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 // Applies the next version when one is due; false when the database is up to date.

@@ -14,7 +14,7 @@
 namespace signet::server::postgres {
 
 // The schema version this build creates and understands.
-inline constexpr std::int64_t kSchemaVersion = 4;
+inline constexpr std::int64_t kSchemaVersion = 5;
 
 // Brings the database to kSchemaVersion, one transaction per version under an advisory lock, so
 // nodes opening one database together migrate it once. StoreError when it is newer than this build.
@@ -47,6 +47,7 @@ class PostgresRefreshTokenStore final : public RefreshTokenStore {
                         std::int64_t next_expires_at, std::int64_t now) override;
     bool revoke_family(std::string_view family_id, std::int64_t now) override;
     std::size_t revoke_user(std::string_view user_id, std::int64_t now) override;
+    std::size_t revoke_client(std::string_view client_id, std::int64_t now) override;
     std::size_t purge_expired(std::int64_t now) override;
 
   private:

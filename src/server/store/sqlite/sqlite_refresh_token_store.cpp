@@ -8,8 +8,9 @@ namespace {
 
 constexpr const char* kSelectToken =
     "SELECT t.token_hash, t.family_id, t.user_id, t.issued_at, t.expires_at, "
-    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at "
-    "FROM refresh_tokens AS t JOIN refresh_families AS f ON f.family_id = t.family_id "
+    "t.used_at IS NOT NULL, f.revoked_at IS NOT NULL, f.password_generation, f.created_at, "
+    "f.client_id, f.scope, f.auth_time FROM refresh_tokens AS t JOIN refresh_families AS f ON "
+    "f.family_id = t.family_id "
     "WHERE t.token_hash = ?1";
 
 RefreshTokenRecord read_record(const Statement& stmt) {
@@ -23,6 +24,9 @@ RefreshTokenRecord read_record(const Statement& stmt) {
     record.revoked = stmt.integer(6) != 0;
     record.password_generation = stmt.integer(7);
     record.family_created_at = stmt.integer(8);
+    record.client_id = stmt.text(9);
+    record.scope = stmt.text(10);
+    record.auth_time = stmt.integer(11);
     return record;
 }
 
@@ -62,12 +66,16 @@ void SqliteRefreshTokenStore::insert(const RefreshTokenRecord& record) {
     db_->write([&] {
         auto family = db_->prepare(
             "INSERT INTO refresh_families (family_id, user_id, created_at, revoked_at, "
-            "password_generation) VALUES (?1, ?2, ?3, ?4, ?5)");
+            "password_generation, client_id, scope, auth_time) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         family.bind(1, record.family_id)
             .bind(2, record.user_id)
             .bind(3, record.issued_at)
             .bind(4, record.revoked ? std::optional(record.issued_at) : std::nullopt)
-            .bind(5, record.password_generation);
+            .bind(5, record.password_generation)
+            .bind(6, record.client_id)
+            .bind(7, record.scope)
+            .bind(8, record.auth_time);
         family.run();
         insert_token(*db_, record.token_hash, record.family_id, record.user_id, record.issued_at,
                      record.expires_at,
@@ -121,6 +129,18 @@ std::size_t SqliteRefreshTokenStore::revoke_user(std::string_view user_id, std::
             "UPDATE refresh_families SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS "
             "NULL");
         stmt.bind(1, now).bind(2, user_id);
+        return static_cast<std::size_t>(stmt.run());
+    });
+}
+
+std::size_t SqliteRefreshTokenStore::revoke_client(std::string_view client_id, std::int64_t now) {
+    // The empty id is the first-party API's, never an OAuth client's: it revokes nothing.
+    if (client_id.empty()) return 0;
+    return db_->write([&] {
+        auto stmt = db_->prepare(
+            "UPDATE refresh_families SET revoked_at = ?1 WHERE client_id = ?2 AND revoked_at IS "
+            "NULL");
+        stmt.bind(1, now).bind(2, client_id);
         return static_cast<std::size_t>(stmt.run());
     });
 }

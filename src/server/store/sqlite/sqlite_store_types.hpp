@@ -44,6 +44,7 @@ class SqliteRefreshTokenStore final : public RefreshTokenStore {
                         std::int64_t next_expires_at, std::int64_t now) override;
     bool revoke_family(std::string_view family_id, std::int64_t now) override;
     std::size_t revoke_user(std::string_view user_id, std::int64_t now) override;
+    std::size_t revoke_client(std::string_view client_id, std::int64_t now) override;
     std::size_t purge_expired(std::int64_t now) override;
 
   private:

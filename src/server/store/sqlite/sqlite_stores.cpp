@@ -1,5 +1,5 @@
-// Opening the embedded database: the schema (versioned with PRAGMA user_version) and the three
-// stores over one shared connection.
+// Opening the embedded database: the schema (versioned with PRAGMA user_version) and the stores
+// over one shared connection.
 #include "server/store/sqlite/sqlite_stores.hpp"
 
 #include <string>
@@ -10,7 +10,7 @@ namespace signet::server {
 namespace sqlite {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 4;
+constexpr std::int64_t kSchemaVersion = 5;
 
 // Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
 // from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
@@ -82,6 +82,17 @@ ALTER TABLE refresh_families ADD COLUMN password_generation INTEGER NOT NULL DEF
 PRAGMA user_version = 4;
 )sql";
 
+// Version 5: a refresh family records its grant: the OAuth client it was issued to (empty for the
+// first-party API), the granted scopes and when the user authenticated. Families from before
+// were all first-party: client '', no scope, auth_time 0 (not recorded).
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE refresh_families ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_families ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_families ADD COLUMN auth_time INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX refresh_families_by_client ON refresh_families (client_id);
+PRAGMA user_version = 5;
+)sql";
+
 }  // namespace
 
 void migrate(Database& db) {
@@ -99,7 +110,8 @@ void migrate(Database& db) {
         if (version < 1) db.exec(kSchemaV1);
         if (version < 2) db.exec(kSchemaV2);
         if (version < 3) db.exec(kSchemaV3);
-        db.exec(kSchemaV4);
+        if (version < 4) db.exec(kSchemaV4);
+        db.exec(kSchemaV5);
     });
 }
 

@@ -27,6 +27,7 @@
 
 namespace signet::server::contract {
 
+using test::make_client_token;
 using test::make_key;
 using test::make_session;
 using test::make_token;

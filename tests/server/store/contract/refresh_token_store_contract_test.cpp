@@ -59,6 +59,34 @@ TYPED_TEST(RefreshTokenStoreContract, EveryTokenOfAFamilyCarriesWhenTheFamilyBeg
     EXPECT_EQ(this->tokens().find("g1")->family_created_at, 1050);
 }
 
+// The family's grant (client, scopes, authentication time) is what a refresh re-issues, so every
+// token of the family returns it, however often it rotated and on whichever node.
+TYPED_TEST(RefreshTokenStoreContract, EveryTokenOfAFamilyCarriesItsGrant) {
+    EngineStores other = this->stores_.open_again();
+    auto first = make_token("h1", "f1", "u1", 1000, 5000);
+    first.client_id = "app.example";
+    first.scope = "openid email offline_access";
+    first.auth_time = 940;
+    this->tokens().insert(first);
+    this->tokens().insert(make_token("g1", "f2", "u1", 1000, 5000));
+
+    ASSERT_EQ(this->tokens().rotate("h1", "h2", 5000, 1100).outcome, RotateOutcome::rotated);
+    ASSERT_EQ(other.refresh_tokens->rotate("h2", "h3", 5000, 1200).outcome, RotateOutcome::rotated);
+    for (const char* hash : {"h1", "h2", "h3"}) {
+        const auto record = this->tokens().find(hash);
+        ASSERT_TRUE(record.has_value()) << hash;
+        EXPECT_EQ(record->client_id, "app.example") << hash;
+        EXPECT_EQ(record->scope, "openid email offline_access") << hash;
+        EXPECT_EQ(record->auth_time, 940) << hash;
+    }
+    // A first-party family has none.
+    const auto first_party = other.refresh_tokens->find("g1");
+    ASSERT_TRUE(first_party.has_value());
+    EXPECT_EQ(first_party->client_id, "");
+    EXPECT_EQ(first_party->scope, "");
+    EXPECT_EQ(first_party->auth_time, 0);
+}
+
 TYPED_TEST(RefreshTokenStoreContract, InsertIntoAnExistingFamilyThrowsAndWritesNothing) {
     this->tokens().insert(make_token("h1", "f1", "u1"));
     EXPECT_THROW(this->tokens().insert(make_token("h2", "f1", "u1")), StoreError);
@@ -181,6 +209,36 @@ TYPED_TEST(RefreshTokenStoreContract, RevokeUserRevokesEveryLiveFamilyOfThatUser
     EXPECT_EQ(this->tokens().rotate("a1", "a2", 5000, 1300).outcome, RotateOutcome::revoked);
     EXPECT_EQ(this->tokens().revoke_user("u1", 1400), 0U);
     EXPECT_EQ(this->tokens().revoke_user("nobody", 1400), 0U);
+}
+
+// Revoking a removed client ends the families issued to it, whoever the user, and nothing else:
+// neither other clients' families nor the users' first-party ones.
+TYPED_TEST(RefreshTokenStoreContract, RevokeClientRevokesEveryLiveFamilyOfThatClientAndCountsThem) {
+    this->tokens().insert(make_client_token("a1", "fa", "u1", "app"));
+    this->tokens().insert(make_client_token("b1", "fb", "u2", "app"));
+    this->tokens().insert(make_client_token("c1", "fc", "u1", "app"));
+    this->tokens().insert(make_client_token("o1", "fo", "u1", "other-app"));
+    this->tokens().insert(make_token("p1", "fp", "u1", 1000, 5000));
+    ASSERT_EQ(this->tokens().rotate("a1", "a2", 5000, 1050).outcome, RotateOutcome::rotated);
+    ASSERT_TRUE(this->tokens().revoke_family("fc", 1100));
+
+    EXPECT_EQ(this->tokens().revoke_client("app", 1200), 2U);
+    EXPECT_TRUE(this->tokens().find("a1")->revoked);
+    EXPECT_TRUE(this->tokens().find("a2")->revoked);
+    EXPECT_TRUE(this->tokens().find("b1")->revoked);
+    EXPECT_FALSE(this->tokens().find("o1")->revoked);
+    EXPECT_FALSE(this->tokens().find("p1")->revoked);
+    EXPECT_EQ(this->tokens().rotate("a2", "a3", 5000, 1300).outcome, RotateOutcome::revoked);
+    EXPECT_EQ(this->tokens().rotate("o1", "o2", 5000, 1300).outcome, RotateOutcome::rotated);
+    EXPECT_EQ(this->tokens().revoke_client("app", 1400), 0U);
+    EXPECT_EQ(this->tokens().revoke_client("nobody", 1400), 0U);
+}
+
+// The empty client id stands for the first-party API, which is no client that can be removed.
+TYPED_TEST(RefreshTokenStoreContract, RevokeClientWithTheEmptyIdRevokesNoFirstPartyFamily) {
+    this->tokens().insert(make_token("p1", "fp", "u1", 1000, 5000));
+    EXPECT_EQ(this->tokens().revoke_client("", 1200), 0U);
+    EXPECT_FALSE(this->tokens().find("p1")->revoked);
 }
 
 TYPED_TEST(RefreshTokenStoreContract, PurgeExpiredDeletesOnlyTokensExpiredBeforeNow) {
