@@ -19,6 +19,8 @@
 namespace signet::server {
 namespace {
 
+using contract::make_client;
+using contract::make_client_token;
 using contract::make_key;
 using contract::make_token;
 using contract::make_user;
@@ -55,6 +57,9 @@ std::string unreachable_url(const std::string& password) {
     return "postgresql://signet:" + password + "@127.0.0.1:" + std::to_string(port) + "/signet";
 }
 
+// What version 6 added, dropped again: the database as version 5 left it.
+constexpr const char* kBackToVersion5 =
+    "DROP TABLE client_uris; DROP TABLE clients; DELETE FROM schema_migrations WHERE version >= 6";
 // What version 5 added, dropped again: the database as version 4 left it.
 constexpr const char* kBackToVersion4 =
     "DROP INDEX refresh_families_by_client; "
@@ -71,9 +76,9 @@ constexpr const char* kBackToVersion3 =
 TEST(PostgresSchema, MigratesAnEmptyDatabaseToTheCurrentVersion) {
     const std::string url = ::signet::test::test_database_url();
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
-                              "settings", "revoked_tokens"}) {
+                              "settings", "revoked_tokens", "clients", "client_uris"}) {
         EXPECT_EQ(query(url, std::string("SELECT to_regclass('") + table + "') IS NOT NULL"), "t")
             << table;
     }
@@ -91,7 +96,7 @@ TEST(PostgresSchema, ReopeningAMigratedDatabaseKeepsItsData) {
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
     }
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
 }
 
@@ -102,6 +107,7 @@ TEST(PostgresSchema, MigratesAVersion1DatabaseToTheCurrentVersionKeepingItsData)
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
         stores.keys->add_key(make_key("k1", 1000));
     }
+    query(url, kBackToVersion5);
     query(url, kBackToVersion4);
     query(url, kBackToVersion3);
     query(url,
@@ -111,7 +117,7 @@ TEST(PostgresSchema, MigratesAVersion1DatabaseToTheCurrentVersionKeepingItsData)
     ASSERT_EQ(applied_versions(url), "1");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
     EXPECT_TRUE(stores.users->find_by_id("u1").has_value());
     // A key from before announcements signs from its creation, as it did.
     const StoredKey current =
@@ -134,12 +140,13 @@ TEST(PostgresSchema, MigratesAVersion3DatabaseKeepingItsUsersAndRefreshFamilies)
         ASSERT_TRUE(stores.users->create(make_user("u1", "a@example.com")));
         stores.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     }
+    query(url, kBackToVersion5);
     query(url, kBackToVersion4);
     query(url, kBackToVersion3);
     ASSERT_EQ(applied_versions(url), "1,2,3");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
     EXPECT_EQ(stores.users->find_by_id("u1")->password_generation, 0);
     EXPECT_EQ(stores.refresh_tokens->find("h1")->password_generation, 0);
     ASSERT_TRUE(stores.users->replace_password("u1", "changed"));
@@ -157,11 +164,12 @@ TEST(PostgresSchema, MigratesAVersion4DatabaseKeepingItsRefreshFamiliesAsFirstPa
         auto stores = open_postgres_stores(url, 2);
         stores.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     }
+    query(url, kBackToVersion5);
     query(url, kBackToVersion4);
     ASSERT_EQ(applied_versions(url), "1,2,3,4");
 
     auto stores = open_postgres_stores(url, 2);
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
     const auto old = stores.refresh_tokens->find("h1");
     ASSERT_TRUE(old.has_value());
     EXPECT_EQ(old->client_id, "");
@@ -171,6 +179,23 @@ TEST(PostgresSchema, MigratesAVersion4DatabaseKeepingItsRefreshFamiliesAsFirstPa
     EXPECT_EQ(stores.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
               RotateOutcome::rotated);
     EXPECT_EQ(stores.refresh_tokens->find("h2")->client_id, "");
+}
+
+TEST(PostgresSchema, MigratesAVersion5DatabaseToOneWithNoClients) {
+    const std::string url = ::signet::test::test_database_url();
+    {
+        auto stores = open_postgres_stores(url, 2);
+        stores.refresh_tokens->insert(make_client_token("h1", "f1", "u1", "app"));
+    }
+    query(url, kBackToVersion5);
+    ASSERT_EQ(applied_versions(url), "1,2,3,4,5");
+
+    auto stores = open_postgres_stores(url, 2);
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
+    EXPECT_TRUE(stores.clients->list().empty());
+    EXPECT_EQ(stores.refresh_tokens->find("h1")->client_id, "app");
+    ASSERT_TRUE(stores.clients->create(make_client("app")));
+    EXPECT_EQ(stores.clients->find("app")->redirect_uris, make_client("app").redirect_uris);
 }
 
 TEST(PostgresSchema, NodesOpeningOneFreshDatabaseTogetherMigrateItOnce) {
@@ -186,7 +211,7 @@ TEST(PostgresSchema, NodesOpeningOneFreshDatabaseTogetherMigrateItOnce) {
     });
     EXPECT_EQ(opened.load(), 6);
     // One row per version: a second migration of a version would have failed on the primary key.
-    EXPECT_EQ(applied_versions(url), "1,2,3,4,5");
+    EXPECT_EQ(applied_versions(url), "1,2,3,4,5,6");
 }
 
 TEST(PostgresSchema, RefusesASchemaNewerThanThisBuild) {

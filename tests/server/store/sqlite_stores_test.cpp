@@ -19,6 +19,8 @@
 namespace signet::server {
 namespace {
 
+using test::make_client;
+using test::make_client_token;
 using test::make_key;
 using test::make_token;
 using test::make_user;
@@ -83,9 +85,9 @@ TEST_F(SqliteStoresTest, CreatesDatabaseAndJournalFilesWithMode0600) {
 
 TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
     EXPECT_EQ(query_text(file(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     for (const char* table : {"users", "refresh_families", "refresh_tokens", "signing_keys",
-                              "settings", "revoked_tokens"}) {
+                              "settings", "revoked_tokens", "clients", "client_uris"}) {
         const std::string sql =
             std::string("SELECT name FROM sqlite_master WHERE type='table' AND name='") + table +
             "'";
@@ -100,7 +102,7 @@ TEST_F(SqliteStoresTest, UsesWalJournalAndRecordsSchemaVersion) {
 TEST_F(SqliteStoresTest, ReopeningAnExistingFileKeepsItsSchemaAndData) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
 }
 
@@ -177,6 +179,9 @@ std::vector<std::string> live_revocations(RevocationStore& store, std::int64_t n
     return jtis;
 }
 
+// What version 6 added, dropped again: the file as version 5 left it.
+constexpr const char* kBackToVersion5 =
+    "DROP TABLE client_uris; DROP TABLE clients; PRAGMA user_version = 5";
 // What version 5 added, dropped again: the file as version 4 left it.
 constexpr const char* kBackToVersion4 =
     "DROP INDEX refresh_families_by_client; "
@@ -195,12 +200,13 @@ constexpr const char* kBackToVersion2 =
 TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_ = {};
+    exec_raw(file(), kBackToVersion5);
     exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     exec_raw(file(), "DROP TABLE revoked_tokens; PRAGMA user_version = 1");
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     EXPECT_TRUE(stores_.users->find_by_id("u1").has_value());
     stores_.revocations->revoke("jti-1", 2000);
     EXPECT_EQ(live_revocations(*stores_.revocations, 1000), std::vector<std::string>{"jti-1"});
@@ -210,11 +216,12 @@ TEST_F(SqliteStoresTest, MigratesAVersion1FileToTheCurrentVersion) {
 TEST_F(SqliteStoresTest, MigratesAVersion2FileKeepingItsSigningKey) {
     stores_.keys->add_key(make_key("k1", 1000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion5);
     exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     exec_raw(file(), kBackToVersion2);
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     const auto keys = stores_.keys->list();
     ASSERT_EQ(keys.size(), 1U);
     EXPECT_EQ(keys[0].activates_at, 1000);
@@ -230,10 +237,11 @@ TEST_F(SqliteStoresTest, MigratesAVersion3FileKeepingItsUsersAndRefreshFamilies)
     ASSERT_TRUE(stores_.users->create(make_user("u1", "a@example.com")));
     stores_.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion5);
     exec_raw(file(), kBackToVersion4);
     exec_raw(file(), kBackToVersion3);
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     EXPECT_EQ(stores_.users->find_by_id("u1")->password_generation, 0);
     EXPECT_EQ(stores_.refresh_tokens->find("h1")->password_generation, 0);
     ASSERT_TRUE(stores_.users->replace_password("u1", "changed"));
@@ -248,10 +256,11 @@ TEST_F(SqliteStoresTest, MigratesAVersion3FileKeepingItsUsersAndRefreshFamilies)
 TEST_F(SqliteStoresTest, MigratesAVersion4FileKeepingItsRefreshFamiliesAsFirstParty) {
     stores_.refresh_tokens->insert(make_token("h1", "f1", "u1", 1000, 5000));
     stores_ = {};
+    exec_raw(file(), kBackToVersion5);
     exec_raw(file(), kBackToVersion4);
     ASSERT_EQ(query_text(file(), "PRAGMA user_version"), "4");
     reopen();
-    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "5");
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
     const auto old = stores_.refresh_tokens->find("h1");
     ASSERT_TRUE(old.has_value());
     EXPECT_EQ(old->client_id, "");
@@ -261,6 +270,26 @@ TEST_F(SqliteStoresTest, MigratesAVersion4FileKeepingItsRefreshFamiliesAsFirstPa
     EXPECT_EQ(stores_.refresh_tokens->rotate("h1", "h2", 5000, 1100).outcome,
               RotateOutcome::rotated);
     EXPECT_EQ(stores_.refresh_tokens->find("h2")->client_id, "");
+}
+
+TEST_F(SqliteStoresTest, MigratesAVersion5FileToOneWithNoClients) {
+    stores_.refresh_tokens->insert(make_client_token("h1", "f1", "u1", "app"));
+    stores_ = {};
+    exec_raw(file(), kBackToVersion5);
+    reopen();
+    EXPECT_EQ(query_text(file(), "PRAGMA user_version"), "6");
+    EXPECT_TRUE(stores_.clients->list().empty());
+    EXPECT_EQ(stores_.refresh_tokens->find("h1")->client_id, "app");
+    ASSERT_TRUE(stores_.clients->create(make_client("app")));
+    EXPECT_EQ(stores_.clients->find("app")->redirect_uris, make_client("app").redirect_uris);
+}
+
+TEST_F(SqliteStoresTest, ClientsPersistAcrossReopen) {
+    ASSERT_TRUE(stores_.clients->create(make_client("app")));
+    reopen();
+    const auto client = stores_.clients->find("app");
+    ASSERT_TRUE(client.has_value());
+    EXPECT_EQ(client->post_logout_redirect_uris, make_client("app").post_logout_redirect_uris);
 }
 
 TEST_F(SqliteStoresTest, RevokedIdsSurviveReopening) {

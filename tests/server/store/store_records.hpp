@@ -1,5 +1,5 @@
-// Records and helpers the store tests share: users, refresh tokens, keys and sessions with
-// fixed test values, and threads released together for races.
+// Records and helpers the store tests share: users, refresh tokens, keys, sessions, clients and
+// authorization codes with fixed test values, and threads released together for races.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/refresh_token_store.hpp"
 #include "server/store/session_store.hpp"
@@ -76,6 +77,17 @@ inline RefreshTokenRecord make_client_token(const std::string& hash, const std::
     record.scope = "openid profile";
     record.auth_time = issued_at - 30;
     return record;
+}
+
+// A confidential client with two redirect URIs and one post-logout URI.
+inline Client make_client(const std::string& id, std::int64_t created_at = 1000) {
+    return Client{
+        .id = id,
+        .name = "App " + id,
+        .redirect_uris = {"https://" + id + ".example/callback", "https://" + id + ".example/alt"},
+        .post_logout_redirect_uris = {"https://" + id + ".example/bye"},
+        .secret_hash = std::string(64, 'a'),
+        .created_at = created_at};
 }
 
 // A key created at `created_at` that signs from `activates_at` (default: at once).

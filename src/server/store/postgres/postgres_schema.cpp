@@ -94,7 +94,28 @@ ALTER TABLE refresh_families ADD COLUMN auth_time BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX refresh_families_by_client ON refresh_families (client_id);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+// Version 6: OAuth clients registered by an administrator. A client's redirect URIs (purpose
+// 'redirect') and post-logout redirect URIs ('post_logout') are rows of their own, numbered in
+// the order they were given, and go with the client.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE clients (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE client_uris (
+    client_id TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    purpose   TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    uri       TEXT NOT NULL,
+    PRIMARY KEY (client_id, purpose, position)
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                       kSchemaV4, kSchemaV5, kSchemaV6};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 // Applies the next version when one is due; false when the database is up to date.

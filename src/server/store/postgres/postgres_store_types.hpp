@@ -1,10 +1,12 @@
-// The PostgreSQL implementations of the user, refresh-token, key and revocation stores. They share
-// one Pool, so the interfaces of one open_postgres_stores() call use one set of connections.
+// The PostgreSQL implementations of the user, refresh-token, key, revocation and client stores.
+// They share one Pool, so the interfaces of one open_postgres_stores() call use one set of
+// connections.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/postgres/pg_connection.hpp"
 #include "server/store/refresh_token_store.hpp"
@@ -14,7 +16,7 @@
 namespace signet::server::postgres {
 
 // The schema version this build creates and understands.
-inline constexpr std::int64_t kSchemaVersion = 5;
+inline constexpr std::int64_t kSchemaVersion = 6;
 
 // Brings the database to kSchemaVersion, one transaction per version under an advisory lock, so
 // nodes opening one database together migrate it once. StoreError when it is newer than this build.
@@ -77,6 +79,19 @@ class PostgresRevocationStore final : public RevocationStore {
     void revoke(std::string_view jti, std::int64_t expires_at) override;
     std::vector<RevokedToken> changes_since(std::int64_t& cursor, std::int64_t now) override;
     std::size_t purge_expired(std::int64_t now) override;
+
+  private:
+    std::shared_ptr<Pool> pool_;
+};
+
+class PostgresClientStore final : public ClientStore {
+  public:
+    explicit PostgresClientStore(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+    bool create(const Client& client) override;
+    std::optional<Client> find(std::string_view id) override;
+    std::vector<Client> list() override;
+    bool remove(std::string_view id) override;
 
   private:
     std::shared_ptr<Pool> pool_;

@@ -1,4 +1,4 @@
-// Opening the PostgreSQL engine: one pool shared by the four stores, and the schema migrated.
+// Opening the PostgreSQL engine: one pool shared by the stores, and the schema migrated.
 #include "server/store/postgres/postgres_stores.hpp"
 
 #include "server/store/postgres/postgres_store_types.hpp"
@@ -13,6 +13,7 @@ PostgresStores open_postgres_stores(const std::string& url, unsigned pool_size) 
         .refresh_tokens = std::make_shared<postgres::PostgresRefreshTokenStore>(pool),
         .keys = std::make_shared<postgres::PostgresKeyStore>(pool),
         .revocations = std::make_shared<postgres::PostgresRevocationStore>(pool),
+        .clients = std::make_shared<postgres::PostgresClientStore>(pool),
     };
 }
 

@@ -1,10 +1,12 @@
-// The SQLite implementations of the user, refresh-token, key and revocation stores. They share one
-// Database (one connection), so the interfaces of one open_sqlite_stores() call see one file.
+// The SQLite implementations of the user, refresh-token, key, revocation and client stores. They
+// share one Database (one connection), so the interfaces of one open_sqlite_stores() call see one
+// file.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/refresh_token_store.hpp"
 #include "server/store/revocation_store.hpp"
@@ -74,6 +76,19 @@ class SqliteRevocationStore final : public RevocationStore {
     void revoke(std::string_view jti, std::int64_t expires_at) override;
     std::vector<RevokedToken> changes_since(std::int64_t& cursor, std::int64_t now) override;
     std::size_t purge_expired(std::int64_t now) override;
+
+  private:
+    std::shared_ptr<Database> db_;
+};
+
+class SqliteClientStore final : public ClientStore {
+  public:
+    explicit SqliteClientStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+    bool create(const Client& client) override;
+    std::optional<Client> find(std::string_view id) override;
+    std::vector<Client> list() override;
+    bool remove(std::string_view id) override;
 
   private:
     std::shared_ptr<Database> db_;

@@ -10,7 +10,7 @@ namespace signet::server {
 namespace sqlite {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 5;
+constexpr std::int64_t kSchemaVersion = 6;
 
 // Version 1. Times are Unix seconds. A refresh family is the chain of tokens issued by rotation
 // from one login (RFC 9700 §4.14.2); revoking it revokes every token in it.
@@ -93,6 +93,26 @@ CREATE INDEX refresh_families_by_client ON refresh_families (client_id);
 PRAGMA user_version = 5;
 )sql";
 
+// Version 6: OAuth clients registered by an administrator. A client's redirect URIs (purpose
+// 'redirect') and post-logout redirect URIs ('post_logout') are rows of their own, numbered in
+// the order they were given, and go with the client.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE clients (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE client_uris (
+    client_id TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    purpose   TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    uri       TEXT NOT NULL,
+    PRIMARY KEY (client_id, purpose, position)
+);
+PRAGMA user_version = 6;
+)sql";
+
 }  // namespace
 
 void migrate(Database& db) {
@@ -111,7 +131,8 @@ void migrate(Database& db) {
         if (version < 2) db.exec(kSchemaV2);
         if (version < 3) db.exec(kSchemaV3);
         if (version < 4) db.exec(kSchemaV4);
-        db.exec(kSchemaV5);
+        if (version < 5) db.exec(kSchemaV5);
+        db.exec(kSchemaV6);
     });
 }
 
@@ -125,6 +146,7 @@ SqliteStores open_sqlite_stores(const std::filesystem::path& file) {
         .refresh_tokens = std::make_shared<sqlite::SqliteRefreshTokenStore>(db),
         .keys = std::make_shared<sqlite::SqliteKeyStore>(db),
         .revocations = std::make_shared<sqlite::SqliteRevocationStore>(db),
+        .clients = std::make_shared<sqlite::SqliteClientStore>(db),
     };
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/refresh_token_store.hpp"
 #include "server/store/revocation_store.hpp"
@@ -21,6 +22,7 @@ struct SqliteStores {
     // Revoked access-token ids: written through to the file, read from a local copy that catches up
     // with other processes' revocations at most a second later.
     std::shared_ptr<RevocationStore> revocations;
+    std::shared_ptr<ClientStore> clients;
 };
 
 // Opens (creating when absent, mode 0600) and migrates the database. Throws StoreError.

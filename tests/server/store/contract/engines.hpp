@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/memory/memory_stores.hpp"
 #include "server/store/postgres/postgres_stores.hpp"
@@ -27,6 +28,7 @@
 
 namespace signet::server::contract {
 
+using test::make_client;
 using test::make_client_token;
 using test::make_key;
 using test::make_session;
@@ -41,6 +43,7 @@ struct EngineStores {
     std::shared_ptr<RevocationStore> revocations;
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RateLimitStore> rate_limits;
+    std::shared_ptr<ClientStore> clients;
     // Whatever the data lives in (a temporary directory), kept as long as the stores.
     std::shared_ptr<void> keepalive;
     // Opens the store set another node of the same deployment gets: another connection or pool
@@ -66,6 +69,7 @@ struct SqliteEngine {
                             .revocations = sqlite.revocations,
                             .sessions = nullptr,
                             .rate_limits = nullptr,
+                            .clients = sqlite.clients,
                             .keepalive = dir,
                             .open_again = [file, dir] { return open_file(file, dir); }};
     }
@@ -86,6 +90,7 @@ struct PostgresEngine {
                             .revocations = postgres.revocations,
                             .sessions = nullptr,
                             .rate_limits = nullptr,
+                            .clients = postgres.clients,
                             .keepalive = nullptr,
                             .open_again = [url] { return open_url(url); }};
     }
@@ -106,6 +111,7 @@ struct RedisEngine {
                             .revocations = nullptr,
                             .sessions = redis.sessions,
                             .rate_limits = redis.rate_limits,
+                            .clients = nullptr,
                             .keepalive = nullptr,
                             .open_again = [url] { return open_url(url); }};
     }
@@ -120,6 +126,7 @@ struct MemoryEngine {
                             .revocations = make_memory_revocation_store(),
                             .sessions = make_memory_session_store(),
                             .rate_limits = make_memory_rate_limit_store(),
+                            .clients = nullptr,
                             .keepalive = nullptr,
                             .open_again = nullptr};
         // Every "node" of a process shares its memory.
@@ -135,6 +142,7 @@ using KeyEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
 using RevocationEngines = ::testing::Types<SqliteEngine, PostgresEngine, MemoryEngine>;
 using SessionEngines = ::testing::Types<MemoryEngine, RedisEngine>;
 using RateLimitEngines = ::testing::Types<MemoryEngine, RedisEngine>;
+using ClientEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
 
 // Names the typed tests after the engine: UserStoreContract/Postgres.CreatedUserIs...
 struct EngineName {
