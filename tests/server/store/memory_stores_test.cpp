@@ -11,6 +11,7 @@
 namespace signet::server {
 namespace {
 
+using test::make_code;
 using test::make_session;
 
 TEST(MemorySessionStore, WritesSweepOutSessionsThatExpiredWithoutBeingRead) {
@@ -25,6 +26,22 @@ TEST(MemorySessionStore, WritesSweepOutSessionsThatExpiredWithoutBeingRead) {
     EXPECT_FALSE(store->get("stale", 150).has_value());
     EXPECT_EQ(store->remove_user("u1"), 0U);
     EXPECT_EQ(store->remove_user("u2"), 5000U);
+}
+
+TEST(MemoryAuthorizationCodeStore, WritesSweepOutCodesPastKeepUntilWithoutLosingLiveOnes) {
+    auto store = make_memory_authorization_code_store();
+    store->put("stale", make_code("app", 1060), 1100);
+    store->put("live", make_code("app", 2060), 9000);
+    // The store learns the time from a redemption, then many new codes arrive.
+    EXPECT_EQ(store->redeem("unknown", 2000).outcome, CodeRedemption::unknown);
+    for (int i = 0; i < 5000; ++i) {
+        store->put("new" + std::to_string(i), make_code("app", 2060), 2600);
+    }
+    // Asked with an old clock, the stale code would still count: it is unknown only because a
+    // sweep dropped it.
+    EXPECT_EQ(store->redeem("stale", 1050).outcome, CodeRedemption::unknown);
+    EXPECT_EQ(store->redeem("live", 2010).outcome, CodeRedemption::first);
+    EXPECT_EQ(store->redeem("new4999", 2010).outcome, CodeRedemption::first);
 }
 
 TEST(MemoryRateLimitStore, EndedWindowsAreSweptWithoutLosingLiveOnes) {

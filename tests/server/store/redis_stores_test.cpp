@@ -18,6 +18,7 @@
 namespace signet::server {
 namespace {
 
+using signet::server::test::make_code;
 using signet::server::test::make_session;
 
 using signet::test::RedisServer;
@@ -317,6 +318,25 @@ TEST(RedisStores, SessionKeysAndUserIndexesExpireWithTheLongestSession) {
     const auto index_ttl = raw_integer(url, {"TTL", prefix + "user_sessions:u"});
     EXPECT_GT(index_ttl, 7990);
     EXPECT_LE(index_ttl, 8000);
+}
+
+// put has no clock: the TTL counts from the earliest the code can have been issued (60 s before it
+// expires), never ending before keep_until. A redemption sets it to keep_until - now exactly.
+TEST(RedisStores, AuthorizationCodeKeysExpireAtKeepUntil) {
+    const std::string url = test_redis_url();
+    const std::string prefix = prefix_of(url);
+    auto stores = open_redis_stores(url, 1);
+    stores.authorization_codes->put("k", make_code("app", 1060), 1600);
+    const auto stored_ttl = raw_integer(url, {"TTL", prefix + "code:k"});
+    EXPECT_GT(stored_ttl, 590);
+    EXPECT_LE(stored_ttl, 600);
+    ASSERT_EQ(stores.authorization_codes->redeem("k", 1200).outcome, CodeRedemption::first);
+    const auto redeemed_ttl = raw_integer(url, {"TTL", prefix + "code:k"});
+    EXPECT_GT(redeemed_ttl, 390);
+    EXPECT_LE(redeemed_ttl, 400);
+    // Forgotten by the caller's clock, whatever Redis's TTL says: the key is deleted.
+    EXPECT_EQ(stores.authorization_codes->redeem("k", 1600).outcome, CodeRedemption::unknown);
+    EXPECT_EQ(raw_integer(url, {"EXISTS", prefix + "code:k"}), 0);
 }
 
 TEST(RedisStores, RateLimitKeysExpireAboutOneWindowAfterItStarts) {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/store/authorization_code_store.hpp"
 #include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/refresh_token_store.hpp"
@@ -88,6 +89,20 @@ inline Client make_client(const std::string& id, std::int64_t created_at = 1000)
         .post_logout_redirect_uris = {"https://" + id + ".example/bye"},
         .secret_hash = std::string(64, 'a'),
         .created_at = created_at};
+}
+
+// A code issued to `client` for user u1, expiring at `expires_at` (issued 60 s before).
+inline AuthorizationCode make_code(const std::string& client, std::int64_t expires_at) {
+    return AuthorizationCode{.client_id = client,
+                             .redirect_uri = "https://" + client + ".example/callback",
+                             .user_id = "u1",
+                             .scope = "openid email",
+                             .nonce = "n-0S6_WzA2Mj",
+                             .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                             .auth_time = expires_at - 300,
+                             .expires_at = expires_at,
+                             .family_id = "family-of-" + client,
+                             .access_token_jti = "jti-of-" + client};
 }
 
 // A key created at `created_at` that signs from `activates_at` (default: at once).

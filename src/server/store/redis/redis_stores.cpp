@@ -2,6 +2,7 @@
 // and database), then hand out stores that share one connection pool.
 #include "server/store/redis/redis_stores.hpp"
 
+#include "server/store/redis/redis_authorization_code_store.hpp"
 #include "server/store/redis/redis_connection.hpp"
 #include "server/store/redis/redis_rate_limit_store.hpp"
 #include "server/store/redis/redis_session_store.hpp"
@@ -17,7 +18,8 @@ RedisStores open_redis_stores(const std::string& url, unsigned pool_size) {
         connection->checked("PING", {"PING"});
     }
     return RedisStores{.sessions = redis::make_session_store(pool),
-                       .rate_limits = redis::make_rate_limit_store(pool)};
+                       .rate_limits = redis::make_rate_limit_store(pool),
+                       .authorization_codes = redis::make_authorization_code_store(pool)};
 }
 
 }  // namespace signet::server

@@ -1,11 +1,13 @@
-// The Redis engine, for deployments of several nodes: sessions and rate-limit counters that every
-// node shares. Sessions expire by Redis TTL; rate-limit hits are counted by one Lua script per hit
-// (INCR and PEXPIRE together), so concurrent nodes count exactly.
+// The Redis engine, for deployments of several nodes: sessions, authorization codes and rate-limit
+// counters that every node shares. Sessions and codes expire by Redis TTL; rate-limit hits are
+// counted by one Lua script per hit (INCR and PEXPIRE together), so concurrent nodes count exactly,
+// and a code is redeemed by one Lua script, so exactly one node redeems it first.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "server/store/authorization_code_store.hpp"
 #include "server/store/rate_limit_store.hpp"
 #include "server/store/session_store.hpp"
 
@@ -14,6 +16,7 @@ namespace signet::server {
 struct RedisStores {
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RateLimitStore> rate_limits;
+    std::shared_ptr<AuthorizationCodeStore> authorization_codes;
 };
 
 // `url` is redis://[[user]:password@]host[:port][/db][?key_prefix=PREFIX]: AUTH (user and password

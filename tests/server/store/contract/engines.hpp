@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "server/store/authorization_code_store.hpp"
 #include "server/store/client_store.hpp"
 #include "server/store/key_store.hpp"
 #include "server/store/memory/memory_stores.hpp"
@@ -30,6 +31,7 @@ namespace signet::server::contract {
 
 using test::make_client;
 using test::make_client_token;
+using test::make_code;
 using test::make_key;
 using test::make_session;
 using test::make_token;
@@ -44,6 +46,7 @@ struct EngineStores {
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RateLimitStore> rate_limits;
     std::shared_ptr<ClientStore> clients;
+    std::shared_ptr<AuthorizationCodeStore> authorization_codes;
     // Whatever the data lives in (a temporary directory), kept as long as the stores.
     std::shared_ptr<void> keepalive;
     // Opens the store set another node of the same deployment gets: another connection or pool
@@ -70,6 +73,7 @@ struct SqliteEngine {
                             .sessions = nullptr,
                             .rate_limits = nullptr,
                             .clients = sqlite.clients,
+                            .authorization_codes = nullptr,
                             .keepalive = dir,
                             .open_again = [file, dir] { return open_file(file, dir); }};
     }
@@ -91,6 +95,7 @@ struct PostgresEngine {
                             .sessions = nullptr,
                             .rate_limits = nullptr,
                             .clients = postgres.clients,
+                            .authorization_codes = nullptr,
                             .keepalive = nullptr,
                             .open_again = [url] { return open_url(url); }};
     }
@@ -112,6 +117,7 @@ struct RedisEngine {
                             .sessions = redis.sessions,
                             .rate_limits = redis.rate_limits,
                             .clients = nullptr,
+                            .authorization_codes = redis.authorization_codes,
                             .keepalive = nullptr,
                             .open_again = [url] { return open_url(url); }};
     }
@@ -127,6 +133,7 @@ struct MemoryEngine {
                             .sessions = make_memory_session_store(),
                             .rate_limits = make_memory_rate_limit_store(),
                             .clients = nullptr,
+                            .authorization_codes = make_memory_authorization_code_store(),
                             .keepalive = nullptr,
                             .open_again = nullptr};
         // Every "node" of a process shares its memory.
@@ -143,6 +150,7 @@ using RevocationEngines = ::testing::Types<SqliteEngine, PostgresEngine, MemoryE
 using SessionEngines = ::testing::Types<MemoryEngine, RedisEngine>;
 using RateLimitEngines = ::testing::Types<MemoryEngine, RedisEngine>;
 using ClientEngines = ::testing::Types<SqliteEngine, PostgresEngine>;
+using AuthorizationCodeEngines = ::testing::Types<MemoryEngine, RedisEngine>;
 
 // Names the typed tests after the engine: UserStoreContract/Postgres.CreatedUserIs...
 struct EngineName {
