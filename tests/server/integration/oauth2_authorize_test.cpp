@@ -71,7 +71,7 @@ TEST_F(Authorize, AnUnknownClientOrRedirectUriIsShownAndNeverRedirected) {
     expect_shown_error(authorize(http, without(good, "client_id"), cookie));
     expect_shown_error(authorize(http, without(good, "redirect_uri"), cookie));
     // Exact match only: no prefix, suffix, added query or case change (RFC 9700 §4.1.3).
-    for (const std::string uri :
+    for (const std::string& uri :
          {std::string(kRedirectUri) + "/x", std::string(kRedirectUri) + "?a=1",
           std::string("http://127.0.0.1:9/Callback"), std::string("http://127.0.0.1:9/"),
           std::string("https://evil.example/callback")}) {

@@ -150,7 +150,7 @@ TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIs
 TEST_F(ProviderEndpoints, DiscoveryAdvertisesEveryRequiredFieldAndOnlyWorkingEndpoints) {
     HttpClient http = client();
     const std::string issuer = issuer_of(http);
-    for (const std::string path :
+    for (const std::string_view path :
          {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
         const HttpResult result = http.get(path);
         ASSERT_EQ(result.status, 200u) << path << describe(result);
@@ -178,7 +178,7 @@ TEST_F(ProviderEndpoints, DiscoveryAdvertisesEveryRequiredFieldAndOnlyWorkingEnd
         EXPECT_EQ(str(doc, "userinfo_endpoint").find("/v1/"), std::string::npos);
     }
     // Every advertised form endpoint takes form posts: no 404, 405 or 415.
-    for (const std::string path : {"/oauth2/token", "/oauth2/revoke", "/oauth2/introspect"}) {
+    for (const std::string_view path : {"/oauth2/token", "/oauth2/revoke", "/oauth2/introspect"}) {
         const HttpResult result = post_form(http, path, {{"client_id", "nobody"}});
         EXPECT_EQ(result.status, 401u) << path << describe(result);
     }
@@ -204,7 +204,7 @@ TEST_F(ProviderEndpoints, LogoutRefusesUnregisteredReturnUrisAndForeignHints) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "logout-bad");
     const Issued issued = issue(http, app, "logout-bad");
-    for (const std::string uri : {std::string("https://evil.example/"),
+    for (const std::string& uri : {std::string("https://evil.example/"),
                                   std::string(kRedirectUri), std::string(kLogoutUri) + "/x"}) {
         const HttpResult result = http.get(
             "/oauth2/logout?" +
