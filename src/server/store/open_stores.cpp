@@ -73,6 +73,7 @@ Stores open_stores(const StoreSettings& settings) {
         stores.refresh_tokens = std::move(sqlite.refresh_tokens);
         stores.keys = std::move(sqlite.keys);
         stores.revocations = std::move(sqlite.revocations);
+        stores.clients = std::move(sqlite.clients);
     } else if (starts_with_scheme(*settings.database_url, "postgresql") ||
                starts_with_scheme(*settings.database_url, "postgres")) {
         PostgresStores postgres =
@@ -81,6 +82,7 @@ Stores open_stores(const StoreSettings& settings) {
         stores.refresh_tokens = std::move(postgres.refresh_tokens);
         stores.keys = std::move(postgres.keys);
         stores.revocations = std::move(postgres.revocations);
+        stores.clients = std::move(postgres.clients);
     } else {
         throw StoreError("database_url " + redact_url(*settings.database_url) +
                          ": unsupported scheme (postgresql:// or postgres://)");
@@ -89,11 +91,13 @@ Stores open_stores(const StoreSettings& settings) {
     if (!settings.redis_url) {
         stores.sessions = make_memory_session_store();
         stores.rate_limits = make_memory_rate_limit_store();
+        stores.authorization_codes = make_memory_authorization_code_store();
     } else if (starts_with_scheme(*settings.redis_url, "redis")) {
         RedisStores redis =
             open_redis_stores(*settings.redis_url, std::max(1U, settings.database_pool_size));
         stores.sessions = std::move(redis.sessions);
         stores.rate_limits = std::move(redis.rate_limits);
+        stores.authorization_codes = std::move(redis.authorization_codes);
         stores.session_engine = "redis";
     } else {
         throw StoreError("redis_url " + redact_url(*settings.redis_url) +
