@@ -3,12 +3,36 @@
 
 #include <algorithm>
 
+#include "server/auth/client_rules.hpp"
+#include "server/auth/identity.hpp"
 #include "server/auth/key_manager.hpp"
 #include "server/clock.hpp"
 #include "server/config.hpp"
 
 namespace signet::server {
 namespace {
+
+ClientRegistration refused(ClientRegisterStatus status, std::string problem) {
+    ClientRegistration registration;
+    registration.status = status;
+    registration.problem = std::move(problem);
+    return registration;
+}
+
+// The first problem of a list of redirect URIs (`what` names the list in messages), or nullopt.
+std::optional<std::string> uris_problem(const std::vector<std::string>& uris,
+                                        std::string_view what) {
+    for (std::size_t i = 0; i < uris.size(); ++i) {
+        if (auto problem = redirect_uri_problem(uris[i])) {
+            return std::string(what) + " '" + uris[i] + "' " + *problem;
+        }
+        if (std::find(uris.begin(), uris.begin() + static_cast<std::ptrdiff_t>(i), uris[i]) !=
+            uris.begin() + static_cast<std::ptrdiff_t>(i)) {
+            return std::string(what) + " '" + uris[i] + "' is listed twice";
+        }
+    }
+    return std::nullopt;
+}
 
 StoreSettings admin_store_settings(const ServerConfig& config, bool create) {
     StoreSettings settings = store_settings(config);
@@ -93,6 +117,78 @@ std::optional<AdminService::Revocation> AdminService::revoke_key(std::string_vie
 
 std::vector<StoredKey> AdminService::list_keys() {
     return stores_.keys->list();
+}
+
+std::optional<ClientRegistration> AdminService::check_client(const NewClient& request) {
+    if (!valid_client_id(request.id)) {
+        return refused(ClientRegisterStatus::invalid_client_id,
+                       "the client id '" + request.id + "' must be 1 to " +
+                           std::to_string(kMaxClientIdLength) +
+                           " letters, digits, '-', '_' or '.'");
+    }
+    if (auto problem = client_name_problem(request.name)) {
+        return refused(ClientRegisterStatus::invalid_name, "the name " + *problem);
+    }
+    if (request.redirect_uris.empty()) {
+        return refused(ClientRegisterStatus::invalid_redirect_uri,
+                       "a client needs at least one redirect URI");
+    }
+    if (auto problem = uris_problem(request.redirect_uris, "the redirect URI")) {
+        return refused(ClientRegisterStatus::invalid_redirect_uri, *problem);
+    }
+    if (auto problem =
+            uris_problem(request.post_logout_redirect_uris, "the post-logout redirect URI")) {
+        return refused(ClientRegisterStatus::invalid_post_logout_redirect_uri, *problem);
+    }
+    if (request.is_public && request.secret) {
+        return refused(ClientRegisterStatus::invalid_secret, "a public client has no secret");
+    }
+    if (!request.is_public && request.secret) {
+        if (auto problem = client_secret_problem(*request.secret)) {
+            return refused(ClientRegisterStatus::invalid_secret, "the client secret " + *problem);
+        }
+    }
+    return std::nullopt;
+}
+
+ClientRegistration AdminService::add_client(const NewClient& request) {
+    if (auto refusal = check_client(request)) return std::move(*refusal);
+    std::optional<std::string> generated;
+    std::string secret_hash;
+    if (!request.is_public) {
+        if (!request.secret) generated = random_token(kGeneratedClientSecretBytes);
+        secret_hash = sha256_hex(request.secret ? *request.secret : *generated);
+    }
+
+    Client client{.id = request.id,
+                  .name = request.name,
+                  .redirect_uris = request.redirect_uris,
+                  .post_logout_redirect_uris = request.post_logout_redirect_uris,
+                  .secret_hash = std::move(secret_hash),
+                  .created_at = unix_now()};
+    if (!stores_.clients->create(client)) {
+        return refused(ClientRegisterStatus::client_id_taken,
+                       "the client id '" + request.id + "' is taken");
+    }
+    ClientRegistration registration;
+    registration.status = ClientRegisterStatus::created;
+    registration.client = std::move(client);
+    registration.generated_secret = std::move(generated);
+    return registration;
+}
+
+std::vector<Client> AdminService::list_clients() {
+    return stores_.clients->list();
+}
+
+std::optional<ClientRemoval> AdminService::remove_client(std::string_view id) {
+    if (!stores_.clients->find(id)) return std::nullopt;
+    // Revoked first: should the removal then fail, the client is still there to remove again,
+    // and no family of a removed client is left live.
+    ClientRemoval removal;
+    removal.revoked_families = stores_.refresh_tokens->revoke_client(id, unix_now());
+    if (!stores_.clients->remove(id)) return std::nullopt;  // removed meanwhile by another
+    return removal;
 }
 
 }  // namespace signet::server

@@ -1,7 +1,9 @@
-// What the CLI's `user` and `key` commands do to a deployment, through the same stores
+// What the CLI's `user`, `key` and `client` commands do to a deployment, through the same stores
 // (open_stores) and services the server uses: users are hashed with the configured Argon2id cost,
 // disabling ends refresh families and sessions on every node, keys rotate as the key manager
-// rotates them and are revoked for every node. The CLI never touches a store engine itself.
+// rotates them and are revoked for every node, OAuth clients are registered under the rules of
+// auth/client_rules.hpp and their removal ends the refresh families issued to them. The CLI never
+// touches a store engine itself.
 #pragma once
 
 #include <optional>
@@ -17,6 +19,40 @@
 #include "server/store/stores.hpp"
 
 namespace signet::server {
+
+// An OAuth client to register. A confidential client (is_public false) gets `secret` when given,
+// else a generated one.
+struct NewClient {
+    std::string id;
+    std::string name;
+    std::vector<std::string> redirect_uris;
+    std::vector<std::string> post_logout_redirect_uris;
+    bool is_public = false;
+    std::optional<std::string> secret;
+};
+
+enum class ClientRegisterStatus {
+    created,
+    invalid_client_id,
+    invalid_name,
+    invalid_redirect_uri,  // also: none given
+    invalid_post_logout_redirect_uri,
+    invalid_secret,  // given for a public client, or too short, too long, control chars
+    client_id_taken,
+};
+
+struct ClientRegistration {
+    ClientRegisterStatus status = ClientRegisterStatus::invalid_client_id;
+    std::string problem;  // unless created: one sentence naming what is wrong
+    Client client;        // when created
+    // The generated secret, to be shown this once (only its hash is stored); nullopt for a public
+    // client or a given secret.
+    std::optional<std::string> generated_secret;
+};
+
+struct ClientRemoval {
+    std::size_t revoked_families = 0;  // live refresh families of the client, now revoked
+};
 
 class AdminService {
   public:
@@ -49,6 +85,18 @@ class AdminService {
 
     // Every stored key, oldest first.
     std::vector<StoredKey> list_keys();
+
+    // Registers an OAuth client: checks the id, name, URIs and secret, stores the secret as its
+    // SHA-256 (hex). Nothing is written unless the status is `created`.
+    ClientRegistration add_client(const NewClient& request);
+    // The refusal add_client would answer without looking at the store (every status but
+    // created and client_id_taken); nullopt when the request is acceptable.
+    static std::optional<ClientRegistration> check_client(const NewClient& request);
+    // Every client, oldest first.
+    std::vector<Client> list_clients();
+    // Revokes every refresh family issued to the client, then removes it; nullopt (and nothing
+    // revoked) when there is no such client.
+    std::optional<ClientRemoval> remove_client(std::string_view id);
 
   private:
     ServerConfig config_;
