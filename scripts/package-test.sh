@@ -97,7 +97,7 @@ dpkg-query -W -f='${Conffiles}\n' signet | grep -q '^ /etc/signet/signet.toml ' 
 
 step "manual pages (man -l)"
 for page in man1/signet.1 man1/signet-key.1 man1/signet-token.1 man1/signet-user.1 \
-    man1/signet-serve.1 man5/signet.toml.5; do
+    man1/signet-client.1 man1/signet-serve.1 man5/signet.toml.5; do
     file=/usr/share/man/$page.gz
     [[ -f $file ]] || fail "no $file"
     warnings=$(MANWIDTH=80 man --warnings -l "$file" 2>&1 >"$work/page.txt") || fail "man -l $file"

@@ -1,6 +1,6 @@
 // The command table of the signet command line: each command is a spec (options, operands, help)
-// and a handler. Groups ("key", "token", "user") list their commands, and a few commands stand
-// alone ("serve"); main.cpp only dispatches.
+// and a handler. Groups ("key", "token", "user", "client") list their commands, and a few commands
+// stand alone ("serve"); main.cpp only dispatches.
 #pragma once
 
 #include <span>
@@ -26,6 +26,7 @@ struct CommandGroup {
 std::span<const Command> key_commands();
 std::span<const Command> token_commands();
 std::span<const Command> user_commands();
+std::span<const Command> client_commands();
 // Commands without a group, run as `signet <name>`: "serve".
 std::span<const Command> standalone_commands();
 // The groups, in the order --help lists them.

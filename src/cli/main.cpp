@@ -30,6 +30,11 @@ const std::array kGroups = {
                  "Manage the users of a `signet serve` data dir (its SQLite database). The data\n"
                  "dir is --data-dir, else $SIGNET_DATA_DIR, else ./signet-data.",
                  user_commands},
+    CommandGroup{"client", "Add, list and remove OAuth clients of a deployment",
+                 "Manage the OAuth clients registered with a `signet serve` deployment: the\n"
+                 "applications that may send users to sign in and receive tokens for them. The\n"
+                 "deployment is named as for `signet user` (--data-dir, --database-url, --config).",
+                 client_commands},
 };
 
 }  // namespace

@@ -109,8 +109,8 @@ std::string main_page() {
         "\\fBsignet \\-\\-version\\fR\n"
         ".SH DESCRIPTION\n"
         "Signet creates, converts and inspects JSON Web Keys, signs, verifies, encrypts and "
-        "decrypts JSON Web Tokens (JWS, JWE, JWT), manages the users of a deployment, and runs "
-        "the auth server that issues tokens.\n"
+        "decrypts JSON Web Tokens (JWS, JWE, JWT), manages the users and OAuth clients of a "
+        "deployment, and runs the auth server that issues tokens.\n"
         ".SH COMMANDS\n";
     for (const Command& command : standalone_commands()) {
         text += ".TP\n\\fBsignet " + roff(command.name) + "\\fR\n" + roff(command.spec.summary) +

@@ -39,6 +39,7 @@ const std::vector<Page> kPages = {
       {"token", "encrypt"},
       {"token", "decrypt"}}},
     {"signet-user.1", {{"user", "add"}, {"user", "list"}, {"user", "disable"}, {"user", "enable"}}},
+    {"signet-client.1", {{"client", "add"}, {"client", "list"}, {"client", "remove"}}},
     {"signet-serve.1", {{"serve"}}},
 };
 
@@ -135,7 +136,7 @@ TEST_F(BashCompletion, CompletesGroupsCommandsOptionsAndFiles) {
     write_file("claims-of-test.json", "{}");
 
     const std::string first = complete(file, "signet \"\"");
-    for (const char* word : {"serve", "key", "token", "user", "--version"})
+    for (const char* word : {"serve", "key", "token", "user", "client", "--version"})
         EXPECT_NE(first.find(word), std::string::npos) << word << " in " << first;
     EXPECT_EQ(complete(file, "signet ke"), "key\n");
     const std::string key = complete(file, "signet key \"\"");
