@@ -76,7 +76,8 @@ before(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'signet-rp-'));
   execFileSync(signetBin, ['client', 'add', '--data-dir', dataDir, '--id', clientId,
     '--name', 'Stock relying party', '--redirect-uri', redirectUri,
-    '--post-logout-redirect-uri', logoutUri, '--secret-stdin'], { input: clientSecret });
+    '--post-logout-redirect-uri', logoutUri, '--secret-stdin'],
+  { input: clientSecret, env: { PATH: process.env.PATH } });
   const started = await startServer();
   server = started.child;
   issuer = started.origin;

@@ -20,7 +20,8 @@ namespace bhttp = boost::beast::http;
 // The authorization request's parameters, encoded again for the login form's hidden field.
 std::string encoded_request(const http::FormParams& params) {
     std::vector<std::pair<std::string_view, std::string_view>> items;
-    for (const auto& [name, value] : params.items()) items.emplace_back(name, value);
+    for (const auto& [name, value] : params.items())
+        items.emplace_back(name, value);
     std::string query = http::with_query("", items);
     if (!query.empty()) query.erase(0, 1);  // the leading '?'
     return query;
@@ -32,7 +33,8 @@ std::string redirect_source(std::string_view redirect_uri) {
     std::string origin = origin_of(redirect_uri);
     if (!origin.empty()) return origin;
     const std::size_t colon = redirect_uri.find(':');
-    return colon == std::string_view::npos ? std::string() : std::string(redirect_uri.substr(0, colon + 1));
+    return colon == std::string_view::npos ? std::string()
+                                           : std::string(redirect_uri.substr(0, colon + 1));
 }
 
 // The login form. The CSRF token is the double-submit cookie's value (set here when absent).
@@ -110,8 +112,7 @@ http::Response authorize(Services& services, const http::Request& request,
     const std::optional<Session> session =
         services.authenticator.session_record(request, now, outcome);
     return answer(services, request, params,
-                  services.authorizations.decide(params, session, false, now),
-                  http::Status::found);
+                  services.authorizations.decide(params, session, false, now), http::Status::found);
 }
 
 // The form's CSRF token equals the double-submit cookie, compared in constant time.
@@ -135,9 +136,10 @@ http::Response login(Services& services, const http::Request& request,
     const http::FormParams& params = std::get<http::FormParams>(parsed);
     const std::int64_t now = unix_now();
     // The request must still be one the provider would show the form for.
-    const AuthorizeDecision before = services.authorizations.decide(params, std::nullopt, false, now);
-    if (before.step != AuthorizeStep::login) return answer(services, request, params, before,
-                                                           http::Status::see_other);
+    const AuthorizeDecision before =
+        services.authorizations.decide(params, std::nullopt, false, now);
+    if (before.step != AuthorizeStep::login)
+        return answer(services, request, params, before, http::Status::see_other);
     // A login form posted from another site would log the victim in as the attacker (login CSRF).
     if (check_csrf(request, services.issuer_origin, services.cookie_names.csrf) ==
             CsrfVerdict::foreign_origin ||
@@ -147,9 +149,9 @@ http::Response login(Services& services, const http::Request& request,
     }
     const std::string_view email = form.find("email").value_or("");
     const std::string_view password = form.find("password").value_or("");
-    const SessionLogin result =
-        services.logins.start_session(email, password, context.client_address,
-                                      http::find_cookie(request, services.cookie_names.session), now);
+    const SessionLogin result = services.logins.start_session(
+        email, password, context.client_address,
+        http::find_cookie(request, services.cookie_names.session), now);
     if (result.status == LoginStatus::rate_limited) {
         return login_page(services, request, params, before, http::Status::too_many_requests,
                           "Too many failed logins; try again later.", email);

@@ -36,8 +36,7 @@ std::optional<boost::json::object> access_token_facts(Services& services, std::s
     if (!claims) return std::nullopt;
     boost::json::object facts{{"active", true}, {"token_type", "Bearer"}};
     // The token's own claims, as RFC 7662 §2.2 names them.
-    for (std::string_view name :
-         {"scope", "client_id", "sub", "iss", "jti", "email"}) {
+    for (std::string_view name : {"scope", "client_id", "sub", "iss", "jti", "email"}) {
         if (const auto value = claims->get_string(name)) facts[name] = *value;
     }
     if (const auto email = claims->get_string("email")) facts["username"] = *email;
@@ -69,8 +68,7 @@ http::Response introspect(Services& services, const http::Request& request,
     const std::int64_t now = unix_now();
     std::optional<boost::json::object> facts;
     if (token->size() <= 16 * 1024) {
-        const bool refresh_first =
-            params.find("token_type_hint").value_or("") == "refresh_token";
+        const bool refresh_first = params.find("token_type_hint").value_or("") == "refresh_token";
         facts = refresh_first ? refresh_token_facts(services, *token, now)
                               : access_token_facts(services, *token, now);
         if (!facts) {

@@ -106,9 +106,10 @@ http::Response logout(Services& services, const http::Request& request,
                                      ? std::string(*cookie)
                                      : random_token(32);
         std::string body = "<h1>Log out?</h1>\n<p class=\"lead\">";
-        body += client ? "<strong>" + html_escape(client->name.empty() ? client->id : client->name) +
-                             "</strong> asks to end your Signet session."
-                       : std::string("End your Signet session?");
+        body += client
+                    ? "<strong>" + html_escape(client->name.empty() ? client->id : client->name) +
+                          "</strong> asks to end your Signet session."
+                    : std::string("End your Signet session?");
         body += "</p>\n<form method=\"post\" action=\"/oauth2/logout\">\n";
         body += hidden("csrf_token", csrf) + hidden("client_id", client_id) +
                 hidden("post_logout_redirect_uri", return_to) +
@@ -130,13 +131,12 @@ http::Response logout(Services& services, const http::Request& request,
             ? html_page(request, http::Status::ok, "Logged out",
                         "<h1>You are logged out</h1>\n<p class=\"lead\">Your Signet session has "
                         "ended.</p>\n")
-            : http::redirect(
-                  request,
-                  params.find("state")
-                      ? http::with_query(return_to, {{"state", *params.find("state")}})
-                      : std::string(return_to),
-                  request.method() == http::Verb::post ? http::Status::see_other
-                                                       : http::Status::found);
+            : http::redirect(request,
+                             params.find("state")
+                                 ? http::with_query(return_to, {{"state", *params.find("state")}})
+                                 : std::string(return_to),
+                             request.method() == http::Verb::post ? http::Status::see_other
+                                                                  : http::Status::found);
     response.insert(bhttp::field::set_cookie,
                     auth_cookie(services, services.cookie_names.session, "", 0));
     return response;

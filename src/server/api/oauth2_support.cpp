@@ -106,8 +106,8 @@ http::Response html_page(const http::Request& request, http::Status status, std:
     return response;
 }
 
-http::Response error_page(const http::Request& request, http::Status status,
-                          std::string_view error, std::string_view description) {
+http::Response error_page(const http::Request& request, http::Status status, std::string_view error,
+                          std::string_view description) {
     std::string body = "<h1>This request cannot continue</h1>\n<p class=\"error\">";
     body += html_escape(description);
     body += "</p>\n<p class=\"note\">Error code <code>";

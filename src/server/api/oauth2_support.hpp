@@ -35,8 +35,8 @@ std::string html_escape(std::string_view text);
 http::Response html_page(const http::Request& request, http::Status status, std::string_view title,
                          std::string_view body_html, std::string_view form_target = {});
 // The page for an error that must not be redirected (an unknown client or redirect URI).
-http::Response error_page(const http::Request& request, http::Status status,
-                          std::string_view error, std::string_view description);
+http::Response error_page(const http::Request& request, http::Status status, std::string_view error,
+                          std::string_view description);
 
 // Route registration, one function per endpoint file.
 void add_authorize_routes(http::Router& router, Services& services);

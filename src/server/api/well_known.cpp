@@ -27,7 +27,8 @@ boost::json::object metadata(const Services& services) {
     body["introspection_endpoint"] = issuer + "/oauth2/introspect";
     if (oidc) body["end_session_endpoint"] = issuer + "/oauth2/logout";
     boost::json::array scopes;
-    for (const std::string& scope : services.authorizations.scopes()) scopes.emplace_back(scope);
+    for (const std::string& scope : services.authorizations.scopes())
+        scopes.emplace_back(scope);
     body["scopes_supported"] = std::move(scopes);
     body["response_types_supported"] = boost::json::array{"code"};
     body["response_modes_supported"] = boost::json::array{"query"};
@@ -43,9 +44,8 @@ boost::json::object metadata(const Services& services) {
         body["subject_types_supported"] = boost::json::array{"public"};
         body["id_token_signing_alg_values_supported"] =
             boost::json::array{to_string(services.config.signing_alg)};
-        body["claims_supported"] =
-            boost::json::array{"iss", "sub",   "aud",   "exp",           "iat",
-                               "auth_time", "nonce", "email", "email_verified"};
+        body["claims_supported"] = boost::json::array{
+            "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified"};
         body["prompt_values_supported"] = boost::json::array{"none", "login"};
     }
     body["request_parameter_supported"] = false;

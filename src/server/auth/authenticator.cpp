@@ -36,7 +36,8 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
     if (!claims) {
         Result<Claims> verified = keys->verifier.verify(token);
         if (!verified) {
-            refuse(outcome, token_failure(verified.code()), std::string(to_string(verified.code())));
+            refuse(outcome, token_failure(verified.code()),
+                   std::string(to_string(verified.code())));
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
@@ -92,7 +93,7 @@ AuthOutcome Authenticator::authenticate(const http::Request& request, std::int64
 }
 
 std::optional<Claims> Authenticator::verify_access_token(std::string_view token, std::int64_t now,
-                                                        AuthOutcome& outcome) const {
+                                                         AuthOutcome& outcome) const {
     outcome.presented = true;
     Result<Claims> verified = keys_.snapshot()->verifier.verify(token);
     if (!verified) {

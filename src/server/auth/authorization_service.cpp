@@ -23,8 +23,7 @@ AuthorizeDecision shown(std::string error, std::string description) {
 
 // A PKCE S256 challenge is the base64url of a SHA-256: 43 characters (RFC 7636 §4.2).
 bool plausible_challenge(std::string_view challenge) {
-    return challenge.size() == 43 &&
-           std::all_of(challenge.begin(), challenge.end(), [](char c) {
+    return challenge.size() == 43 && std::all_of(challenge.begin(), challenge.end(), [](char c) {
                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                       c == '-' || c == '_';
            });

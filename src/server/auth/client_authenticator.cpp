@@ -4,10 +4,6 @@
 #include <sodium.h>
 
 #include <boost/beast/http/field.hpp>
-#include <boost/url/decode_view.hpp>
-#include <boost/url/encoding_opts.hpp>
-#include <boost/url/grammar/string_token.hpp>
-#include <boost/url/pct_string_view.hpp>
 
 #include "server/auth/identity.hpp"
 #include "server/http/text.hpp"
@@ -22,11 +18,7 @@ struct BasicCredentials {
 
 // RFC 6749 §2.3.1: the id and the secret are form-urlencoded before Basic encodes them.
 std::optional<std::string> form_decoded(std::string_view text) {
-    auto pct = boost::urls::make_pct_string_view(text);
-    if (!pct) return std::nullopt;
-    boost::urls::encoding_opts options;
-    options.space_as_plus = true;
-    return pct->decode(options);
+    return http::form_decode(text);
 }
 
 // nullopt: no Basic credentials; an empty client_id: a header that does not decode.
@@ -102,7 +94,8 @@ ClientAuthentication ClientAuthenticator::authenticate(const http::Request& requ
     const std::optional<std::string_view> secret =
         basic ? std::optional<std::string_view>(basic->secret) : body_secret;
     constexpr std::string_view kFailed = "Client authentication failed.";
-    if (!client) return failed(ClientAuthFailure::invalid_client, std::string(kFailed), tried_basic);
+    if (!client)
+        return failed(ClientAuthFailure::invalid_client, std::string(kFailed), tried_basic);
     if (client->is_public()) {
         // A public client holds no secret; one that sends a secret is not who it says.
         if (secret && !secret->empty()) {

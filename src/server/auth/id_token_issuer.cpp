@@ -50,11 +50,17 @@ std::string access_token_hash(Algorithm alg, Curve curve, std::string_view acces
         case Algorithm::HS384:
         case Algorithm::RS384:
         case Algorithm::PS384:
-        case Algorithm::ES384: md = EVP_sha384(); length = 48; break;
+        case Algorithm::ES384:
+            md = EVP_sha384();
+            length = 48;
+            break;
         case Algorithm::HS512:
         case Algorithm::RS512:
         case Algorithm::PS512:
-        case Algorithm::ES512: md = EVP_sha512(); length = 64; break;
+        case Algorithm::ES512:
+            md = EVP_sha512();
+            length = 64;
+            break;
         case Algorithm::EdDSA:
             if (curve == Curve::Ed448) {
                 md = EVP_shake256();
@@ -77,8 +83,8 @@ std::string access_token_hash(Algorithm alg, Curve curve, std::string_view acces
              : EVP_DigestFinal_ex(ctx.get(), digest.data(), &written)) != 1) {
         throw std::runtime_error("hashing the access token failed");
     }
-    return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()),
-                                             length / 2));
+    return base64url_encode(
+        std::string_view(reinterpret_cast<const char*>(digest.data()), length / 2));
 }
 
 }  // namespace signet::server

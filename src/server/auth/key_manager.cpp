@@ -183,8 +183,8 @@ void KeyManager::reload() {
         const std::uint64_t generation = version_.load(std::memory_order_relaxed) + 1;
         fingerprint_ = std::move(fingerprint);
         snapshot_ = std::make_shared<const KeySnapshot>(
-            KeySnapshot{std::move(*signer), std::move(id_token_signer), std::move(*verifier), std::move(jwks), current->kid,
-                        std::move(kids), generation});
+            KeySnapshot{std::move(*signer), std::move(id_token_signer), std::move(*verifier),
+                        std::move(jwks), current->kid, std::move(kids), generation});
         version_.store(generation, std::memory_order_release);
     }
     // Keys past their grace are of no use to anyone.

@@ -24,10 +24,10 @@ inline constexpr std::chrono::seconds kJwksMaxAge{60};
 
 // One consistent view of the keys: swapped as a whole on reload, read without locks.
 struct KeySnapshot {
-    Signer signer;          // the current key, for access tokens ("typ" at+jwt, RFC 9068 §2.1)
+    Signer signer;           // the current key, for access tokens ("typ" at+jwt, RFC 9068 §2.1)
     Signer id_token_signer;  // the same key for ID tokens ("typ" JWT, OIDC Core §2)
-    Verifier verifier;      // access-token verifier over every published key
-    std::string jwks_json;  // {"keys":[public keys]}; empty for HMAC deployments
+    Verifier verifier;       // access-token verifier over every published key
+    std::string jwks_json;   // {"keys":[public keys]}; empty for HMAC deployments
     std::string current_kid;
     std::vector<std::string> kids;
     std::uint64_t generation = 0;  // grows with every reload; caches of verified tokens key on it

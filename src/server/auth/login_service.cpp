@@ -5,8 +5,8 @@
 
 namespace signet::server {
 
-LoginService::LoginService(AccountService& accounts, SessionService& sessions,
-                           TokenService& tokens, http::Metrics& metrics)
+LoginService::LoginService(AccountService& accounts, SessionService& sessions, TokenService& tokens,
+                           http::Metrics& metrics)
     : accounts_(accounts), sessions_(sessions), tokens_(tokens), metrics_(metrics) {}
 
 LoginCheck LoginService::check(std::string_view email, std::string_view password,

@@ -77,7 +77,8 @@ GrantOutcome OAuthGrants::exchange_code(const Client& client, const http::FormPa
     }
     // PKCE (RFC 7636 §4.6); every code carries a challenge, so no downgrade is possible.
     if (!verifier) return refused("invalid_grant", "\"code_verifier\" is required (PKCE).");
-    if (!valid_code_verifier(*verifier) || !code_verifier_matches(*verifier, record.code_challenge)) {
+    if (!valid_code_verifier(*verifier) ||
+        !code_verifier_matches(*verifier, record.code_challenge)) {
         return refused("invalid_grant", "The code_verifier does not match the code_challenge.");
     }
     const std::optional<User> user = users_.find_by_id(record.user_id);
@@ -89,11 +90,11 @@ GrantOutcome OAuthGrants::exchange_code(const Client& client, const http::FormPa
                                   Grant{client.id, record.scope, record.auth_time, record.family_id,
                                         record.access_token_jti});
     if (has_scope(record.scope, "openid")) {
-        issued.id_token = id_tokens_.issue(
-            *user,
-            IdTokenClaims{client.id, record.scope, record.nonce, record.auth_time,
-                          issued.tokens.access_token},
-            now);
+        issued.id_token =
+            id_tokens_.issue(*user,
+                             IdTokenClaims{client.id, record.scope, record.nonce, record.auth_time,
+                                           issued.tokens.access_token},
+                             now);
     }
     GrantOutcome outcome;
     outcome.tokens = std::move(issued);
@@ -126,8 +127,8 @@ GrantOutcome OAuthGrants::refresh(const Client& client, const http::FormParams& 
     if (has_scope(issued.scope, "openid")) {
         issued.id_token = id_tokens_.issue(
             *result.user,
-            IdTokenClaims{client.id, issued.scope, {}, result.grant.auth_time,
-                          issued.tokens.access_token},
+            IdTokenClaims{
+                client.id, issued.scope, {}, result.grant.auth_time, issued.tokens.access_token},
             now);
     }
     GrantOutcome outcome;

@@ -72,7 +72,8 @@ std::optional<AuthOutcome> RemoteTokenAuthenticator::verify(const Verifier& veri
         if (verified) {
             refuse(outcome, AuthFailure::invalid_token, "missing_claim");
         } else {
-            refuse(outcome, token_failure(verified.code()), std::string(to_string(verified.code())));
+            refuse(outcome, token_failure(verified.code()),
+                   std::string(to_string(verified.code())));
         }
         metrics_.token_rejected(outcome.reason);
         return outcome;

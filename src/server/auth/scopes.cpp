@@ -27,7 +27,8 @@ bool scopes_within(std::string_view requested, std::string_view granted) {
     return true;
 }
 
-std::string supported_scopes(std::string_view requested, const std::vector<std::string>& supported) {
+std::string supported_scopes(std::string_view requested,
+                             const std::vector<std::string>& supported) {
     std::string out;
     for (std::string_view scope : split_scopes(requested)) {
         if (std::find(supported.begin(), supported.end(), scope) == supported.end()) continue;

@@ -71,8 +71,8 @@ TokenPair TokenService::issue(const User& user, std::int64_t now, const Grant& g
     return pair;
 }
 
-TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token,
-                                                  std::int64_t now, std::string_view client_id,
+TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token, std::int64_t now,
+                                                  std::string_view client_id,
                                                   std::string_view scope) {
     RefreshResult result;
     const std::string old_hash = sha256_hex(refresh_token);

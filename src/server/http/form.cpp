@@ -1,11 +1,10 @@
-// Form and query parameters, decoded with Boost.URL.
+// Form and query parameters; redirect locations encoded with Boost.URL.
 #include "server/http/form.hpp"
+
+#include <algorithm>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/url/encode.hpp>
-#include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_encoded_view.hpp>
-#include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
@@ -22,21 +21,58 @@ std::optional<std::string_view> FormParams::find(std::string_view name) const {
     return std::nullopt;
 }
 
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+// Not pct_string_view::decode(space_as_plus): in Boost 1.81 it reads past the end of a view that
+// is not NUL-terminated (a request target), appending a stray byte to the last value.
+std::optional<std::string> form_decode(std::string_view encoded) {
+    std::string out;
+    out.reserve(encoded.size());
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+        const char c = encoded[i];
+        if (c == '+') {
+            out += ' ';
+        } else if (c == '%') {
+            if (i + 2 >= encoded.size()) return std::nullopt;
+            const int high = hex_value(encoded[i + 1]);
+            const int low = hex_value(encoded[i + 2]);
+            if (high < 0 || low < 0) return std::nullopt;
+            out += static_cast<char>(high * 16 + low);
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 std::variant<FormParams, FormError> parse_form(std::string_view encoded, std::size_t max_params) {
     FormParams params;
     if (encoded.empty()) return params;
-    auto parsed = boost::urls::parse_query(encoded);
-    if (!parsed) return FormError{"The parameters are not correctly encoded."};
-    boost::urls::encoding_opts options;
-    options.space_as_plus = true;  // application/x-www-form-urlencoded
     std::size_t count = 0;
-    for (const auto& param : *parsed) {
+    while (!encoded.empty()) {
+        const std::size_t amp = std::min(encoded.find('&'), encoded.size());
+        const std::string_view pair = encoded.substr(0, amp);
+        encoded.remove_prefix(std::min(amp + 1, encoded.size()));
+        if (pair.empty()) continue;
         if (++count > max_params) return FormError{"Too many parameters."};
-        std::string name = param.key.decode(options);
-        std::string value = param.has_value ? param.value.decode(options) : std::string();
-        if (name.empty() || value.empty()) continue;
-        if (params.find(name)) return FormError{"The parameter \"" + name + "\" is repeated."};
-        params.add(std::move(name), std::move(value));
+        const std::size_t equals = std::min(pair.find('='), pair.size());
+        std::optional<std::string> name = form_decode(pair.substr(0, equals));
+        std::optional<std::string> value =
+            form_decode(pair.substr(std::min(equals + 1, pair.size())));
+        if (!name || !value) return FormError{"The parameters are not correctly encoded."};
+        if (name->empty() || value->empty()) continue;
+        if (params.find(*name)) return FormError{"The parameter \"" + *name + "\" is repeated."};
+        params.add(std::move(*name), std::move(*value));
     }
     return params;
 }

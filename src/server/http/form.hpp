@@ -33,6 +33,9 @@ struct FormError {
     std::string description;  // names the parameter when one is repeated
 };
 
+// Percent-decodes `encoded` with '+' as a space; nullopt for a malformed escape.
+std::optional<std::string> form_decode(std::string_view encoded);
+
 // Parses `encoded` ("a=1&b=2", '+' is a space). A parameter repeated with a value is refused (RFC
 // 6749 §3.1: "MUST NOT be included more than once"); so are malformed percent-escapes and more
 // than `max_params` parameters.
@@ -51,7 +54,6 @@ std::string with_query(std::string_view base,
 
 // A bodiless redirect to `location`, not cached (302 Found for GET flows, 303 See Other after a
 // form POST, RFC 9110 §15.4.4).
-Response redirect(const Request& request, std::string_view location,
-                  Status status = Status::found);
+Response redirect(const Request& request, std::string_view location, Status status = Status::found);
 
 }  // namespace signet::server::http

@@ -19,7 +19,7 @@ struct Client {
     std::vector<std::string> redirect_uris;
     // Where RP-initiated logout may send the browser back (OIDC RP-Initiated Logout §2).
     std::vector<std::string> post_logout_redirect_uris;
-    std::string secret_hash;  // hex SHA-256 of the secret; empty for a public client
+    std::string secret_hash;      // hex SHA-256 of the secret; empty for a public client
     std::int64_t created_at = 0;  // Unix seconds
 
     bool is_public() const noexcept { return secret_hash.empty(); }

@@ -29,7 +29,7 @@ struct RefreshTokenRecord {
     // first-party API (/v1/login); otherwise the OAuth client the family was issued to, which
     // alone may refresh or revoke it (RFC 6749 §6, RFC 7009 §2.1).
     std::string client_id;
-    std::string scope;          // the granted scopes, space-separated
+    std::string scope;           // the granted scopes, space-separated
     std::int64_t auth_time = 0;  // when the user authenticated (OIDC Core §2); 0: not recorded
 };
 

@@ -31,7 +31,7 @@ struct Stores {
     std::shared_ptr<SessionStore> sessions;
     std::shared_ptr<RevocationStore> revocations;
     std::shared_ptr<RateLimitStore> rate_limits;
-    std::shared_ptr<ClientStore> clients;                        // with the users' database
+    std::shared_ptr<ClientStore> clients;                         // with the users' database
     std::shared_ptr<AuthorizationCodeStore> authorization_codes;  // with the sessions
     std::string session_engine = "memory";  // "memory" or "redis": what holds the sessions
 };

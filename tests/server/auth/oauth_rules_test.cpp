@@ -35,9 +35,9 @@ TEST(AccessTokenHash, MatchesTheOidcCoreExample) {
 }
 
 TEST(AccessTokenHash, IsTheLeftHalfOfTheAlgorithmsHash) {
-    EXPECT_EQ(access_token_hash(Algorithm::ES256, Curve::P256, "t").size(), 22u);   // 16 bytes
-    EXPECT_EQ(access_token_hash(Algorithm::ES384, Curve::P384, "t").size(), 32u);   // 24 bytes
-    EXPECT_EQ(access_token_hash(Algorithm::PS512, Curve::none, "t").size(), 43u);   // 32 bytes
+    EXPECT_EQ(access_token_hash(Algorithm::ES256, Curve::P256, "t").size(), 22u);  // 16 bytes
+    EXPECT_EQ(access_token_hash(Algorithm::ES384, Curve::P384, "t").size(), 32u);  // 24 bytes
+    EXPECT_EQ(access_token_hash(Algorithm::PS512, Curve::none, "t").size(), 43u);  // 32 bytes
     EXPECT_EQ(access_token_hash(Algorithm::EdDSA, Curve::Ed25519, "t").size(), 43u);
     EXPECT_EQ(access_token_hash(Algorithm::EdDSA, Curve::Ed448, "t").size(), 76u);  // 57 bytes
     EXPECT_NE(access_token_hash(Algorithm::ES256, Curve::P256, "t"),

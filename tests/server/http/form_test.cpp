@@ -14,7 +14,8 @@ FormParams parsed(std::string_view text) {
 }
 
 TEST(ParseForm, DecodesPercentEscapesAndPlusAsSpace) {
-    const FormParams params = parsed("scope=openid+email&redirect_uri=https%3A%2F%2Fa.example%2Fcb");
+    const FormParams params =
+        parsed("scope=openid+email&redirect_uri=https%3A%2F%2Fa.example%2Fcb");
     EXPECT_EQ(params.find("scope").value_or(""), "openid email");
     EXPECT_EQ(params.find("redirect_uri").value_or(""), "https://a.example/cb");
     EXPECT_FALSE(params.find("state"));
@@ -39,9 +40,24 @@ TEST(ParseForm, MalformedEscapesAndTooManyParametersAreRefused) {
     EXPECT_TRUE(std::holds_alternative<FormError>(parse_form("a=%zz")));
     EXPECT_TRUE(std::holds_alternative<FormError>(parse_form("a=%4")));
     std::string many;
-    for (int i = 0; i < 65; ++i) many += "p" + std::to_string(i) + "=1&";
+    for (int i = 0; i < 65; ++i)
+        many += "p" + std::to_string(i) + "=1&";
     EXPECT_TRUE(std::holds_alternative<FormError>(parse_form(many)));
     EXPECT_TRUE(std::holds_alternative<FormParams>(parse_form(many, 100)));
+}
+
+TEST(ParseForm, TheLastValueOfAViewIntoALongerBufferEndsAtTheView) {
+    // A request target is not NUL-terminated: what follows the query must not leak into it.
+    const std::string target = "a=1&code_challenge_method=S256e";
+    const FormParams params = parsed(std::string_view(target).substr(0, target.size() - 1));
+    EXPECT_EQ(params.find("code_challenge_method").value_or(""), "S256");
+}
+
+TEST(FormDecode, DecodesEscapesAndPlusAndRefusesTruncatedOnes) {
+    EXPECT_EQ(form_decode("a+b%2Bc%3a").value_or("?"), "a b+c:");
+    EXPECT_FALSE(form_decode("abc%"));
+    EXPECT_FALSE(form_decode("abc%4"));
+    EXPECT_FALSE(form_decode("%g0"));
 }
 
 TEST(WithQuery, EncodesValuesAndKeepsTheRedirectUrisOwnQuery) {

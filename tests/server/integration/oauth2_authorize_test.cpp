@@ -98,11 +98,11 @@ TEST_F(Authorize, ErrorsAfterTheRedirectUriIsKnownGoToTheClient) {
                           "invalid_request", issuer);
     expect_error_redirect(authorize(http, with(good, "code_challenge", "short"), cookie),
                           "invalid_request", issuer);
-    expect_error_redirect(authorize(http, with(good, "request", "eyJhbGciOiJub25lIn0.e30."), cookie),
-                          "request_not_supported", issuer);
     expect_error_redirect(
-        authorize(http, with(good, "request_uri", "https://a.example/r"), cookie),
-        "request_uri_not_supported", issuer);
+        authorize(http, with(good, "request", "eyJhbGciOiJub25lIn0.e30."), cookie),
+        "request_not_supported", issuer);
+    expect_error_redirect(authorize(http, with(good, "request_uri", "https://a.example/r"), cookie),
+                          "request_uri_not_supported", issuer);
     expect_error_redirect(authorize(http, with(good, "scope", "bogus"), cookie), "invalid_scope",
                           issuer);
     expect_error_redirect(authorize(http, with(good, "max_age", "-1"), cookie), "invalid_request",
@@ -129,8 +129,8 @@ TEST_F(Authorize, RepeatedParametersAreRefusedAndUnknownOnesIgnored) {
 TEST_F(Authorize, WithoutASessionTheLoginPageIsShownUnderAStrictPolicy) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "authz-page");
-    const HttpResult page = authorize(http, with(authorize_params(app, new_pkce()), "login_hint",
-                                                 "hint@example.com"));
+    const HttpResult page =
+        authorize(http, with(authorize_params(app, new_pkce()), "login_hint", "hint@example.com"));
     ASSERT_EQ(page.status, 200u) << describe(page);
     EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
     const std::string csp = page.header("content-security-policy");
@@ -150,8 +150,9 @@ TEST_F(Authorize, WithoutASessionTheLoginPageIsShownUnderAStrictPolicy) {
 TEST_F(Authorize, PromptNoneWithoutASessionIsLoginRequired) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "authz-none");
-    expect_error_redirect(authorize(http, with(authorize_params(app, new_pkce()), "prompt", "none")),
-                          "login_required", issuer_of(http));
+    expect_error_redirect(
+        authorize(http, with(authorize_params(app, new_pkce()), "prompt", "none")),
+        "login_required", issuer_of(http));
 }
 
 TEST_F(Authorize, PromptLoginAndAnExceededMaxAgeShowTheLoginPageDespiteASession) {
@@ -165,8 +166,9 @@ TEST_F(Authorize, PromptLoginAndAnExceededMaxAgeShowTheLoginPageDespiteASession)
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     const HttpResult aged = authorize(http, with(good, "max_age", "0"), cookie);
     EXPECT_EQ(aged.status, 200u) << describe(aged);
-    expect_error_redirect(authorize(http, with(with(good, "max_age", "0"), "prompt", "none"), cookie),
-                          "login_required", issuer_of(http));
+    expect_error_redirect(
+        authorize(http, with(with(good, "max_age", "0"), "prompt", "none"), cookie),
+        "login_required", issuer_of(http));
     const HttpResult young = authorize(http, with(good, "max_age", "3600"), cookie);
     EXPECT_EQ(young.status, 302u) << describe(young);
 }
@@ -175,8 +177,8 @@ TEST_F(Authorize, ThePostFormOfTheRequestWorksLikeTheQuery) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "authz-post");
     const std::string cookie = session_cookie(http, new_user(http, "authz-post").email);
-    const HttpResult result =
-        post_form(http, "/oauth2/authorize", authorize_params(app, new_pkce()), {{"Cookie", cookie}});
+    const HttpResult result = post_form(http, "/oauth2/authorize",
+                                        authorize_params(app, new_pkce()), {{"Cookie", cookie}});
     ASSERT_EQ(result.status, 302u) << describe(result);
     EXPECT_TRUE(query_of(result.header("location")).contains("code"));
 }
@@ -257,8 +259,8 @@ TEST_F(Authorize, TheLoginFormRefusesAMissingTokenAndAForeignOrigin) {
     for (const HttpResult& refused :
          {attempt(login.csrf, {}),
           attempt(login.csrf + "x", {{"Cookie", "signet_csrf=" + login.csrf}}),
-          attempt(login.csrf, {{"Cookie", "signet_csrf=" + login.csrf},
-                               {"Origin", "https://evil.example"}})}) {
+          attempt(login.csrf,
+                  {{"Cookie", "signet_csrf=" + login.csrf}, {"Origin", "https://evil.example"}})}) {
         EXPECT_EQ(refused.status, 403u) << describe(refused);
         EXPECT_TRUE(refused.cookie("signet_sid").empty());
         EXPECT_TRUE(refused.header("location").empty());

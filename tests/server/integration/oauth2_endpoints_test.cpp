@@ -58,7 +58,8 @@ TEST_F(ProviderEndpoints, UserinfoAnswersWithTheClaimsOfTheGrantedScopes) {
     EXPECT_EQ(anonymous.status, 401u);
     EXPECT_EQ(anonymous.header("www-authenticate"), R"(Bearer realm="signet")");
     const TestUser first_party = new_user(http, "userinfo-api");
-    const HttpResult no_openid = http.get("/oauth2/userinfo", bearer(first_party.tokens.access_token));
+    const HttpResult no_openid =
+        http.get("/oauth2/userinfo", bearer(first_party.tokens.access_token));
     EXPECT_EQ(no_openid.status, 403u) << describe(no_openid);
     EXPECT_NE(no_openid.header("www-authenticate").find("insufficient_scope"), std::string::npos);
     const HttpResult garbage = http.get("/oauth2/userinfo", bearer("not.a.token"));
@@ -81,8 +82,9 @@ TEST_F(ProviderEndpoints, RevokingARefreshTokenEndsItsFamily) {
                             {"client_id", app.id}}),
                  400, "invalid_grant");
     // Unknown tokens get 200 too (RFC 7009 §2.2).
-    EXPECT_EQ(post_form(http, "/oauth2/revoke", {{"token", "unknown"}, {"client_id", app.id}}).status,
-              200u);
+    EXPECT_EQ(
+        post_form(http, "/oauth2/revoke", {{"token", "unknown"}, {"client_id", app.id}}).status,
+        200u);
     expect_error(post_form(http, "/oauth2/revoke", {{"client_id", app.id}}), 400,
                  "invalid_request");
 }
@@ -136,9 +138,10 @@ TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIs
         const boost::json::object inactive = introspect(token).json().as_object();
         EXPECT_EQ(inactive, (boost::json::object{{"active", false}})) << token;
     }
-    ASSERT_EQ(post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}, {"client_id", app.id}})
-                  .status,
-              200u);
+    ASSERT_EQ(
+        post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}, {"client_id", app.id}})
+            .status,
+        200u);
     EXPECT_FALSE(introspect(issued.refresh_token).json().as_object().at("active").as_bool());
 
     // A public client may not introspect.
@@ -204,11 +207,11 @@ TEST_F(ProviderEndpoints, LogoutRefusesUnregisteredReturnUrisAndForeignHints) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "logout-bad");
     const Issued issued = issue(http, app, "logout-bad");
-    for (const std::string& uri : {std::string("https://evil.example/"),
-                                  std::string(kRedirectUri), std::string(kLogoutUri) + "/x"}) {
-        const HttpResult result = http.get(
-            "/oauth2/logout?" +
-            form({{"id_token_hint", issued.id_token}, {"post_logout_redirect_uri", uri}}));
+    for (const std::string& uri : {std::string("https://evil.example/"), std::string(kRedirectUri),
+                                   std::string(kLogoutUri) + "/x"}) {
+        const HttpResult result =
+            http.get("/oauth2/logout?" +
+                     form({{"id_token_hint", issued.id_token}, {"post_logout_redirect_uri", uri}}));
         EXPECT_EQ(result.status, 400u) << uri << describe(result);
         EXPECT_TRUE(result.header("location").empty());
     }
@@ -217,10 +220,10 @@ TEST_F(ProviderEndpoints, LogoutRefusesUnregisteredReturnUrisAndForeignHints) {
         http.get("/oauth2/logout?" + form({{"id_token_hint", issued.access_token}}));
     EXPECT_EQ(forged.status, 400u) << describe(forged);
     // Without any client, a return URI cannot be checked.
-    EXPECT_EQ(http.get("/oauth2/logout?" +
-                       form({{"post_logout_redirect_uri", std::string(kLogoutUri)}}))
-                  .status,
-              400u);
+    EXPECT_EQ(
+        http.get("/oauth2/logout?" + form({{"post_logout_redirect_uri", std::string(kLogoutUri)}}))
+            .status,
+        400u);
 }
 
 TEST_F(ProviderEndpoints, LogoutWithoutAHintAsksTheUserAndNeedsTheFormsToken) {
@@ -233,14 +236,12 @@ TEST_F(ProviderEndpoints, LogoutWithoutAHintAsksTheUserAndNeedsTheFormsToken) {
     EXPECT_EQ(http.get("/v1/me", {{"Cookie", cookie}}).status, 200u) << "not ended by a GET";
     const std::string csrf = page.cookie("signet_csrf");
     ASSERT_FALSE(csrf.empty());
-    const HttpResult forged =
-        post_form(http, "/oauth2/logout", {{"csrf_token", "wrong"}},
-                  {{"Cookie", cookie + "; signet_csrf=" + csrf}});
+    const HttpResult forged = post_form(http, "/oauth2/logout", {{"csrf_token", "wrong"}},
+                                        {{"Cookie", cookie + "; signet_csrf=" + csrf}});
     EXPECT_EQ(forged.status, 200u);
     EXPECT_EQ(http.get("/v1/me", {{"Cookie", cookie}}).status, 200u);
-    const HttpResult confirmed =
-        post_form(http, "/oauth2/logout", {{"csrf_token", csrf}},
-                  {{"Cookie", cookie + "; signet_csrf=" + csrf}});
+    const HttpResult confirmed = post_form(http, "/oauth2/logout", {{"csrf_token", csrf}},
+                                           {{"Cookie", cookie + "; signet_csrf=" + csrf}});
     EXPECT_EQ(confirmed.status, 200u) << describe(confirmed);
     EXPECT_NE(confirmed.body.find("logged out"), std::string::npos);
     EXPECT_EQ(http.get("/v1/me", {{"Cookie", cookie}}).status, 401u);

@@ -4,11 +4,11 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
-#include <atomic>
 
 #include "signet/base64url.hpp"
 
@@ -17,7 +17,8 @@ namespace signet::test {
 OAuthClient add_client(const ServerProcess& server, std::string_view tag, std::string secret) {
     static std::atomic<int> counter{0};
     OAuthClient client;
-    client.id = std::string(tag) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    client.id =
+        std::string(tag) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
     client.secret = std::move(secret);
     std::vector<std::string> args{"client",
                                   "add",
@@ -45,7 +46,8 @@ Pkce new_pkce() {
     unsigned char bytes[32];
     EXPECT_EQ(RAND_bytes(bytes, sizeof bytes), 1);
     Pkce pkce;
-    pkce.verifier = base64url_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
+    pkce.verifier =
+        base64url_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(pkce.verifier.data()), pkce.verifier.size(),
            digest);
@@ -75,16 +77,16 @@ HttpResult post_form(HttpClient& client, std::string_view target,
 Headers basic_auth(const OAuthClient& client) {
     const std::string pair = client.id + ":" + client.secret;
     std::string encoded(4 * ((pair.size() + 2) / 3) + 1, '\0');
-    const int length =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                        reinterpret_cast<const unsigned char*>(pair.data()), static_cast<int>(pair.size()));
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                       reinterpret_cast<const unsigned char*>(pair.data()),
+                                       static_cast<int>(pair.size()));
     encoded.resize(static_cast<std::size_t>(length));
     return {{"Authorization", "Basic " + encoded}};
 }
 
 std::string session_cookie(HttpClient& client, const std::string& email) {
-    const HttpResult result =
-        client.post_json("/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
+    const HttpResult result = client.post_json(
+        "/v1/sessions", boost::json::object{{"email", email}, {"password", kPassword}});
     EXPECT_EQ(result.status, 201u) << describe(result);
     return "signet_sid=" + result.cookie("signet_sid");
 }
@@ -94,20 +96,25 @@ std::map<std::string, std::string> query_of(std::string_view location) {
     auto url = boost::urls::parse_uri_reference(location);
     EXPECT_TRUE(url.has_value()) << location;
     if (!url) return out;
-    for (const auto& param : url->params()) out[param.key] = param.value;
+    for (const auto& param : url->params())
+        out[param.key] = param.value;
     return out;
 }
 
 std::vector<std::pair<std::string, std::string>> authorize_params(const OAuthClient& client,
                                                                   const Pkce& pkce) {
-    return {{"response_type", "code"},      {"client_id", client.id},
+    return {{"response_type", "code"},
+            {"client_id", client.id},
             {"redirect_uri", std::string(kRedirectUri)},
-            {"scope", "openid email"},      {"state", "st-123"},
-            {"nonce", "n-456"},             {"code_challenge", pkce.challenge},
+            {"scope", "openid email"},
+            {"state", "st-123"},
+            {"nonce", "n-456"},
+            {"code_challenge", pkce.challenge},
             {"code_challenge_method", "S256"}};
 }
 
-HttpResult authorize(HttpClient& http, const std::vector<std::pair<std::string, std::string>>& params,
+HttpResult authorize(HttpClient& http,
+                     const std::vector<std::pair<std::string, std::string>>& params,
                      const std::string& cookie) {
     Headers headers;
     if (!cookie.empty()) headers.emplace_back("Cookie", cookie);

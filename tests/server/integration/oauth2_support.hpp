@@ -45,7 +45,8 @@ std::map<std::string, std::string> query_of(std::string_view location);
 std::vector<std::pair<std::string, std::string>> authorize_params(const OAuthClient& client,
                                                                   const Pkce& pkce);
 // GET /oauth2/authorize with `params` and `cookie`.
-HttpResult authorize(HttpClient& http, const std::vector<std::pair<std::string, std::string>>& params,
+HttpResult authorize(HttpClient& http,
+                     const std::vector<std::pair<std::string, std::string>>& params,
                      const std::string& cookie = {});
 // A fresh user, logged in by session, and the code a valid request of `client` yields; "" after
 // a failure.

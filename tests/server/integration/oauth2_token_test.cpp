@@ -115,9 +115,9 @@ TEST_F(TokenEndpoint, PkceIsCheckedAndTheCodeIsBoundToClientAndRedirectUri) {
         }
         return post_form(http, "/oauth2/token", params);
     };
-    expect_oauth_error(attempt(obtain_code(http, app, "pkce"), app,
-                               {{"code_verifier", new_pkce().verifier}}),
-                       400, "invalid_grant");
+    expect_oauth_error(
+        attempt(obtain_code(http, app, "pkce"), app, {{"code_verifier", new_pkce().verifier}}), 400,
+        "invalid_grant");
     expect_oauth_error(attempt(obtain_code(http, app, "pkce"), app, {{"code_verifier", ""}}), 400,
                        "invalid_grant");
     expect_oauth_error(attempt(obtain_code(http, app, "pkce"), other, {}), 400, "invalid_grant");
@@ -145,17 +145,20 @@ TEST_F(TokenEndpoint, ConfidentialClientsAuthenticateByBasicOrPostAndFailuresAre
                                          {"client_secret", secret}});
     EXPECT_EQ(posted.status, 200u) << describe(posted);
 
-    const std::vector<std::pair<std::string, std::string>> refresh{
-        {"grant_type", "refresh_token"}, {"refresh_token", "whatever"}};
+    const std::vector<std::pair<std::string, std::string>> refresh{{"grant_type", "refresh_token"},
+                                                                   {"refresh_token", "whatever"}};
     OAuthClient wrong = app;
     wrong.secret = std::string(48, 'x');
     for (const HttpResult& failed :
          {post_form(http, "/oauth2/token", refresh, basic_auth(wrong)),
           post_form(http, "/oauth2/token", refresh),
+          post_form(
+              http, "/oauth2/token",
+              {{"grant_type", "refresh_token"}, {"refresh_token", "x"}, {"client_id", app.id}}),
           post_form(http, "/oauth2/token",
-                    {{"grant_type", "refresh_token"}, {"refresh_token", "x"}, {"client_id", app.id}}),
-          post_form(http, "/oauth2/token",
-                    {{"grant_type", "refresh_token"}, {"refresh_token", "x"}, {"client_id", "nobody"}})}) {
+                    {{"grant_type", "refresh_token"},
+                     {"refresh_token", "x"},
+                     {"client_id", "nobody"}})}) {
         expect_oauth_error(failed, 401, "invalid_client");
         EXPECT_NE(failed.header("www-authenticate").find("Basic"), std::string::npos);
     }
@@ -169,18 +172,19 @@ TEST_F(TokenEndpoint, ConfidentialClientsAuthenticateByBasicOrPostAndFailuresAre
 TEST_F(TokenEndpoint, BadRequestsGetTheRfc6749Errors) {
     HttpClient http = client();
     const OAuthClient app = add_client(server(), "token-bad");
-    expect_oauth_error(post_form(http, "/oauth2/token",
-                                 {{"grant_type", "password"}, {"client_id", app.id}}),
-                       400, "unsupported_grant_type");
+    expect_oauth_error(
+        post_form(http, "/oauth2/token", {{"grant_type", "password"}, {"client_id", app.id}}), 400,
+        "unsupported_grant_type");
     expect_oauth_error(post_form(http, "/oauth2/token", {{"client_id", app.id}}), 400,
                        "invalid_request");
-    const HttpResult json = http.post_json(
-        "/oauth2/token", boost::json::object{{"grant_type", "refresh_token"}, {"client_id", app.id}});
+    const HttpResult json =
+        http.post_json("/oauth2/token",
+                       boost::json::object{{"grant_type", "refresh_token"}, {"client_id", app.id}});
     EXPECT_EQ(json.status, 415u) << describe(json);
-    const HttpResult repeated = http.request(
-        boost::beast::http::verb::post, "/oauth2/token",
-        "grant_type=refresh_token&client_id=" + app.id + "&client_id=" + app.id,
-        {{"Content-Type", "application/x-www-form-urlencoded"}});
+    const HttpResult repeated =
+        http.request(boost::beast::http::verb::post, "/oauth2/token",
+                     "grant_type=refresh_token&client_id=" + app.id + "&client_id=" + app.id,
+                     {{"Content-Type", "application/x-www-form-urlencoded"}});
     expect_oauth_error(repeated, 400, "invalid_request");
 }
 
