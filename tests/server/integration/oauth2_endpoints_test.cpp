@@ -247,5 +247,43 @@ TEST_F(ProviderEndpoints, LogoutWithoutAHintAsksTheUserAndNeedsTheFormsToken) {
     EXPECT_EQ(http.get("/v1/me", {{"Cookie", cookie}}).status, 401u);
 }
 
+// A deployment signing with a shared secret cannot give clients ID tokens they could verify: it
+// is an OAuth server without OpenID Connect, and says so.
+TEST(SharedSecretProvider, RefusesTheOpenidScopeAndServesOnlyTheOAuthMetadata) {
+    auto server = start_server(ServerOptions({"--signing-alg", "HS256"}));
+    ASSERT_NE(server, nullptr);
+    HttpClient http = server->client();
+    EXPECT_EQ(http.get("/.well-known/openid-configuration").status, 404u);
+    const HttpResult metadata = http.get("/.well-known/oauth-authorization-server");
+    ASSERT_EQ(metadata.status, 200u) << describe(metadata);
+    const boost::json::object doc = metadata.json().as_object();
+    EXPECT_FALSE(doc.contains("id_token_signing_alg_values_supported"));
+    EXPECT_FALSE(doc.contains("userinfo_endpoint"));
+    const boost::json::array& scopes = doc.at("scopes_supported").as_array();
+    EXPECT_EQ(std::find(scopes.begin(), scopes.end(), boost::json::value("openid")), scopes.end());
+
+    const OAuthClient app = add_client(*server, "hs");
+    const TestUser user = new_user(http, "hs");
+    const std::string cookie = session_cookie(http, user.email);
+    const Pkce pkce = new_pkce();
+    const HttpResult refused = authorize(http, authorize_params(app, pkce), cookie);
+    ASSERT_EQ(refused.status, 302u) << describe(refused);
+    EXPECT_EQ(query_of(refused.header("location"))["error"], "invalid_scope");
+
+    // Without openid, the code flow works and issues no ID token.
+    auto params = authorize_params(app, pkce);
+    for (auto& [name, value] : params) {
+        if (name == "scope") value = "email";
+    }
+    const HttpResult granted = authorize(http, params, cookie);
+    ASSERT_EQ(granted.status, 302u) << describe(granted);
+    CodeGrant grant;
+    grant.pkce = pkce;
+    grant.code = query_of(granted.header("location"))["code"];
+    const HttpResult tokens = exchange(http, app, grant);
+    ASSERT_EQ(tokens.status, 200u) << describe(tokens);
+    EXPECT_FALSE(tokens.json().as_object().contains("id_token"));
+}
+
 }  // namespace
 }  // namespace signet::test
