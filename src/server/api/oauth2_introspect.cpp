@@ -51,17 +51,12 @@ std::optional<boost::json::object> access_token_facts(Services& services, std::s
 
 http::Response introspect(Services& services, const http::Request& request,
                           const http::RequestContext&) {
-    auto parsed = form_params(request);
+    auto parsed = client_request(services, request);
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
-    const http::FormParams& params = std::get<http::FormParams>(parsed);
-    auto authenticated = authenticated_client(services, request, params);
-    if (auto* error = std::get_if<http::Response>(&authenticated)) return std::move(*error);
-    if (std::get<Client>(authenticated).is_public()) {
-        http::Response response =
-            http::error_response(request, http::Status::unauthorized, "invalid_client",
-                                 "Introspection is for confidential clients.");
-        response.set(bhttp::field::www_authenticate, R"(Basic realm="signet", charset="UTF-8")");
-        return response;
+    const http::FormParams& params = std::get<ClientRequest>(parsed).params;
+    const Client& client = std::get<ClientRequest>(parsed).client;
+    if (client.is_public()) {
+        return invalid_client(request, "Introspection is for confidential clients.");
     }
     const auto token = params.find("token");
     if (!token) return oauth_error(request, "invalid_request", "\"token\" is required.");

@@ -16,12 +16,10 @@ http::Response refused_foreign(const http::Request& request) {
 
 http::Response revoke(Services& services, const http::Request& request,
                       const http::RequestContext&) {
-    auto parsed = form_params(request);
+    auto parsed = client_request(services, request);
     if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
-    const http::FormParams& params = std::get<http::FormParams>(parsed);
-    auto authenticated = authenticated_client(services, request, params);
-    if (auto* error = std::get_if<http::Response>(&authenticated)) return std::move(*error);
-    const Client& client = std::get<Client>(authenticated);
+    const http::FormParams& params = std::get<ClientRequest>(parsed).params;
+    const Client& client = std::get<ClientRequest>(parsed).client;
     const auto token = params.find("token");
     if (!token) return oauth_error(request, "invalid_request", "\"token\" is required.");
     const std::int64_t now = unix_now();

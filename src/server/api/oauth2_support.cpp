@@ -44,11 +44,26 @@ std::variant<Client, http::Response> authenticated_client(Services& services,
     if (result.failure == ClientAuthFailure::invalid_request) {
         return oauth_error(request, "invalid_request", result.description);
     }
+    return invalid_client(request, result.description);
+}
+
+http::Response invalid_client(const http::Request& request, std::string_view description) {
     // RFC 6749 §5.2: 401 with the challenge of the scheme the client used (or may use).
-    http::Response response = http::error_response(request, http::Status::unauthorized,
-                                                   "invalid_client", result.description);
+    http::Response response =
+        http::error_response(request, http::Status::unauthorized, "invalid_client", description);
     response.set(bhttp::field::www_authenticate, R"(Basic realm="signet", charset="UTF-8")");
     return response;
+}
+
+std::variant<ClientRequest, http::Response> client_request(Services& services,
+                                                           const http::Request& request) {
+    auto parsed = form_params(request);
+    if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+    ClientRequest result{std::move(std::get<http::FormParams>(parsed)), {}};
+    auto authenticated = authenticated_client(services, request, result.params);
+    if (auto* error = std::get_if<http::Response>(&authenticated)) return std::move(*error);
+    result.client = std::move(std::get<Client>(authenticated));
+    return result;
 }
 
 std::string html_escape(std::string_view text) {

@@ -27,6 +27,16 @@ std::variant<Client, http::Response> authenticated_client(Services& services,
                                                           const http::Request& request,
                                                           const http::FormParams& params);
 
+// A form post from an authenticated client: the token, revocation and introspection endpoints.
+struct ClientRequest {
+    http::FormParams params;
+    Client client;
+};
+std::variant<ClientRequest, http::Response> client_request(Services& services,
+                                                           const http::Request& request);
+// 401 invalid_client with the Basic challenge (RFC 6749 §5.2).
+http::Response invalid_client(const http::Request& request, std::string_view description);
+
 // Text made safe for HTML element content and attribute values.
 std::string html_escape(std::string_view text);
 // A page of the provider: `body_html` (already escaped) in the shared layout. `form_target`: an
