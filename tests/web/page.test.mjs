@@ -4,8 +4,8 @@
 //
 //   SIGNET_BIN=build/dev/src/cli/signet SCREENSHOT_DIR=build/web-screenshots npm test
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -298,6 +298,70 @@ test('the page fits a phone screen', async () => {
   await shot('phone');
   await page.setViewportSize({ width: 1280, height: 900 });
 });
+
+test('the provider\'s login page: a relying party\'s request logs in and returns with a code',
+  async () => {
+    const redirectUri = 'http://127.0.0.1:9/callback';
+    execFileSync(signetBin, ['client', 'add', '--data-dir', dataDir, '--id', 'web-rp',
+      '--name', 'Example app', '--redirect-uri', redirectUri, '--public'],
+    { env: { PATH: process.env.PATH } });
+    const email = `provider-${process.pid}@example.com`;
+    const registered = await page.request.post(`${origin}/v1/users`, { data: { email, password } });
+    assert.equal(registered.status(), 201);
+
+    // A fresh browser profile: no session yet, so the provider shows its login page.
+    const context = await browser.newContext({ viewport: { width: 800, height: 700 } });
+    const violations = [];
+    await context.exposeFunction('reportViolation', (text) => violations.push(text));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation',
+        (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    let callback;
+    // The relying party's redirect URI: answered here instead of by a real application.
+    await context.route('http://127.0.0.1:9/**', (route) => {
+      callback = new URL(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'text/plain', body: 'callback reached' });
+    });
+    const rp = await context.newPage();
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = new URL(`${origin}/oauth2/authorize`);
+    for (const [name, value] of Object.entries({
+      response_type: 'code', client_id: 'web-rp', redirect_uri: redirectUri, scope: 'openid email',
+      state: 'web-state', nonce: 'web-nonce', code_challenge: challenge,
+      code_challenge_method: 'S256', login_hint: email,
+    })) authorize.searchParams.set(name, value);
+    await rp.goto(authorize.href);
+    assert.match(await rp.textContent('h1'), /Log in/);
+    assert.match(await rp.textContent('main'), /Example app/);
+    assert.equal(await rp.inputValue('#email'), email);
+    const styled = await rp.evaluate(() => getComputedStyle(document.querySelector('main')).maxWidth);
+    assert.notEqual(styled, 'none', 'the shared stylesheet applies');
+    await rp.screenshot({ path: path.join(screenshotDir, 'provider-login.png') });
+
+    await rp.fill('#password', 'a wrong password');
+    await rp.click('button[type="submit"]');
+    await rp.waitForSelector('[role="alert"]');
+    assert.match(await rp.textContent('[role="alert"]'), /wrong/);
+
+    await rp.fill('#password', password);
+    await rp.click('button[type="submit"]');
+    await rp.waitForURL(/^http:\/\/127\.0\.0\.1:9\/callback/);
+    assert.equal(callback.searchParams.get('state'), 'web-state');
+    assert.equal(callback.searchParams.get('iss'), origin);
+    const code = callback.searchParams.get('code');
+    assert.ok(code && code.length >= 43);
+
+    const tokens = await page.request.post(`${origin}/oauth2/token`, {
+      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri,
+        code_verifier: verifier, client_id: 'web-rp' },
+    });
+    assert.equal(tokens.status(), 200);
+    assert.ok((await tokens.json()).id_token);
+    assert.deepEqual(violations, []);
+    await context.close();
+  });
 
 test('no console error and no CSP violation along the way', async () => {
   const violations = await page.evaluate(() => window.__cspViolations);

@@ -96,7 +96,9 @@ http::Response html_page(const http::Request& request, http::Status status, std:
         policy += form_target;
     }
     response.set("Content-Security-Policy", policy);
-    response.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: under it browsers send "Origin: null" with the page's form posts, which the
+    // CSRF check must refuse. same-origin still tells nothing to other sites.
+    response.set("Referrer-Policy", "same-origin");
     response.set("X-Frame-Options", "DENY");  // browsers without frame-ancestors
     response.set("Cross-Origin-Opener-Policy", "same-origin");
     std::string& body = response.body();
@@ -105,7 +107,6 @@ http::Response html_page(const http::Request& request, http::Status status, std:
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="referrer" content="no-referrer">
   <title>)";
     body += html_escape(title);
     body += R"( · Signet</title>

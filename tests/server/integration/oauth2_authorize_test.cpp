@@ -137,6 +137,8 @@ TEST_F(Authorize, WithoutASessionTheLoginPageIsShownUnderAStrictPolicy) {
     EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
     EXPECT_NE(csp.find("form-action 'self' http://127.0.0.1:9"), std::string::npos) << csp;
+    // Not no-referrer, under which browsers post the form with "Origin: null".
+    EXPECT_EQ(page.header("referrer-policy"), "same-origin");
     EXPECT_EQ(page.body.find("<script"), std::string::npos);
     EXPECT_EQ(page.body.find("https://"), std::string::npos) << "no external resources";
     EXPECT_NE(page.body.find("action=\"/oauth2/login\""), std::string::npos);
