@@ -19,9 +19,9 @@ class OAuthClusterTest : public ::testing::Test {
         cluster_ = std::make_unique<Cluster>(ClusterOptions(test_database_url(), test_redis_url()));
         ASSERT_TRUE(cluster_->start());
         app_.id = "cluster-app";
-        const CommandResult added = cluster_->cli({"client", "add", "--id", app_.id,
-                                                   "--redirect-uri", std::string(kRedirectUri),
-                                                   "--public"});
+        const CommandResult added =
+            cluster_->cli({"client", "add", "--id", app_.id, "--redirect-uri",
+                           std::string(kRedirectUri), "--public"});
         ASSERT_EQ(added.exit_code, 0) << describe(added);
     }
 
@@ -33,7 +33,8 @@ class OAuthClusterTest : public ::testing::Test {
         grant.cookie = session_cookie(first, grant.user.email);
         grant.pkce = new_pkce();
         HttpClient second = cluster_->node_client(authorize_node);
-        const HttpResult result = authorize(second, authorize_params(app_, grant.pkce), grant.cookie);
+        const HttpResult result =
+            authorize(second, authorize_params(app_, grant.pkce), grant.cookie);
         EXPECT_EQ(result.status, 302u) << describe(result);
         grant.code = query_of(result.header("location"))["code"];
         EXPECT_FALSE(grant.code.empty()) << result.header("location");
@@ -100,9 +101,8 @@ TEST_F(OAuthClusterTest, DiscoveryThroughNginxNamesNginxsUrlForEveryEndpoint) {
     ASSERT_EQ(result.status, 200u) << describe(result);
     const boost::json::object doc = result.json().as_object();
     EXPECT_EQ(doc.at("issuer").as_string(), cluster_->issuer());
-    for (const std::string_view field :
-         {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri",
-          "end_session_endpoint"}) {
+    for (const std::string_view field : {"authorization_endpoint", "token_endpoint",
+                                         "userinfo_endpoint", "jwks_uri", "end_session_endpoint"}) {
         EXPECT_TRUE(std::string(doc.at(field).as_string()).starts_with(cluster_->issuer() + "/"))
             << field;
     }

@@ -254,5 +254,56 @@ TEST_F(TokenEndpoint, AFirstPartyRefreshTokenIsNotAClientsGrant) {
     EXPECT_EQ(refresh_request(http, user.tokens.refresh_token).status, 200u);
 }
 
+TEST_F(TokenEndpoint, StateAndNonceComeBackUntouched) {
+    HttpClient http = client();
+    const OAuthClient app = add_client(server(), "token-echo");
+    const TestUser user = new_user(http, "token-echo");
+    const std::string cookie = session_cookie(http, user.email);
+    const Pkce pkce = new_pkce();
+    const std::string state = "a b&c=d/%41+\xC3\xA9~";
+    const std::string nonce = "n&=+/ \xE2\x9C\x93";
+    auto params = authorize_params(app, pkce);
+    for (auto& [name, value] : params) {
+        if (name == "state") value = state;
+        if (name == "nonce") value = nonce;
+    }
+    const HttpResult redirected = authorize(http, params, cookie);
+    ASSERT_EQ(redirected.status, 302u) << describe(redirected);
+    auto query = query_of(redirected.header("location"));
+    EXPECT_EQ(query["state"], state);
+    CodeGrant grant;
+    grant.pkce = pkce;
+    grant.code = query["code"];
+    const HttpResult tokens = exchange(http, app, grant);
+    ASSERT_EQ(tokens.status, 200u) << describe(tokens);
+    EXPECT_EQ(str(decode_jwt(str(tokens.json().as_object(), "id_token")).payload, "nonce"), nonce);
+}
+
+TEST_F(TokenEndpoint, ADisabledUsersCodeAndARemovedClientsTokensStopWorking) {
+    HttpClient http = client();
+    const OAuthClient app = add_client(server(), "token-disabled");
+    const CodeGrant grant = obtain_code(http, app, "token-disabled");
+    const CommandResult disabled =
+        run_cli({"user", "disable", grant.user.email, "--data-dir", server().data_dir().string()});
+    ASSERT_EQ(disabled.exit_code, 0) << describe(disabled);
+    expect_oauth_error(exchange(http, app, grant), 400, "invalid_grant");
+
+    const CodeGrant other = obtain_code(http, app, "token-removed");
+    const boost::json::object tokens = exchange(http, app, other).json().as_object();
+    const CommandResult removed =
+        run_cli({"client", "remove", app.id, "--data-dir", server().data_dir().string()});
+    ASSERT_EQ(removed.exit_code, 0) << describe(removed);
+    expect_oauth_error(post_form(http, "/oauth2/token",
+                                 {{"grant_type", "refresh_token"},
+                                  {"refresh_token", str(tokens, "refresh_token")},
+                                  {"client_id", app.id}}),
+                       401, "invalid_client");
+    // The family is revoked too, for whoever would hold it.
+    const HttpResult introspected =
+        post_form(http, "/oauth2/introspect", {{"token", str(tokens, "refresh_token")}},
+                  basic_auth(add_client(server(), "token-removed-rs", std::string(40, 'q'))));
+    EXPECT_FALSE(introspected.json().as_object().at("active").as_bool()) << describe(introspected);
+}
+
 }  // namespace
 }  // namespace signet::test
