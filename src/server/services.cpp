@@ -70,6 +70,7 @@ Services::Services(const ServerConfig& config_in, Stores stores_in, std::string 
       grants(*stores.authorization_codes, *stores.users, tokens, id_tokens),
       registrations(stores.rate_limits, "register", config.login_limit_per_address,
                     config.login_limit_window),
-      inspections(stores.rate_limits, "inspect", 60, std::chrono::minutes(1)) {}
+      inspections(stores.rate_limits, "inspect", 60, std::chrono::minutes(1)),
+      authorization_requests(stores.rate_limits, "authorize", 120, std::chrono::minutes(1)) {}
 
 }  // namespace signet::server

@@ -59,6 +59,8 @@ struct Services {
     // Requests that cost more than they cost the caller, per client address.
     AddressThrottle registrations;  // an Argon2id hash each: bounded like failed logins
     AddressThrottle inspections;    // POST /v1/inspect: enough for a person at the page
+    // /oauth2/authorize: each request may store a code; a browser needs a handful a minute.
+    AddressThrottle authorization_requests;
 };
 
 }  // namespace signet::server

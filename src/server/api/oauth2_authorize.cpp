@@ -100,14 +100,20 @@ http::Response answer(Services& services, const http::Request& request,
 }
 
 http::Response authorize(Services& services, const http::Request& request,
-                         const http::RequestContext&) {
+                         const http::RequestContext& context) {
+    const std::int64_t now = unix_now();
+    if (const auto retry_after = services.authorization_requests.hit(context.client_address, now)) {
+        http::Response response = error_page(request, http::Status::too_many_requests,
+                                             "rate_limited", "Too many requests; try again later.");
+        response.set(bhttp::field::retry_after, std::to_string(*retry_after));
+        return response;
+    }
     auto parsed = request_params(request);
     if (std::holds_alternative<http::Response>(parsed)) {
         return error_page(request, http::Status::bad_request, "invalid_request",
                           "The request's parameters are malformed or repeated.");
     }
     const http::FormParams& params = std::get<http::FormParams>(parsed);
-    const std::int64_t now = unix_now();
     AuthOutcome outcome;
     const std::optional<Session> session =
         services.authenticator.session_record(request, now, outcome);

@@ -154,7 +154,7 @@ AuthorizeDecision AuthorizationService::decide(const http::FormParams& params,
     record.expires_at = now + kAuthorizationCodeLifetime;
     record.family_id = random_token(16);
     record.access_token_jti = random_token(16);
-    codes_.put(sha256_hex(code), record, now + kRedeemedCodeMemory);
+    codes_.put(sha256_hex(code), record, now);
 
     AuthorizeDecision decision;
     decision.step = AuthorizeStep::redirect_code;

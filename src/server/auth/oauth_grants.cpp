@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "server/auth/authorization_service.hpp"
 #include "server/auth/identity.hpp"
 #include "server/auth/scopes.hpp"
 #include "signet/base64url.hpp"
@@ -57,17 +58,17 @@ GrantOutcome OAuthGrants::exchange_code(const Client& client, const http::FormPa
     if (!code) return refused("invalid_request", "\"code\" is required.");
     if (!redirect_uri) return refused("invalid_request", "\"redirect_uri\" is required.");
     if (code->size() > 256) return refused("invalid_grant", std::string(kInvalidCode));
-    const RedeemedCode redeemed = codes_.redeem(sha256_hex(*code), now);
+    const std::string key = sha256_hex(*code);
+    const RedeemedCode redeemed = codes_.redeem(key, now, now + kRedeemedCodeMemory);
     if (redeemed.outcome == CodeRedemption::unknown) {
         return refused("invalid_grant", std::string(kInvalidCode));
     }
     const AuthorizationCode& record = redeemed.code;
     if (redeemed.outcome == CodeRedemption::replayed) {
-        // RFC 6749 §4.1.2: a code used twice revokes the tokens issued on its first use. The
-        // access token lives at most access_ttl after that use, which was before now.
-        tokens_.revoke_family(record.family_id, now);
-        tokens_.revoke_access_token(record.access_token_jti,
-                                    now + tokens_.settings().access_ttl.count());
+        // RFC 6749 §4.1.2: a code used twice revokes the tokens issued on its first use. Only its
+        // own client's replay does: another client cannot end the owner's login by replaying a
+        // code it saw.
+        if (record.client_id == client.id) revoke_issued(record, now);
         return refused("invalid_grant", std::string(kInvalidCode));
     }
     // Bound to the client and the redirect URI it was issued for (RFC 6749 §4.1.3).
@@ -77,24 +78,40 @@ GrantOutcome OAuthGrants::exchange_code(const Client& client, const http::FormPa
     }
     // PKCE (RFC 7636 §4.6); every code carries a challenge, so no downgrade is possible.
     if (!verifier) return refused("invalid_grant", "\"code_verifier\" is required (PKCE).");
-    if (!valid_code_verifier(*verifier) ||
-        !code_verifier_matches(*verifier, record.code_challenge)) {
+    if (!valid_code_verifier(*verifier) || !code_verifier_matches(*verifier, record.code_challenge)) {
         return refused("invalid_grant", "The code_verifier does not match the code_challenge.");
     }
-    const std::optional<User> user = users_.find_by_id(record.user_id);
-    if (!user || user->disabled) return refused("invalid_grant", std::string(kInvalidCode));
+    return issue_for_code(client, key, record, now);
+}
 
+void OAuthGrants::revoke_issued(const AuthorizationCode& code, std::int64_t now) {
+    // The access token lives at most access_ttl after the first use, which was before now. A
+    // family not stored yet is not missed: its exchange checks for a replay after storing it
+    // (issue_for_code), and the replay was marked before this runs.
+    tokens_.revoke_access_token(code.access_token_jti,
+                                now + tokens_.settings().access_ttl.count());
+    tokens_.revoke_family(code.family_id, now);
+}
+
+GrantOutcome OAuthGrants::issue_for_code(const Client& client, std::string_view key,
+                                         const AuthorizationCode& code, std::int64_t now) {
+    const std::optional<User> user = users_.find_by_id(code.user_id);
+    if (!user || user->disabled) return refused("invalid_grant", std::string(kInvalidCode));
     OAuthTokens issued;
-    issued.scope = record.scope;
-    issued.tokens = tokens_.issue(*user, now,
-                                  Grant{client.id, record.scope, record.auth_time, record.family_id,
-                                        record.access_token_jti});
-    if (has_scope(record.scope, "openid")) {
-        issued.id_token =
-            id_tokens_.issue(*user,
-                             IdTokenClaims{client.id, record.scope, record.nonce, record.auth_time,
-                                           issued.tokens.access_token},
-                             now);
+    issued.scope = code.scope;
+    issued.tokens = tokens_.issue(
+        *user, now,
+        Grant{client.id, code.scope, code.auth_time, code.family_id, code.access_token_jti});
+    if (codes_.replayed(key, now)) {
+        revoke_issued(code, now);
+        return refused("invalid_grant", std::string(kInvalidCode));
+    }
+    if (has_scope(code.scope, "openid")) {
+        issued.id_token = id_tokens_.issue(
+            *user,
+            IdTokenClaims{client.id, code.scope, code.nonce, code.auth_time,
+                          issued.tokens.access_token},
+            now);
     }
     GrantOutcome outcome;
     outcome.tokens = std::move(issued);

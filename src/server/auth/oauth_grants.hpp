@@ -35,10 +35,18 @@ class OAuthGrants {
     // grant_type=authorization_code for the authenticated `client`.
     GrantOutcome exchange_code(const Client& client, const http::FormParams& params,
                                std::int64_t now);
+    // The second half of an exchange, once the code stored under `key` was redeemed first and
+    // checked: the tokens, unless a replay of the code came meanwhile, in which case what was just
+    // issued is revoked (a concurrent replay could not find it yet).
+    GrantOutcome issue_for_code(const Client& client, std::string_view key,
+                                const AuthorizationCode& code, std::int64_t now);
     // grant_type=refresh_token for the authenticated `client`.
     GrantOutcome refresh(const Client& client, const http::FormParams& params, std::int64_t now);
 
   private:
+    // Revokes what the code's exchange issued (or will issue: the ids were chosen with the code).
+    void revoke_issued(const AuthorizationCode& code, std::int64_t now);
+
     AuthorizationCodeStore& codes_;
     UserStore& users_;
     TokenService& tokens_;

@@ -126,5 +126,51 @@ TEST_F(CodeLifetime, TheIdTokenCarriesTheSessionsAuthTimeAndTheExchangesTimes) {
     EXPECT_EQ(outcome.tokens->scope, "openid email");
 }
 
+// A replay racing the first exchange: the code is redeemed (the first exchange is still issuing),
+// the replay comes and finds no family to revoke yet; the first exchange must then revoke what it
+// issued and hand out nothing (RFC 6749 §4.1.2, RFC 9700 §4.5).
+TEST_F(CodeLifetime, AReplayDuringTheFirstExchangeStillRevokesWhatItIssues) {
+    const std::string code = issue_code(kNow, kNow - 100);
+    const std::string key = sha256_hex(code);
+    const RedeemedCode first = codes_->redeem(key, kNow + 1, kNow + 601);
+    ASSERT_EQ(first.outcome, CodeRedemption::first);
+    const GrantOutcome replay = exchange(code, kNow + 2);
+    EXPECT_EQ(replay.error, "invalid_grant");
+    const GrantOutcome finished = grants_.issue_for_code(client_, key, first.code, kNow + 3);
+    EXPECT_FALSE(finished.tokens);
+    EXPECT_EQ(finished.error, "invalid_grant");
+    EXPECT_TRUE(revocations_.is_revoked(first.code.access_token_jti, user_.id, kNow + 3, kNow + 3));
+
+    // Without a replay the same second half issues.
+    const std::string other = issue_code(kNow, kNow - 100);
+    const RedeemedCode alone = codes_->redeem(sha256_hex(other), kNow + 1, kNow + 601);
+    const GrantOutcome issued = grants_.issue_for_code(client_, sha256_hex(other), alone.code, kNow + 3);
+    EXPECT_TRUE(issued.tokens);
+}
+
+// Another client's replay of a code it saw does not end the owner's login.
+TEST_F(CodeLifetime, OnlyTheCodesOwnClientsReplayRevokes) {
+    Client intruder;
+    intruder.id = "intruder";
+    intruder.redirect_uris = {std::string(kRedirect)};
+    ASSERT_TRUE(stores_.clients->create(intruder));
+    const std::string code = issue_code(kNow, kNow - 100);
+    const GrantOutcome owner = exchange(code, kNow + 1);
+    ASSERT_TRUE(owner.tokens);
+    const GrantOutcome replay =
+        grants_.exchange_code(intruder,
+                              form({{"code", code},
+                                    {"redirect_uri", std::string(kRedirect)},
+                                    {"code_verifier", std::string(kVerifier)}}),
+                              kNow + 2);
+    EXPECT_EQ(replay.error, "invalid_grant");
+    const TokenService::RefreshResult refreshed =
+        tokens_.refresh(owner.tokens->tokens.refresh_token, kNow + 3, "app");
+    EXPECT_TRUE(refreshed.pair) << "the owner's family survives another client's replay";
+    // The owner's own replay does revoke.
+    EXPECT_EQ(exchange(code, kNow + 4).error, "invalid_grant");
+    EXPECT_FALSE(tokens_.refresh(refreshed.pair->refresh_token, kNow + 5, "app").pair);
+}
+
 }  // namespace
 }  // namespace signet::server

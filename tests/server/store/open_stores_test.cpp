@@ -28,15 +28,15 @@ TEST(OpenStores, WithoutUrlsClientsAreInTheDataDirAndCodesInMemory) {
     ASSERT_NE(stores.clients, nullptr);
     ASSERT_NE(stores.authorization_codes, nullptr);
     ASSERT_TRUE(stores.clients->create(make_client("app")));
-    stores.authorization_codes->put("k", make_code("app", 1060), 1600);
+    stores.authorization_codes->put("k", make_code("app", 1060), 1000);
 
     // The client is in the embedded database; the code only in this process.
     SqliteStores sqlite = open_sqlite_stores(dir / "data" / "signet.db");
     EXPECT_TRUE(sqlite.clients->find("app").has_value());
     Stores again = open_stores(settings);
     EXPECT_TRUE(again.clients->find("app").has_value());
-    EXPECT_EQ(again.authorization_codes->redeem("k", 1010).outcome, CodeRedemption::unknown);
-    EXPECT_EQ(stores.authorization_codes->redeem("k", 1010).outcome, CodeRedemption::first);
+    EXPECT_EQ(again.authorization_codes->redeem("k", 1010, 1600).outcome, CodeRedemption::unknown);
+    EXPECT_EQ(stores.authorization_codes->redeem("k", 1010, 1600).outcome, CodeRedemption::first);
 }
 
 TEST(OpenStores, WithUrlsClientsAreInPostgresAndCodesInRedis) {
@@ -48,13 +48,13 @@ TEST(OpenStores, WithUrlsClientsAreInPostgresAndCodesInRedis) {
     ASSERT_NE(stores.clients, nullptr);
     ASSERT_NE(stores.authorization_codes, nullptr);
     ASSERT_TRUE(stores.clients->create(make_client("app")));
-    stores.authorization_codes->put("k", make_code("app", 1060), 1600);
+    stores.authorization_codes->put("k", make_code("app", 1060), 1000);
 
     PostgresStores postgres = open_postgres_stores(*settings.database_url, 1);
     EXPECT_TRUE(postgres.clients->find("app").has_value());
     RedisStores redis = open_redis_stores(*settings.redis_url, 1);
-    EXPECT_EQ(redis.authorization_codes->redeem("k", 1010).outcome, CodeRedemption::first);
-    EXPECT_EQ(stores.authorization_codes->redeem("k", 1011).outcome, CodeRedemption::replayed);
+    EXPECT_EQ(redis.authorization_codes->redeem("k", 1010, 1600).outcome, CodeRedemption::first);
+    EXPECT_EQ(stores.authorization_codes->redeem("k", 1011, 1611).outcome, CodeRedemption::replayed);
 }
 
 }  // namespace

@@ -322,20 +322,21 @@ TEST(RedisStores, SessionKeysAndUserIndexesExpireWithTheLongestSession) {
 
 // put has no clock: the TTL counts from the earliest the code can have been issued (60 s before it
 // expires), never ending before keep_until. A redemption sets it to keep_until - now exactly.
-TEST(RedisStores, AuthorizationCodeKeysExpireAtKeepUntil) {
+TEST(RedisStores, AuthorizationCodeKeysExpireWithTheCodeThenAtRememberUntil) {
     const std::string url = test_redis_url();
     const std::string prefix = prefix_of(url);
     auto stores = open_redis_stores(url, 1);
-    stores.authorization_codes->put("k", make_code("app", 1060), 1600);
+    // Unused, a code lives in Redis no longer than the code itself.
+    stores.authorization_codes->put("k", make_code("app", 1060), 1000);
     const auto stored_ttl = raw_integer(url, {"TTL", prefix + "code:k"});
-    EXPECT_GT(stored_ttl, 590);
-    EXPECT_LE(stored_ttl, 600);
-    ASSERT_EQ(stores.authorization_codes->redeem("k", 1200).outcome, CodeRedemption::first);
+    EXPECT_GT(stored_ttl, 50);
+    EXPECT_LE(stored_ttl, 60);
+    ASSERT_EQ(stores.authorization_codes->redeem("k", 1020, 1620).outcome, CodeRedemption::first);
     const auto redeemed_ttl = raw_integer(url, {"TTL", prefix + "code:k"});
-    EXPECT_GT(redeemed_ttl, 390);
-    EXPECT_LE(redeemed_ttl, 400);
+    EXPECT_GT(redeemed_ttl, 590);
+    EXPECT_LE(redeemed_ttl, 600);
     // Forgotten by the caller's clock, whatever Redis's TTL says: the key is deleted.
-    EXPECT_EQ(stores.authorization_codes->redeem("k", 1600).outcome, CodeRedemption::unknown);
+    EXPECT_EQ(stores.authorization_codes->redeem("k", 1620, 2220).outcome, CodeRedemption::unknown);
     EXPECT_EQ(raw_integer(url, {"EXISTS", prefix + "code:k"}), 0);
 }
 

@@ -1,7 +1,7 @@
 // Authorization codes in process memory, for a single node: sharded by key, each redemption under
 // its shard's lock, so of concurrent redemptions of one code exactly one finds it unused. A record
-// is dropped once its keep_until has come (as the caller's clock tells it), when it is met and by
-// a periodic sweep on writes.
+// is dropped once it is past its keep_until (expires_at while unused, then the first redemption's
+// remember_until) as the callers' clock tells it, when it is met and by a periodic sweep on writes.
 #include <mutex>
 #include <unordered_map>
 
@@ -14,17 +14,19 @@ namespace {
 
 class MemoryAuthorizationCodeStore final : public AuthorizationCodeStore {
   public:
-    void put(std::string_view key, const AuthorizationCode& code,
-             std::int64_t keep_until) override {
+    void put(std::string_view key, const AuthorizationCode& code, std::int64_t now) override {
+        clock_.observe(now);
         auto& shard = shards_.for_key(key);
         std::lock_guard lock(shard.mutex);
         // A new code under a key (a hash of a random code) starts unused, whatever was there.
-        shard.codes.insert_or_assign(std::string(key),
-                                     Entry{.code = code, .keep_until = keep_until, .used = false});
+        shard.codes.insert_or_assign(
+            std::string(key),
+            Entry{.code = code, .keep_until = code.expires_at, .used = false, .replayed = false});
         if (shard.sweep.due()) shard.drop_forgotten(clock_.latest());
     }
 
-    RedeemedCode redeem(std::string_view key, std::int64_t now) override {
+    RedeemedCode redeem(std::string_view key, std::int64_t now,
+                        std::int64_t remember_until) override {
         clock_.observe(now);
         auto& shard = shards_.for_key(key);
         std::lock_guard lock(shard.mutex);
@@ -35,10 +37,20 @@ class MemoryAuthorizationCodeStore final : public AuthorizationCodeStore {
             return {};
         }
         Entry& entry = it->second;
-        const CodeRedemption outcome =
-            entry.used ? CodeRedemption::replayed : CodeRedemption::first;
-        entry.used = true;
-        return RedeemedCode{.outcome = outcome, .code = entry.code};
+        if (!entry.used) {
+            entry.used = true;
+            entry.keep_until = remember_until;
+            return RedeemedCode{.outcome = CodeRedemption::first, .code = entry.code};
+        }
+        entry.replayed = true;
+        return RedeemedCode{.outcome = CodeRedemption::replayed, .code = entry.code};
+    }
+
+    bool replayed(std::string_view key, std::int64_t now) override {
+        auto& shard = shards_.for_key(key);
+        std::lock_guard lock(shard.mutex);
+        const auto it = shard.codes.find(key);
+        return it != shard.codes.end() && now < it->second.keep_until && it->second.replayed;
     }
 
   private:
@@ -46,6 +58,7 @@ class MemoryAuthorizationCodeStore final : public AuthorizationCodeStore {
         AuthorizationCode code;
         std::int64_t keep_until = 0;
         bool used = false;
+        bool replayed = false;
     };
     using CodeMap = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
 

@@ -1,4 +1,5 @@
-// Key: <prefix>code:<key> is a hash of the code's fields plus keep_until and used ("0" or "1").
+// Key: <prefix>code:<key> is a hash of the code's fields plus keep_until (expires_at while unused,
+// then the first redemption's remember_until), used and replayed ("0" or "1").
 // Its Redis TTL only cleans up: whether the record still counts is judged against the caller's
 // `now` and keep_until, never Redis's clock. Storing and redeeming are each one Lua script, which
 // Redis runs atomically (https://redis.io/docs/manual/programmability/eval-intro/), so a redemption
@@ -14,9 +15,6 @@
 namespace signet::server::redis {
 namespace {
 
-// The interface bounds a code's life: it expires at most this long after it is issued.
-constexpr std::int64_t kMaxCodeLifetime = 60;
-
 // KEYS[1] code. ARGV: ttl, then field/value pairs. Replaces whatever the key held.
 constexpr const char* kPut = R"lua(
 redis.call('DEL', KEYS[1])
@@ -25,9 +23,9 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 1
 )lua";
 
-// KEYS[1] code. ARGV: now. nil when unknown or forgotten (keep_until has come: the record is
-// deleted); otherwise {"first" or "replayed", the code's fields in kFields order}, the record
-// marked used and its TTL set to keep_until - now.
+// KEYS[1] code. ARGV: now, remember_until. nil when unknown or forgotten (keep_until has come: the
+// record is deleted); otherwise {"first" or "replayed", the code's fields}. The first redemption
+// marks it used and keeps it until remember_until; a later one marks it replayed.
 constexpr const char* kRedeem = R"lua(
 local r = redis.call('HMGET', KEYS[1], 'client_id', 'redirect_uri', 'user_id', 'scope', 'nonce',
                      'code_challenge', 'auth_time', 'expires_at', 'family_id', 'access_token_jti',
@@ -41,11 +39,23 @@ if not keep_until or keep_until <= now then
 end
 local outcome = 'replayed'
 if r[12] ~= '1' then
-  redis.call('HSET', KEYS[1], 'used', '1')
+  keep_until = tonumber(ARGV[2])
+  redis.call('HSET', KEYS[1], 'used', '1', 'keep_until', ARGV[2])
   outcome = 'first'
+else
+  redis.call('HSET', KEYS[1], 'replayed', '1')
 end
-redis.call('EXPIRE', KEYS[1], keep_until - now)
+redis.call('EXPIRE', KEYS[1], math.max(1, keep_until - now))
 return {outcome, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]}
+)lua";
+
+// KEYS[1] code. ARGV: now. 1 when the record still counts and was redeemed more than once.
+constexpr const char* kReplayed = R"lua(
+local r = redis.call('HMGET', KEYS[1], 'keep_until', 'replayed')
+local keep_until = tonumber(r[1])
+if not keep_until or keep_until <= tonumber(ARGV[1]) then return 0 end
+if r[2] == '1' then return 1 end
+return 0
 )lua";
 
 std::int64_t parse_time(const redisReply& reply) {
@@ -61,13 +71,9 @@ class RedisAuthorizationCodeStore final : public AuthorizationCodeStore {
     explicit RedisAuthorizationCodeStore(std::shared_ptr<ConnectionPool> pool)
         : pool_(std::move(pool)), prefix_(pool_->key_prefix() + "code:") {}
 
-    void put(std::string_view key, const AuthorizationCode& code,
-             std::int64_t keep_until) override {
-        // put has no clock: the code was issued no earlier than kMaxCodeLifetime before it
-        // expires, so counting from there the TTL never ends before keep_until (and outlives it
-        // by at most that much; the redemption sets it to keep_until - now exactly).
-        const std::int64_t ttl =
-            std::max<std::int64_t>(1, keep_until - (code.expires_at - kMaxCodeLifetime));
+    void put(std::string_view key, const AuthorizationCode& code, std::int64_t now) override {
+        const std::int64_t keep_until = code.expires_at;
+        const std::int64_t ttl = std::max<std::int64_t>(1, keep_until - now);
         const std::string code_key = prefix_ + std::string(key);
         const std::string ttl_text = std::to_string(ttl);
         const std::string auth_time = std::to_string(code.auth_time);
@@ -99,14 +105,18 @@ class RedisAuthorizationCodeStore final : public AuthorizationCodeStore {
                   "keep_until",
                   keep_until_text,
                   "used",
+                  "0",
+                  "replayed",
                   "0"});
     }
 
-    RedeemedCode redeem(std::string_view key, std::int64_t now) override {
+    RedeemedCode redeem(std::string_view key, std::int64_t now,
+                        std::int64_t remember_until) override {
         const std::string code_key = prefix_ + std::string(key);
         const std::string now_text = std::to_string(now);
+        const std::string remember_text = std::to_string(remember_until);
         auto connection = pool_->acquire();
-        const Reply reply = redeem_.run(*connection, {code_key}, {now_text});
+        const Reply reply = redeem_.run(*connection, {code_key}, {now_text, remember_text});
         if (is_nil(*reply)) return {};
         if (array_size(*reply, "authorization code") != 11) {
             throw StoreError("redis: unexpected reply for authorization code (not 11 values)");
@@ -127,11 +137,20 @@ class RedisAuthorizationCodeStore final : public AuthorizationCodeStore {
         return redeemed;
     }
 
+    bool replayed(std::string_view key, std::int64_t now) override {
+        const std::string code_key = prefix_ + std::string(key);
+        const std::string now_text = std::to_string(now);
+        auto connection = pool_->acquire();
+        const Reply reply = replayed_.run(*connection, {code_key}, {now_text});
+        return as_integer(*reply, "authorization code replay") == 1;
+    }
+
   private:
     std::shared_ptr<ConnectionPool> pool_;
     std::string prefix_;
     Script put_{"authorization_code_put", kPut};
     Script redeem_{"authorization_code_redeem", kRedeem};
+    Script replayed_{"authorization_code_replayed", kReplayed};
 };
 
 }  // namespace
