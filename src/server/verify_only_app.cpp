@@ -55,7 +55,7 @@ int run_verify_only_server(const ServerConfig& config,
         auth_cookie_names(issuer.starts_with("https://")).access_token;
     Result<std::unique_ptr<RemoteTokenAuthenticator>> created =
         RemoteTokenAuthenticator::create(keys, issuer, config.audience.value_or(issuer),
-                                         access_token_cookie, config.leeway, metrics);
+                                         access_token_cookie, config.leeway, metrics, config.scope);
     if (!created) {
         throw std::runtime_error("cannot verify the tokens of " + issuer + ": " +
                                  created.error().to_string());

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "server/auth/scopes.hpp"
+
 namespace signet::server {
 
 VerifierOptions access_token_verifier_options(const std::string& issuer,
@@ -30,6 +32,10 @@ std::optional<CachedToken> token_identity(const Claims& verified) {
                        exp->time_since_epoch().count(),
                        nbf ? nbf->time_since_epoch().count() : 0,
                        iat->time_since_epoch().count()};
+}
+
+bool grants_scope(const Claims& verified, std::string_view required) {
+    return scopes_within(required, verified.get_string("scope").value_or(""));
 }
 
 Principal access_token_principal(CachedToken identity, bool via_cookie) {

@@ -22,6 +22,11 @@ VerifierOptions access_token_verifier_options(const std::string& issuer,
 // The user a verified token names, or nullopt when a required claim has the wrong type.
 std::optional<CachedToken> token_identity(const Claims& verified);
 
+// The token's "scope" holds every scope of `required` (space-separated; empty: any token). The
+// first-party API and forward auth serve only tokens granted the deployment's scope, so a token an
+// OAuth client was granted for other scopes ("openid" alone) opens nothing else (RFC 6750 §3.1).
+bool grants_scope(const Claims& verified, std::string_view required);
+
 // The principal of a request that carried a verified access token.
 Principal access_token_principal(CachedToken identity, bool via_cookie);
 

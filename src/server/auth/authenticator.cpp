@@ -16,7 +16,7 @@ namespace bhttp = boost::beast::http;
 Authenticator::Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                              UserStore& users, http::Metrics& metrics, AuthCookieNames cookie_names,
                              std::chrono::seconds leeway, std::size_t token_cache_size,
-                             std::chrono::seconds session_idle_timeout)
+                             std::chrono::seconds session_idle_timeout, std::string required_scope)
     : keys_(keys),
       revocations_(revocations),
       sessions_(sessions),
@@ -25,6 +25,7 @@ Authenticator::Authenticator(KeyManager& keys, RevocationList& revocations, Sess
       cookie_names_(cookie_names),
       leeway_(leeway.count()),
       session_idle_(session_idle_timeout.count()),
+      required_scope_(std::move(required_scope)),
       cache_(token_cache_size) {}
 
 AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_cookie,
@@ -44,6 +45,12 @@ AuthOutcome Authenticator::from_access_token(std::string_view token, bool via_co
         claims = token_identity(*verified);
         if (!claims) {
             refuse(outcome, AuthFailure::invalid_token, "missing_claim");
+            metrics_.token_rejected(outcome.reason);
+            return outcome;
+        }
+        // Checked before caching: only tokens that pass are ever cached.
+        if (!grants_scope(*verified, required_scope_)) {
+            refuse(outcome, AuthFailure::insufficient_scope, "insufficient_scope");
             metrics_.token_rejected(outcome.reason);
             return outcome;
         }
@@ -183,6 +190,16 @@ http::Response unauthorized(const http::Request& request, const AuthOutcome& out
         http::Response response = http::error_response(
             request, http::Status::unauthorized, "unauthorized", "Authentication is required.");
         response.set(bhttp::field::www_authenticate, R"(Bearer realm="signet")");
+        return response;
+    }
+    if (outcome.failure == AuthFailure::insufficient_scope) {
+        constexpr std::string_view kDescription =
+            "The access token was not granted this deployment's scope.";
+        http::Response response = http::error_response(request, http::Status::forbidden,
+                                                       "insufficient_scope", kDescription);
+        response.set(bhttp::field::www_authenticate,
+                     R"(Bearer realm="signet", error="insufficient_scope", error_description=")" +
+                         std::string(kDescription) + "\"");
         return response;
     }
     std::string description = "The access token is invalid.";

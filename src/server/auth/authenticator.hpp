@@ -27,12 +27,13 @@ namespace signet::server {
 // Why a presented credential was refused.
 enum class AuthFailure {
     none,
-    invalid_token,     // an access token that fails verification (bad signature, wrong aud, ...)
-    expired,           // an access token past its "exp"
-    revoked,           // an access token whose id or user was revoked
-    unknown_session,   // no live session under the cookie
-    user_disabled,     // the session's user was disabled
-    keys_unavailable,  // a verify-only node could not fetch its issuer's keys
+    invalid_token,       // an access token that fails verification (bad signature, wrong aud, ...)
+    expired,             // an access token past its "exp"
+    revoked,             // an access token whose id or user was revoked
+    unknown_session,     // no live session under the cookie
+    user_disabled,       // the session's user was disabled
+    keys_unavailable,    // a verify-only node could not fetch its issuer's keys
+    insufficient_scope,  // a valid access token not granted the deployment's scope (403)
 };
 
 struct AuthOutcome {
@@ -54,7 +55,8 @@ class Authenticator {
     Authenticator(KeyManager& keys, RevocationList& revocations, SessionStore& sessions,
                   UserStore& users, http::Metrics& metrics, AuthCookieNames cookie_names,
                   std::chrono::seconds leeway, std::size_t token_cache_size = 100000,
-                  std::chrono::seconds session_idle_timeout = std::chrono::minutes(30));
+                  std::chrono::seconds session_idle_timeout = std::chrono::minutes(30),
+                  std::string required_scope = {});
 
     // Whatever credential the request carries; a session costs a session-store call (StoreError
     // when the store is down).
@@ -95,6 +97,7 @@ class Authenticator {
     AuthCookieNames cookie_names_;
     std::int64_t leeway_;
     std::int64_t session_idle_;
+    std::string required_scope_;  // every access token must be granted it (grants_scope)
     mutable VerifiedTokenCache cache_;
     struct UserStatus {
         bool disabled = false;

@@ -78,7 +78,8 @@ GrantOutcome OAuthGrants::exchange_code(const Client& client, const http::FormPa
     }
     // PKCE (RFC 7636 §4.6); every code carries a challenge, so no downgrade is possible.
     if (!verifier) return refused("invalid_grant", "\"code_verifier\" is required (PKCE).");
-    if (!valid_code_verifier(*verifier) || !code_verifier_matches(*verifier, record.code_challenge)) {
+    if (!valid_code_verifier(*verifier) ||
+        !code_verifier_matches(*verifier, record.code_challenge)) {
         return refused("invalid_grant", "The code_verifier does not match the code_challenge.");
     }
     return issue_for_code(client, key, record, now);
@@ -88,8 +89,7 @@ void OAuthGrants::revoke_issued(const AuthorizationCode& code, std::int64_t now)
     // The access token lives at most access_ttl after the first use, which was before now. A
     // family not stored yet is not missed: its exchange checks for a replay after storing it
     // (issue_for_code), and the replay was marked before this runs.
-    tokens_.revoke_access_token(code.access_token_jti,
-                                now + tokens_.settings().access_ttl.count());
+    tokens_.revoke_access_token(code.access_token_jti, now + tokens_.settings().access_ttl.count());
     tokens_.revoke_family(code.family_id, now);
 }
 
@@ -107,11 +107,11 @@ GrantOutcome OAuthGrants::issue_for_code(const Client& client, std::string_view 
         return refused("invalid_grant", std::string(kInvalidCode));
     }
     if (has_scope(code.scope, "openid")) {
-        issued.id_token = id_tokens_.issue(
-            *user,
-            IdTokenClaims{client.id, code.scope, code.nonce, code.auth_time,
-                          issued.tokens.access_token},
-            now);
+        issued.id_token =
+            id_tokens_.issue(*user,
+                             IdTokenClaims{client.id, code.scope, code.nonce, code.auth_time,
+                                           issued.tokens.access_token},
+                             now);
     }
     GrantOutcome outcome;
     outcome.tokens = std::move(issued);

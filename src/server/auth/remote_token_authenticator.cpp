@@ -33,21 +33,25 @@ Result<Verifier> verifier_over(std::shared_ptr<KeySource> source, const std::str
 
 Result<std::unique_ptr<RemoteTokenAuthenticator>> RemoteTokenAuthenticator::create(
     std::shared_ptr<RemoteJwks> jwks, const std::string& issuer, const std::string& audience,
-    std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics) {
+    std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics,
+    std::string required_scope) {
     Result<Verifier> cached =
         verifier_over(std::make_shared<CachedKeysView>(jwks), issuer, audience, leeway);
     if (!cached) return std::move(cached).error();
     Result<Verifier> refreshing = verifier_over(jwks, issuer, audience, leeway);
     if (!refreshing) return std::move(refreshing).error();
-    return std::unique_ptr<RemoteTokenAuthenticator>(new RemoteTokenAuthenticator(
-        std::move(jwks), std::move(*cached), std::move(*refreshing), access_token_cookie, metrics));
+    return std::unique_ptr<RemoteTokenAuthenticator>(
+        new RemoteTokenAuthenticator(std::move(jwks), std::move(*cached), std::move(*refreshing),
+                                     access_token_cookie, metrics, std::move(required_scope)));
 }
 
 RemoteTokenAuthenticator::RemoteTokenAuthenticator(std::shared_ptr<RemoteJwks> jwks,
                                                    Verifier cached, Verifier refreshing,
                                                    std::string_view access_token_cookie,
-                                                   http::Metrics& metrics)
+                                                   http::Metrics& metrics,
+                                                   std::string required_scope)
     : jwks_(std::move(jwks)),
+      required_scope_(std::move(required_scope)),
       cached_(std::move(cached)),
       refreshing_(std::move(refreshing)),
       access_token_cookie_(access_token_cookie),
@@ -75,6 +79,11 @@ std::optional<AuthOutcome> RemoteTokenAuthenticator::verify(const Verifier& veri
             refuse(outcome, token_failure(verified.code()),
                    std::string(to_string(verified.code())));
         }
+        metrics_.token_rejected(outcome.reason);
+        return outcome;
+    }
+    if (!grants_scope(*verified, required_scope_)) {
+        refuse(outcome, AuthFailure::insufficient_scope, "insufficient_scope");
         metrics_.token_rejected(outcome.reason);
         return outcome;
     }

@@ -27,7 +27,8 @@ class RemoteTokenAuthenticator {
     // `access_token_cookie`: the name the issuer gives its access token cookie.
     static Result<std::unique_ptr<RemoteTokenAuthenticator>> create(
         std::shared_ptr<RemoteJwks> jwks, const std::string& issuer, const std::string& audience,
-        std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics);
+        std::string_view access_token_cookie, std::chrono::seconds leeway, http::Metrics& metrics,
+        std::string required_scope = {});
 
     // For an I/O thread: verifies with the key set in hand and never waits on the network.
     // nullopt when the token names a "kid" that set lacks (a key rotated in at the issuer since
@@ -43,14 +44,16 @@ class RemoteTokenAuthenticator {
 
   private:
     RemoteTokenAuthenticator(std::shared_ptr<RemoteJwks> jwks, Verifier cached, Verifier refreshing,
-                             std::string_view access_token_cookie, http::Metrics& metrics);
+                             std::string_view access_token_cookie, http::Metrics& metrics,
+                             std::string required_scope);
     // The outcome of one verification; nullopt when `decline_unknown_kid` and the kid is unknown.
     std::optional<AuthOutcome> verify(const Verifier& verifier, const http::Request& request,
                                       bool decline_unknown_kid) const;
 
     std::shared_ptr<RemoteJwks> jwks_;
-    Verifier cached_;      // over a view of jwks_ that never refreshes
-    Verifier refreshing_;  // over jwks_ itself
+    std::string required_scope_;  // every access token must be granted it (grants_scope)
+    Verifier cached_;             // over a view of jwks_ that never refreshes
+    Verifier refreshing_;         // over jwks_ itself
     std::string access_token_cookie_;
     http::Metrics& metrics_;
     mutable std::atomic<std::uint64_t> cache_hits_{0};

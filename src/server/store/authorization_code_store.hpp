@@ -17,11 +17,12 @@ struct AuthorizationCode {
     std::string client_id;
     std::string redirect_uri;  // as sent in the authorization request; the exchange must repeat it
     std::string user_id;
-    std::string scope;            // granted scopes, space-separated
-    std::string nonce;            // OIDC Core §3.1.2.1; empty when none was sent
-    std::string code_challenge;   // PKCE S256 challenge (RFC 7636 §4.2)
-    std::int64_t auth_time = 0;   // when the user authenticated (OIDC Core §2)
-    std::int64_t expires_at = 0;  // Unix seconds; at most 60 s after issue, when it is forgotten unused
+    std::string scope;           // granted scopes, space-separated
+    std::string nonce;           // OIDC Core §3.1.2.1; empty when none was sent
+    std::string code_challenge;  // PKCE S256 challenge (RFC 7636 §4.2)
+    std::int64_t auth_time = 0;  // when the user authenticated (OIDC Core §2)
+    std::int64_t expires_at =
+        0;  // Unix seconds; at most 60 s after issue, when it is forgotten unused
     // Chosen when the code is issued, used by its exchange: a replay revokes exactly these.
     std::string family_id;         // the refresh family the exchange begins
     std::string access_token_jti;  // the "jti" of the access token the exchange issues

@@ -144,7 +144,8 @@ TEST_F(CodeLifetime, AReplayDuringTheFirstExchangeStillRevokesWhatItIssues) {
     // Without a replay the same second half issues.
     const std::string other = issue_code(kNow, kNow - 100);
     const RedeemedCode alone = codes_->redeem(sha256_hex(other), kNow + 1, kNow + 601);
-    const GrantOutcome issued = grants_.issue_for_code(client_, sha256_hex(other), alone.code, kNow + 3);
+    const GrantOutcome issued =
+        grants_.issue_for_code(client_, sha256_hex(other), alone.code, kNow + 3);
     EXPECT_TRUE(issued.tokens);
 }
 

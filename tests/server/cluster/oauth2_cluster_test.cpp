@@ -63,7 +63,7 @@ TEST_F(OAuthClusterTest, ACodeIssuedOnOneNodeIsRedeemedOnAnotherAndItsReplayRevo
     for (std::size_t i = 0; i < cluster_->size(); ++i) {
         HttpClient node = cluster_->node_client(i);
         const auto refused = within(std::chrono::seconds(3), [&] {
-            return node.get("/v1/me", bearer(access_token)).status == 401;
+            return node.get("/oauth2/userinfo", bearer(access_token)).status == 401;
         });
         EXPECT_TRUE(refused) << "node " << i << " still accepts the replayed code's token";
     }

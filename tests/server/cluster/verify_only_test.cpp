@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "server/cluster/cluster.hpp"
+#include "server/integration/oauth2_support.hpp"
 #include "server/support/free_port.hpp"
 #include "signet/signet.hpp"
 
@@ -227,6 +228,27 @@ int silent_listener(std::uint16_t port) {
         return -1;
     }
     return fd;
+}
+
+// Like the issuer's own API, a verify-only node serves only tokens granted the deployment's scope:
+// an OAuth client's token for "openid email" alone is 403 there.
+TEST(VerifyOnlyNode, ServesOnlyTokensGrantedTheDeploymentsScope) {
+    auto issuer = start_server(ServerOptions({}, issuer_env()));
+    ASSERT_TRUE(issuer);
+    auto node = start_server(verify_node(issuer->base_url()));
+    ASSERT_TRUE(node);
+    HttpClient at_issuer = issuer->client();
+    HttpClient at_node = node->client();
+    const OAuthClient app = add_client(*issuer, "verify-only-scope");
+    for (const auto& [scope, status] :
+         {std::pair<std::string, unsigned>{"openid email", 403}, {"openid email api", 200}}) {
+        const CodeGrant grant = obtain_code(at_issuer, app, "verify-only-scope", scope);
+        const HttpResult tokens = exchange(at_issuer, app, grant);
+        ASSERT_EQ(tokens.status, 200u) << describe(tokens);
+        const std::string token(tokens.json().at("access_token").as_string());
+        EXPECT_EQ(at_node.get("/v1/me", bearer(token)).status, status) << scope;
+        EXPECT_EQ(at_node.get("/v1/auth", bearer(token)).status, status) << scope;
+    }
 }
 
 TEST(VerifyOnlyNode, AFetchForAnUnknownKidNeverHoldsTheIoThread) {

@@ -60,8 +60,8 @@ TEST_F(TokenEndpoint, ACodeBecomesAccessIdAndRefreshTokens) {
     EXPECT_EQ(str(id.payload, "at_hash"),
               base64url_encode(std::string_view(reinterpret_cast<char*>(digest), 16)));
 
-    // The access token works on the first-party API; the ID token is never an access token.
-    EXPECT_EQ(http.get("/v1/me", bearer(token)).status, 200u);
+    // The ID token is never an access token.
+    EXPECT_EQ(http.get("/oauth2/userinfo", bearer(token)).status, 200u);
     EXPECT_EQ(http.get("/v1/me", bearer(str(body, "id_token"))).status, 401u);
     EXPECT_EQ(http.get("/oauth2/userinfo", bearer(str(body, "id_token"))).status, 401u);
 }
@@ -85,11 +85,11 @@ TEST_F(TokenEndpoint, ACodeIsSingleUseAndItsReplayRevokesWhatItIssued) {
     const HttpResult first = exchange(http, app, grant);
     ASSERT_EQ(first.status, 200u) << describe(first);
     const boost::json::object body = first.json().as_object();
-    ASSERT_EQ(http.get("/v1/me", bearer(str(body, "access_token"))).status, 200u);
+    ASSERT_EQ(http.get("/oauth2/userinfo", bearer(str(body, "access_token"))).status, 200u);
 
     expect_oauth_error(exchange(http, app, grant), 400, "invalid_grant");
     // RFC 6749 §4.1.2: what the first use issued is revoked.
-    EXPECT_EQ(http.get("/v1/me", bearer(str(body, "access_token"))).status, 401u);
+    EXPECT_EQ(http.get("/oauth2/userinfo", bearer(str(body, "access_token"))).status, 401u);
     expect_oauth_error(post_form(http, "/oauth2/token",
                                  {{"grant_type", "refresh_token"},
                                   {"refresh_token", str(body, "refresh_token")},
@@ -303,6 +303,26 @@ TEST_F(TokenEndpoint, ADisabledUsersCodeAndARemovedClientsTokensStopWorking) {
         post_form(http, "/oauth2/introspect", {{"token", str(tokens, "refresh_token")}},
                   basic_auth(add_client(server(), "token-removed-rs", std::string(40, 'q'))));
     EXPECT_FALSE(introspected.json().as_object().at("active").as_bool()) << describe(introspected);
+}
+
+// The first-party API and nginx's auth_request serve only tokens granted the deployment's scope
+// ("api" here): a client granted "openid email" can read userinfo, and opens nothing else.
+TEST_F(TokenEndpoint, OnlyATokenGrantedTheDeploymentsScopeOpensTheApi) {
+    HttpClient http = client();
+    const OAuthClient app = add_client(server(), "token-scope");
+    const boost::json::object narrow =
+        exchange(http, app, obtain_code(http, app, "token-scope")).json().as_object();
+    for (const std::string_view path : {"/v1/me", "/v1/auth"}) {
+        const HttpResult refused = http.get(path, bearer(str(narrow, "access_token")));
+        EXPECT_EQ(refused.status, 403u) << path << describe(refused);
+        EXPECT_NE(refused.header("www-authenticate").find("insufficient_scope"), std::string::npos);
+    }
+    const boost::json::object wide =
+        exchange(http, app, obtain_code(http, app, "token-scope", "openid email api"))
+            .json()
+            .as_object();
+    EXPECT_EQ(http.get("/v1/me", bearer(str(wide, "access_token"))).status, 200u);
+    EXPECT_EQ(http.get("/v1/auth", bearer(str(wide, "access_token"))).status, 200u);
 }
 
 }  // namespace

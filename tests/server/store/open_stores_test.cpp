@@ -54,7 +54,8 @@ TEST(OpenStores, WithUrlsClientsAreInPostgresAndCodesInRedis) {
     EXPECT_TRUE(postgres.clients->find("app").has_value());
     RedisStores redis = open_redis_stores(*settings.redis_url, 1);
     EXPECT_EQ(redis.authorization_codes->redeem("k", 1010, 1600).outcome, CodeRedemption::first);
-    EXPECT_EQ(stores.authorization_codes->redeem("k", 1011, 1611).outcome, CodeRedemption::replayed);
+    EXPECT_EQ(stores.authorization_codes->redeem("k", 1011, 1611).outcome,
+              CodeRedemption::replayed);
 }
 
 }  // namespace
