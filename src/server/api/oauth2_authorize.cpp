@@ -27,16 +27,6 @@ std::string encoded_request(const http::FormParams& params) {
     return query;
 }
 
-// Where the login form's answer may redirect: the origin of the client's redirect URI, or the
-// scheme of a native app's private-use URI (RFC 8252 §7.1).
-std::string redirect_source(std::string_view redirect_uri) {
-    std::string origin = origin_of(redirect_uri);
-    if (!origin.empty()) return origin;
-    const std::size_t colon = redirect_uri.find(':');
-    return colon == std::string_view::npos ? std::string()
-                                           : std::string(redirect_uri.substr(0, colon + 1));
-}
-
 // The login form. The CSRF token is the double-submit cookie's value (set here when absent).
 http::Response login_page(Services& services, const http::Request& request,
                           const http::FormParams& params, const AuthorizeDecision& decision,
@@ -75,7 +65,7 @@ http::Response login_page(Services& services, const http::Request& request,
 </form>
 )";
     http::Response response = html_page(request, status, "Log in", body,
-                                        redirect_source(params.find("redirect_uri").value_or("")));
+                                        form_target_of(params.find("redirect_uri").value_or("")));
     if (new_csrf) {
         response.insert(bhttp::field::set_cookie,
                         csrf_cookie(services, csrf, services.config.session_ttl.count()));

@@ -1,6 +1,8 @@
 // Token introspection, POST /oauth2/introspect (RFC 7662): for confidential clients (resource
-// servers) only. Anything expired, revoked, spent, of a disabled user or not issued here is
-// {"active": false}, with nothing else said (§2.2).
+// servers) only. Access tokens are described to any of them: they are made for resource servers.
+// A refresh token only to the client it was issued to, since no one else has any use for one
+// (§4). Anything expired, revoked, spent, of a disabled user, not issued here or another client's
+// refresh token is {"active": false}, with nothing else said (§2.2).
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 
@@ -12,15 +14,18 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-std::optional<boost::json::object> refresh_token_facts(Services& services, std::string_view token,
-                                                       std::int64_t now) {
+std::optional<boost::json::object> refresh_token_facts(Services& services, const Client& client,
+                                                       std::string_view token, std::int64_t now) {
     if (token.size() > 256) return std::nullopt;
     const std::optional<RefreshTokenRecord> record = services.tokens.find_refresh_token(token);
-    if (!record || !services.tokens.refresh_token_active(*record, now)) return std::nullopt;
+    if (!record || record->client_id != client.id ||
+        !services.tokens.refresh_token_active(*record, now)) {
+        return std::nullopt;
+    }
     return boost::json::object{
         {"active", true},
         {"token_type", "refresh_token"},
-        {"client_id", record->client_id.empty() ? std::string("signet") : record->client_id},
+        {"client_id", record->client_id},
         {"scope", record->scope.empty() ? services.config.scope : record->scope},
         {"sub", record->user_id},
         {"iss", services.issuer},
@@ -64,11 +69,11 @@ http::Response introspect(Services& services, const http::Request& request,
     std::optional<boost::json::object> facts;
     if (token->size() <= 16 * 1024) {
         const bool refresh_first = params.find("token_type_hint").value_or("") == "refresh_token";
-        facts = refresh_first ? refresh_token_facts(services, *token, now)
+        facts = refresh_first ? refresh_token_facts(services, client, *token, now)
                               : access_token_facts(services, *token, now);
         if (!facts) {
             facts = refresh_first ? access_token_facts(services, *token, now)
-                                  : refresh_token_facts(services, *token, now);
+                                  : refresh_token_facts(services, client, *token, now);
         }
     }
     if (!facts) facts = boost::json::object{{"active", false}};

@@ -115,7 +115,7 @@ http::Response logout(Services& services, const http::Request& request,
                 hidden("post_logout_redirect_uri", return_to) +
                 hidden("state", params.find("state").value_or(""));
         body += "  <button type=\"submit\">Log out</button>\n</form>\n";
-        const std::string target = return_to.empty() ? std::string() : origin_of(return_to);
+        const std::string target = return_to.empty() ? std::string() : form_target_of(return_to);
         http::Response response = html_page(request, http::Status::ok, "Log out", body, target);
         if (!cookie || *cookie != csrf) {
             response.insert(bhttp::field::set_cookie,

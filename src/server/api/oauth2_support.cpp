@@ -3,6 +3,7 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "server/auth/csrf.hpp"
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
@@ -120,6 +121,13 @@ http::Response html_page(const http::Request& request, http::Status status, std:
     body += "</main>\n</body>\n</html>\n";
     response.prepare_payload();
     return response;
+}
+
+std::string form_target_of(std::string_view uri) {
+    std::string origin = origin_of(uri);
+    if (!origin.empty()) return origin;
+    const std::size_t colon = uri.find(':');
+    return colon == std::string_view::npos ? std::string() : std::string(uri.substr(0, colon + 1));
 }
 
 http::Response error_page(const http::Request& request, http::Status status, std::string_view error,

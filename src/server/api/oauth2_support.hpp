@@ -44,6 +44,9 @@ std::string html_escape(std::string_view text);
 // also governs the redirect that follows a submission).
 http::Response html_page(const http::Request& request, http::Status status, std::string_view title,
                          std::string_view body_html, std::string_view form_target = {});
+// What a page's CSP form-action must allow beside 'self' for a form whose answer redirects to
+// `uri`: its origin, or the scheme of a native app's private-use URI (RFC 8252 §7.1).
+std::string form_target_of(std::string_view uri);
 // The page for an error that must not be redirected (an unknown client or redirect URI).
 http::Response error_page(const http::Request& request, http::Status status, std::string_view error,
                           std::string_view description);

@@ -111,7 +111,7 @@ TEST_F(ProviderEndpoints, RevokingAnAccessTokenRefusesItEverywhere) {
 
 TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIsActive) {
     HttpClient http = client();
-    const OAuthClient app = add_client(server(), "introspect");
+    const OAuthClient app = add_client(server(), "introspect", std::string(40, 'a'));
     const OAuthClient resource = add_client(server(), "resource", std::string(40, 'r'));
     const Issued issued = issue(http, app, "introspect");
     const auto introspect = [&](const std::string& token) {
@@ -127,7 +127,13 @@ TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIs
     EXPECT_EQ(str(facts, "token_type"), "Bearer");
     EXPECT_TRUE(facts.contains("exp") && facts.contains("iat"));
 
-    const boost::json::object refresh = introspect(issued.refresh_token).json().as_object();
+    // A refresh token is described only to its own client (RFC 7662 §4).
+    EXPECT_EQ(introspect(issued.refresh_token).json().as_object(),
+              (boost::json::object{{"active", false}}));
+    const auto own = [&](const std::string& token) {
+        return post_form(http, "/oauth2/introspect", {{"token", token}}, basic_auth(app));
+    };
+    const boost::json::object refresh = own(issued.refresh_token).json().as_object();
     EXPECT_TRUE(refresh.at("active").as_bool());
     EXPECT_EQ(str(refresh, "token_type"), "refresh_token");
     EXPECT_EQ(str(refresh, "client_id"), app.id);
@@ -138,14 +144,14 @@ TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIs
         EXPECT_EQ(inactive, (boost::json::object{{"active", false}})) << token;
     }
     ASSERT_EQ(
-        post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}, {"client_id", app.id}})
-            .status,
+        post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}}, basic_auth(app)).status,
         200u);
-    EXPECT_FALSE(introspect(issued.refresh_token).json().as_object().at("active").as_bool());
+    EXPECT_FALSE(own(issued.refresh_token).json().as_object().at("active").as_bool());
 
     // A public client may not introspect.
+    const OAuthClient public_app = add_client(server(), "introspect-public");
     const HttpResult refused = post_form(http, "/oauth2/introspect",
-                                         {{"token", issued.access_token}, {"client_id", app.id}});
+                                         {{"token", issued.access_token}, {"client_id", public_app.id}});
     expect_error(refused, 401, "invalid_client");
 }
 
