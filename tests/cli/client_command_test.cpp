@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -200,6 +201,25 @@ TEST_F(ClientCommand, ClientIdsAreCheckedAndTakenOnce) {
     ASSERT_EQ(clients.size(), 1u);
     EXPECT_EQ(strings(clients[0].at("redirect_uris")),
               std::vector<std::string>{"https://a.example/cb"});
+}
+
+// "signet" is the first-party API's client_id in access tokens; a configured audience is the
+// access tokens' "aud", which an ID token's "aud" (its client id) must never equal.
+TEST_F(ClientCommand, TheFirstPartyClientIdAndTheAudienceAreReserved) {
+    expect_rejected(add({"--id", "signet", "--public", "--redirect-uri", "https://a.example/cb"}),
+                    "invalid_client_id");
+    const std::string config = path("signet.toml");
+    {
+        std::ofstream out(config);
+        out << "audience = \"orders-api\"\n";
+    }
+    expect_rejected(add({"--id", "orders-api", "--public", "--redirect-uri", "https://a.example/cb",
+                         "--config", config}),
+                    "invalid_client_id");
+    EXPECT_EQ(add({"--id", "orders-app", "--public", "--redirect-uri", "https://a.example/cb",
+                   "--config", config})
+                  .exit_code,
+              0);
 }
 
 TEST_F(ClientCommand, ListPrintsEveryClientOldestFirst) {

@@ -126,6 +126,12 @@ std::optional<ClientRegistration> AdminService::check_client(const NewClient& re
                            std::to_string(kMaxClientIdLength) +
                            " letters, digits, '-', '_' or '.'");
     }
+    // First-party access tokens carry client_id "signet": a client of that name could revoke and
+    // introspect them as its own.
+    if (request.id == "signet") {
+        return refused(ClientRegisterStatus::invalid_client_id,
+                       "the client id 'signet' names the first-party API and is reserved");
+    }
     if (auto problem = client_name_problem(request.name)) {
         return refused(ClientRegisterStatus::invalid_name, "the name " + *problem);
     }
@@ -153,6 +159,14 @@ std::optional<ClientRegistration> AdminService::check_client(const NewClient& re
 
 ClientRegistration AdminService::add_client(const NewClient& request) {
     if (auto refusal = check_client(request)) return std::move(*refusal);
+    // An ID token's "aud" is its client's id; one equal to the access tokens' audience would give
+    // ID tokens the audience of access tokens, which a resource server that skips "typ" could
+    // take for one (RFC 8725 §3.11).
+    if (config_.audience && request.id == *config_.audience) {
+        return refused(ClientRegisterStatus::invalid_client_id,
+                       "the client id '" + request.id +
+                           "' is the access tokens' audience (setting audience) and is reserved");
+    }
     std::optional<std::string> generated;
     std::string secret_hash;
     if (!request.is_public) {

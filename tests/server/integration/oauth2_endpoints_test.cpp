@@ -143,15 +143,15 @@ TEST_F(ProviderEndpoints, IntrospectionIsForConfidentialClientsAndSaysOnlyWhatIs
         const boost::json::object inactive = introspect(token).json().as_object();
         EXPECT_EQ(inactive, (boost::json::object{{"active", false}})) << token;
     }
-    ASSERT_EQ(
-        post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}}, basic_auth(app)).status,
-        200u);
+    ASSERT_EQ(post_form(http, "/oauth2/revoke", {{"token", issued.refresh_token}}, basic_auth(app))
+                  .status,
+              200u);
     EXPECT_FALSE(own(issued.refresh_token).json().as_object().at("active").as_bool());
 
     // A public client may not introspect.
     const OAuthClient public_app = add_client(server(), "introspect-public");
-    const HttpResult refused = post_form(http, "/oauth2/introspect",
-                                         {{"token", issued.access_token}, {"client_id", public_app.id}});
+    const HttpResult refused = post_form(
+        http, "/oauth2/introspect", {{"token", issued.access_token}, {"client_id", public_app.id}});
     expect_error(refused, 401, "invalid_client");
 }
 
