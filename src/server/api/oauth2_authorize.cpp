@@ -107,8 +107,17 @@ http::Response authorize(Services& services, const http::Request& request,
     AuthOutcome outcome;
     const std::optional<Session> session =
         services.authenticator.session_record(request, now, outcome);
+    IdTokenHint hint;
+    if (const auto text = params.find("id_token_hint")) {
+        hint.present = true;
+        if (const auto claims = verify_id_token_hint(services, *text)) {
+            hint.valid = true;
+            hint.subject = claims->subject;
+        }
+    }
     return answer(services, request, params,
-                  services.authorizations.decide(params, session, false, now), http::Status::found);
+                  services.authorizations.decide(params, session, false, now, hint),
+                  http::Status::found);
 }
 
 // The form's CSRF token equals the double-submit cookie, compared in constant time.
@@ -149,11 +158,16 @@ http::Response login(Services& services, const http::Request& request,
         email, password, context.client_address,
         http::find_cookie(request, services.cookie_names.session), now);
     if (result.status == LoginStatus::rate_limited) {
-        return login_page(services, request, params, before, http::Status::too_many_requests,
-                          "Too many failed logins; try again later.", email);
+        http::Response response =
+            login_page(services, request, params, before, http::Status::too_many_requests,
+                       "Too many failed logins; try again later.", email);
+        response.set(bhttp::field::retry_after, std::to_string(result.retry_after));
+        return response;
     }
+    // The form again, with the error: a page, not an HTTP authentication challenge (a 401 would
+    // need WWW-Authenticate, RFC 9110 §15.5.2).
     if (result.status != LoginStatus::ok) {
-        return login_page(services, request, params, before, http::Status::unauthorized,
+        return login_page(services, request, params, before, http::Status::ok,
                           "The email or password is wrong.", email);
     }
     Session session;

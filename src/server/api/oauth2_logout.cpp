@@ -17,29 +17,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-struct Hint {
-    std::string subject;
-    std::string client_id;  // its "aud"
-};
-
-// The ID token the client sends back: signed by this provider, typ JWT. An expired one still
-// names the session to end (§2), within a session's lifetime.
-std::optional<Hint> verify_hint(Services& services, std::string_view token) {
-    VerifierOptions options;
-    options.keys = services.keys.snapshot()->verifier.options().keys;
-    options.issuers = {services.issuer};
-    options.type = "JWT";
-    options.required_claims = {"iss", "sub", "aud"};
-    options.leeway = services.config.session_ttl;
-    Result<Verifier> verifier = Verifier::create(std::move(options));
-    if (!verifier) return std::nullopt;
-    Result<Claims> claims = verifier->verify(token);
-    if (!claims) return std::nullopt;
-    const auto audiences = claims->get_strings("aud");
-    if (!audiences || audiences->size() != 1) return std::nullopt;
-    return Hint{std::string(claims->subject().value_or("")), std::string(audiences->front())};
-}
-
 std::string hidden(std::string_view name, std::string_view value) {
     if (value.empty()) return {};
     return "  <input type=\"hidden\" name=\"" + html_escape(name) + "\" value=\"" +
@@ -56,9 +33,9 @@ http::Response logout(Services& services, const http::Request& request,
     const http::FormParams& params = std::get<http::FormParams>(parsed);
     const std::int64_t now = unix_now();
     const std::string_view hint_text = params.find("id_token_hint").value_or("");
-    std::optional<Hint> hint;
+    std::optional<IdTokenHintClaims> hint;
     if (!hint_text.empty()) {
-        hint = verify_hint(services, hint_text);
+        hint = verify_id_token_hint(services, hint_text);
         if (!hint) {
             return error_page(request, http::Status::bad_request, "invalid_request",
                               "id_token_hint is not an ID token issued by this provider.");

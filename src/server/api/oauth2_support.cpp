@@ -67,6 +67,24 @@ std::variant<ClientRequest, http::Response> client_request(Services& services,
     return result;
 }
 
+std::optional<IdTokenHintClaims> verify_id_token_hint(Services& services, std::string_view token) {
+    if (token.size() > 16 * 1024) return std::nullopt;
+    VerifierOptions options;
+    options.keys = services.keys.snapshot()->verifier.options().keys;
+    options.issuers = {services.issuer};
+    options.type = "JWT";
+    options.required_claims = {"iss", "sub", "aud"};
+    options.leeway = services.config.session_ttl;
+    Result<Verifier> verifier = Verifier::create(std::move(options));
+    if (!verifier) return std::nullopt;
+    Result<Claims> claims = verifier->verify(token);
+    if (!claims) return std::nullopt;
+    const auto audiences = claims->get_strings("aud");
+    if (!audiences || audiences->size() != 1) return std::nullopt;
+    return IdTokenHintClaims{std::string(claims->subject().value_or("")),
+                             std::string(audiences->front())};
+}
+
 std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());

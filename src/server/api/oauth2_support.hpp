@@ -37,6 +37,15 @@ std::variant<ClientRequest, http::Response> client_request(Services& services,
 // 401 invalid_client with the Basic challenge (RFC 6749 §5.2).
 http::Response invalid_client(const http::Request& request, std::string_view description);
 
+// An id_token_hint (OIDC Core §3.1.2.1, RP-Initiated Logout §2): an ID token this provider
+// signed (typ JWT, this issuer), with one audience. An expired one is accepted within a session's
+// lifetime: it still names who the client thinks is logged in.
+struct IdTokenHintClaims {
+    std::string subject;
+    std::string client_id;  // its "aud"
+};
+std::optional<IdTokenHintClaims> verify_id_token_hint(Services& services, std::string_view token);
+
 // Text made safe for HTML element content and attribute values.
 std::string html_escape(std::string_view text);
 // A page of the provider: `body_html` (already escaped) in the shared layout. `form_target`: an

@@ -2,6 +2,7 @@
 #include "server/auth/authorization_service.hpp"
 
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <utility>
 
@@ -29,6 +30,20 @@ bool plausible_challenge(std::string_view challenge) {
            });
 }
 
+// `requested` is `registered`, or (RFC 8252 §7.3) both are http:// on the same loopback IP literal
+// and differ only in the port, which a native app picks when it starts listening.
+bool redirect_uri_matches(std::string_view registered, std::string_view requested) {
+    if (registered == requested) return true;
+    const auto a = boost::urls::parse_absolute_uri(registered);
+    const auto b = boost::urls::parse_absolute_uri(requested);
+    if (!a || !b || a->scheme() != "http" || b->scheme() != "http") return false;
+    const std::string_view host = a->encoded_host();
+    if (host != "127.0.0.1" && host != "[::1]") return false;
+    return a->encoded_host() == b->encoded_host() && !a->has_userinfo() && !b->has_userinfo() &&
+           a->encoded_path() == b->encoded_path() && a->has_query() == b->has_query() &&
+           a->encoded_query() == b->encoded_query() && !b->has_fragment();
+}
+
 }  // namespace
 
 AuthorizationService::AuthorizationService(ClientStore& clients, AuthorizationCodeStore& codes,
@@ -37,7 +52,8 @@ AuthorizationService::AuthorizationService(ClientStore& clients, AuthorizationCo
 
 AuthorizeDecision AuthorizationService::decide(const http::FormParams& params,
                                                const std::optional<Session>& session,
-                                               bool just_logged_in, std::int64_t now) {
+                                               bool just_logged_in, std::int64_t now,
+                                               const IdTokenHint& hint) {
     // Until the client and its redirect URI are known good, nothing is redirected (RFC 6749
     // §4.1.2.1, RFC 9700 §4.11: no open redirector).
     const auto client_id = params.find("client_id");
@@ -46,9 +62,11 @@ AuthorizeDecision AuthorizationService::decide(const http::FormParams& params,
     if (!client) return shown("invalid_request", "No client is registered under this client_id.");
     const auto redirect_uri = params.find("redirect_uri");
     if (!redirect_uri) return shown("invalid_request", "The request has no redirect_uri.");
-    // Exact string comparison with a registered URI (RFC 9700 §4.1.3).
-    if (std::find(client->redirect_uris.begin(), client->redirect_uris.end(), *redirect_uri) ==
-        client->redirect_uris.end()) {
+    // Exact string comparison with a registered URI (RFC 9700 §4.1.3), any port on loopback.
+    if (std::none_of(client->redirect_uris.begin(), client->redirect_uris.end(),
+                     [&](const std::string& registered) {
+                         return redirect_uri_matches(registered, *redirect_uri);
+                     })) {
         return shown("invalid_request", "The redirect_uri is not registered for this client.");
     }
 
@@ -130,8 +148,13 @@ AuthorizeDecision AuthorizationService::decide(const http::FormParams& params,
         max_age = value;
     }
 
+    if (hint.present && !hint.valid) {
+        return to_client("invalid_request", "id_token_hint is not an ID token of this provider.");
+    }
+    // OIDC Core §3.1.2.1: the hint names who must be logged in; someone else's session is none.
+    const bool other_user = session && hint.present && session->user_id != hint.subject;
     const bool too_old = session && max_age && now - session->created_at > *max_age;
-    if (!just_logged_in && (!session || prompt_login || too_old)) {
+    if (!just_logged_in && (!session || other_user || prompt_login || too_old)) {
         if (prompt_none) {
             return to_client("login_required", "The user is not logged in.");
         }

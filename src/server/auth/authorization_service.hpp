@@ -37,6 +37,13 @@ struct AuthorizeDecision {
     std::string login_hint;   // for the login page
 };
 
+// The id_token_hint of a request (OIDC Core §3.1.2.1), as the caller verified it.
+struct IdTokenHint {
+    bool present = false;
+    bool valid = false;   // signed by this provider, typ JWT, this issuer
+    std::string subject;  // its "sub", when valid
+};
+
 class AuthorizationService {
   public:
     // `scopes`: the scopes the provider grants ("openid" only when it can sign ID tokens).
@@ -45,9 +52,9 @@ class AuthorizationService {
 
     // The decision for the request's parameters. `session`: the user's live session, if any;
     // `just_logged_in`: that session began with this request, so prompt=login and max_age are
-    // already satisfied.
+    // already satisfied. A session of another user than `hint` names counts as none.
     AuthorizeDecision decide(const http::FormParams& params, const std::optional<Session>& session,
-                             bool just_logged_in, std::int64_t now);
+                             bool just_logged_in, std::int64_t now, const IdTokenHint& hint = {});
 
     const std::vector<std::string>& scopes() const noexcept { return scopes_; }
 

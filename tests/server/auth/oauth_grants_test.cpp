@@ -173,5 +173,36 @@ TEST_F(CodeLifetime, OnlyTheCodesOwnClientsReplayRevokes) {
     EXPECT_FALSE(tokens_.refresh(refreshed.pair->refresh_token, kNow + 5, "app").pair);
 }
 
+// RFC 8252 §7.3: a native app listening on a loopback IP literal picks its port when it starts.
+TEST_F(CodeLifetime, ALoopbackRedirectUriMatchesOnAnyPortAndNothingElseLoosens) {
+    Client native;
+    native.id = "native";
+    native.redirect_uris = {"http://127.0.0.1/cb", "http://[::1]:8080/cb", "http://localhost/cb",
+                            "https://app.example/cb"};
+    ASSERT_TRUE(stores_.clients->create(native));
+    Session session{user_.id, user_.email, kNow, kNow + 3600, kNow + 3600};
+    const auto step_for = [&](const std::string& uri) {
+        return authorizations_
+            .decide(form({{"client_id", "native"},
+                          {"redirect_uri", uri},
+                          {"response_type", "code"},
+                          {"scope", "openid"},
+                          {"code_challenge", std::string(kChallenge)},
+                          {"code_challenge_method", "S256"}}),
+                    session, false, kNow)
+            .step;
+    };
+    for (const std::string uri : {"http://127.0.0.1:53111/cb", "http://127.0.0.1/cb",
+                                  "http://[::1]:1/cb", "http://[::1]/cb"}) {
+        EXPECT_EQ(step_for(uri), AuthorizeStep::redirect_code) << uri;
+    }
+    for (const std::string uri :
+         {"http://127.0.0.1:53111/cb/x", "http://127.0.0.1:53111/cb?x=1", "http://127.0.0.2:1/cb",
+          "http://localhost:8080/cb", "https://app.example:8443/cb", "https://127.0.0.1:1/cb",
+          "http://user@127.0.0.1:1/cb", "http://127.0.0.1:1/cb#f"}) {
+        EXPECT_EQ(step_for(uri), AuthorizeStep::show_error) << uri;
+    }
+}
+
 }  // namespace
 }  // namespace signet::server

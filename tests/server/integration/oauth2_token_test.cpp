@@ -325,5 +325,31 @@ TEST_F(TokenEndpoint, OnlyATokenGrantedTheDeploymentsScopeOpensTheApi) {
     EXPECT_EQ(http.get("/v1/auth", bearer(str(wide, "access_token"))).status, 200u);
 }
 
+// OIDC Core §3.1.2.1: id_token_hint names who must be logged in.
+TEST_F(TokenEndpoint, AnIdTokenHintForAnotherUserIsLoginRequiredWithPromptNone) {
+    HttpClient http = client();
+    const OAuthClient app = add_client(server(), "token-hint");
+    const CodeGrant first = obtain_code(http, app, "token-hint");
+    const std::string id_token = str(exchange(http, app, first).json().as_object(), "id_token");
+    const TestUser other = new_user(http, "token-hint-other");
+    const std::string other_cookie = session_cookie(http, other.email);
+    auto params = authorize_params(app, new_pkce());
+    params.emplace_back("prompt", "none");
+    params.emplace_back("id_token_hint", id_token);
+    const HttpResult refused = authorize(http, params, other_cookie);
+    ASSERT_EQ(refused.status, 302u) << describe(refused);
+    EXPECT_EQ(query_of(refused.header("location"))["error"], "login_required");
+    // The hinted user's own session gets the code; a forged hint is invalid_request.
+    const HttpResult granted = authorize(http, params, first.cookie);
+    ASSERT_EQ(granted.status, 302u) << describe(granted);
+    EXPECT_TRUE(query_of(granted.header("location")).contains("code"));
+    std::string forged = id_token;
+    char& in_signature = forged[forged.size() - 10];
+    in_signature = in_signature == 'A' ? 'B' : 'A';
+    params.back().second = forged;
+    EXPECT_EQ(query_of(authorize(http, params, first.cookie).header("location"))["error"],
+              "invalid_request");
+}
+
 }  // namespace
 }  // namespace signet::test
