@@ -484,7 +484,7 @@ const std::array kSettings = {
     Setting{"trusted_proxies", set_trusted_proxies, Applies::every_node},
     Setting{"issuer", set_issuer, Applies::issuing_node},
     Setting{"audience", set_audience, Applies::every_node},
-    Setting{"scope", set_scope, Applies::issuing_node},
+    Setting{"scope", set_scope, Applies::every_node},
     Setting{"access_token_ttl", set_duration<&ServerConfig::access_token_ttl, 1, kDay>,
             Applies::issuing_node},
     Setting{"refresh_token_ttl", set_duration<&ServerConfig::refresh_token_ttl, 1, 365 * kDay>,

@@ -603,10 +603,12 @@ TEST_F(ConfigTest, AVerifyOnlyNodeRefusesTheSettingsOfStoresKeysAndLogins) {
     const ServerConfig config =
         load_config(std::nullopt,
                     {issuer, "SIGNET_LISTEN=0.0.0.0:9000", "SIGNET_LEEWAY=2", "SIGNET_IO_THREADS=2",
-                     "SIGNET_LOG_REQUESTS=false"},
+                     "SIGNET_LOG_REQUESTS=false", "SIGNET_SCOPE=orders:read"},
                     {});
     EXPECT_EQ(config.listen_port, 9000);
     EXPECT_EQ(config.leeway, std::chrono::seconds(2));
+    // The scope a token must be granted, as on the issuer.
+    EXPECT_EQ(config.scope, "orders:read");
 }
 
 TEST_F(ConfigTest, VerifyOnlySettingsWithoutTrustIssuerAreRefused) {
