@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/admin_command.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/deployment_options.hpp"
@@ -20,12 +21,6 @@
 namespace signet::cli {
 
 namespace {
-
-// "<code>: <message>" on stderr, like report().
-int fail(std::string_view code, std::string_view message) {
-    std::cerr << code << ": " << message << '\n';
-    return kExitFailure;
-}
 
 boost::json::array json_strings(const std::vector<std::string>& values) {
     boost::json::array array;
@@ -41,24 +36,6 @@ boost::json::object client_json(const server::Client& client) {
             {"redirect_uris", json_strings(client.redirect_uris)},
             {"post_logout_redirect_uris", json_strings(client.post_logout_redirect_uris)},
             {"created_at", client.created_at}};
-}
-
-// Runs `body` with the deployment's admin service, turning engine failures into "store_error"
-// lines. list/remove never create an empty deployment (`create` false).
-template <typename Body>
-int with_admin(const Args& args, bool create, Body&& body) {
-    const server::ServerConfig config = deployment_config(args);
-    try {
-        server::AdminService admin(config, create);
-        return std::forward<Body>(body)(admin);
-    } catch (const server::DeploymentNotFound&) {
-        return fail("data_dir_not_found",
-                    "no data dir at " + config.data_dir.string() +
-                        " (use --data-dir or SIGNET_DATA_DIR, or register clients with 'signet "
-                        "client add')");
-    } catch (const server::StoreError& error) {
-        return fail("store_error", error.what());
-    }
 }
 
 std::string_view error_code(server::ClientRegisterStatus status) {
@@ -102,42 +79,45 @@ int run_add(const Args& args) {
     if (const auto refusal = server::AdminService::check_client(request)) {
         return fail(error_code(refusal->status), refusal->problem);
     }
-    return with_admin(args, true, [&](server::AdminService& admin) {
-        const server::ClientRegistration registration = admin.add_client(request);
-        if (registration.status != server::ClientRegisterStatus::created) {
-            return fail(error_code(registration.status), registration.problem);
-        }
-        boost::json::object json = client_json(registration.client);
-        if (registration.generated_secret) {
-            json["client_secret"] = *registration.generated_secret;
-        }
-        print_json(json);
-        if (registration.generated_secret) {
-            std::cerr << "The client secret above is shown only this once and cannot be shown "
-                         "again (only its hash is stored): keep it now.\n";
-        }
-        return kExitOk;
-    });
+    return with_admin(
+        args, true, "register clients with 'signet client add'", [&](server::AdminService& admin) {
+            const server::ClientRegistration registration = admin.add_client(request);
+            if (registration.status != server::ClientRegisterStatus::created) {
+                return fail(error_code(registration.status), registration.problem);
+            }
+            boost::json::object json = client_json(registration.client);
+            if (registration.generated_secret) {
+                json["client_secret"] = *registration.generated_secret;
+            }
+            print_json(json);
+            if (registration.generated_secret) {
+                std::cerr << "The client secret above is shown only this once and cannot be shown "
+                             "again (only its hash is stored): keep it now.\n";
+            }
+            return kExitOk;
+        });
 }
 
 int run_list(const Args& args) {
-    return with_admin(args, false, [](server::AdminService& admin) {
-        for (const server::Client& client : admin.list_clients())
-            print_json(client_json(client));
-        return kExitOk;
-    });
+    return with_admin(args, false, "register clients with 'signet client add'",
+                      [](server::AdminService& admin) {
+                          for (const server::Client& client : admin.list_clients())
+                              print_json(client_json(client));
+                          return kExitOk;
+                      });
 }
 
 int run_remove(const Args& args) {
     const std::string& id = args.operands().front();
-    return with_admin(args, false, [&](server::AdminService& admin) {
-        const std::optional<server::ClientRemoval> removal = admin.remove_client(id);
-        if (!removal) return fail("client_not_found", "no client '" + id + "'");
-        print_json(
-            {{"removed", id},
-             {"revoked_refresh_families", static_cast<std::uint64_t>(removal->revoked_families)}});
-        return kExitOk;
-    });
+    return with_admin(
+        args, false, "register clients with 'signet client add'", [&](server::AdminService& admin) {
+            const std::optional<server::ClientRemoval> removal = admin.remove_client(id);
+            if (!removal) return fail("client_not_found", "no client '" + id + "'");
+            print_json({{"removed", id},
+                        {"revoked_refresh_families",
+                         static_cast<std::uint64_t>(removal->revoked_families)}});
+            return kExitOk;
+        });
 }
 
 std::vector<Option> with_deployment(std::vector<Option> options) {

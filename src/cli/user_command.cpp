@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/admin_command.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/deployment_options.hpp"
@@ -21,35 +22,11 @@ namespace signet::cli {
 
 namespace {
 
-// "<code>: <message>" on stderr, like report(), for the codes of the server's HTTP API.
-int fail(std::string_view code, std::string_view message) {
-    std::cerr << code << ": " << message << '\n';
-    return kExitFailure;
-}
-
 boost::json::object user_json(const server::User& user) {
     return {{"id", user.id},
             {"email", user.email},
             {"disabled", user.disabled},
             {"created_at", user.created_at}};
-}
-
-// Runs `body` with the deployment's admin service, turning engine failures into "store_error"
-// lines. list/disable/enable never create an empty deployment (`create` false).
-template <typename Body>
-int with_admin(const Args& args, bool create, Body&& body) {
-    const server::ServerConfig config = deployment_config(args);
-    try {
-        server::AdminService admin(config, create);
-        return std::forward<Body>(body)(admin);
-    } catch (const server::DeploymentNotFound&) {
-        return fail("data_dir_not_found",
-                    "no data dir at " + config.data_dir.string() +
-                        " (use --data-dir or SIGNET_DATA_DIR, or create users with 'signet user "
-                        "add')");
-    } catch (const server::StoreError& error) {
-        return fail("store_error", error.what());
-    }
 }
 
 int run_add(const Args& args) {
@@ -71,28 +48,31 @@ int run_add(const Args& args) {
                     "the password must be " + std::to_string(server::kMinPasswordLength) + " to " +
                         std::to_string(server::kMaxPasswordLength) + " characters of valid UTF-8");
     }
-    return with_admin(args, true, [&](server::AdminService& admin) {
-        const server::Registration registration = admin.add_user(*email, password);
-        switch (registration.status) {
-            case server::RegisterStatus::created: break;
-            case server::RegisterStatus::email_taken:
-                return fail("email_taken", *email + " is already registered");
-            case server::RegisterStatus::invalid_email:
-                return fail("invalid_email", "'" + given + "' is not a plausible email address");
-            case server::RegisterStatus::invalid_password:
-                return fail("invalid_password", "the password is not acceptable");
-        }
-        print_json({{"id", registration.user.id}, {"email", registration.user.email}});
-        return kExitOk;
-    });
+    return with_admin(
+        args, true, "create users with 'signet user add'", [&](server::AdminService& admin) {
+            const server::Registration registration = admin.add_user(*email, password);
+            switch (registration.status) {
+                case server::RegisterStatus::created: break;
+                case server::RegisterStatus::email_taken:
+                    return fail("email_taken", *email + " is already registered");
+                case server::RegisterStatus::invalid_email:
+                    return fail("invalid_email",
+                                "'" + given + "' is not a plausible email address");
+                case server::RegisterStatus::invalid_password:
+                    return fail("invalid_password", "the password is not acceptable");
+            }
+            print_json({{"id", registration.user.id}, {"email", registration.user.email}});
+            return kExitOk;
+        });
 }
 
 int run_list(const Args& args) {
-    return with_admin(args, false, [](server::AdminService& admin) {
-        for (const server::User& user : admin.list_users())
-            print_json(user_json(user));
-        return kExitOk;
-    });
+    return with_admin(args, false, "create users with 'signet user add'",
+                      [](server::AdminService& admin) {
+                          for (const server::User& user : admin.list_users())
+                              print_json(user_json(user));
+                          return kExitOk;
+                      });
 }
 
 int set_disabled(const Args& args, bool disabled) {
@@ -101,12 +81,13 @@ int set_disabled(const Args& args, bool disabled) {
     if (!email) {
         return fail("invalid_email", "'" + given + "' is not a plausible email address");
     }
-    return with_admin(args, false, [&](server::AdminService& admin) {
-        const std::optional<server::User> user = admin.set_disabled(*email, disabled);
-        if (!user) return fail("user_not_found", "no user " + *email);
-        print_json(user_json(*user));
-        return kExitOk;
-    });
+    return with_admin(
+        args, false, "create users with 'signet user add'", [&](server::AdminService& admin) {
+            const std::optional<server::User> user = admin.set_disabled(*email, disabled);
+            if (!user) return fail("user_not_found", "no user " + *email);
+            print_json(user_json(*user));
+            return kExitOk;
+        });
 }
 
 int run_disable(const Args& args) {
