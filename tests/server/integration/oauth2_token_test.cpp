@@ -109,9 +109,9 @@ TEST_F(TokenEndpoint, PkceIsCheckedAndTheCodeIsBoundToClientAndRedirectUri) {
             {"redirect_uri", std::string(kRedirectUri)},
             {"code_verifier", grant.pkce.verifier},
             {"client_id", as.id}};
-        for (const auto& [name, value] : changes) {
-            std::erase_if(params, [&](const auto& item) { return item.first == name; });
-            if (!value.empty()) params.emplace_back(name, value);
+        for (const auto& change : changes) {
+            std::erase_if(params, [&](const auto& item) { return item.first == change.first; });
+            if (!change.second.empty()) params.push_back(change);
         }
         return post_form(http, "/oauth2/token", params);
     };
