@@ -5,26 +5,37 @@
 
 namespace signet::server {
 
-std::vector<std::string_view> split_scopes(std::string_view scopes) {
-    std::vector<std::string_view> out;
+namespace {
+
+// Calls `visit` with each scope of `scopes` until it returns false; false then. No allocation:
+// the access-token checks run this on the verify path.
+template <typename Visit>
+bool each_scope(std::string_view scopes, Visit&& visit) {
     while (!scopes.empty()) {
         const std::size_t space = std::min(scopes.find(' '), scopes.size());
-        if (space > 0) out.push_back(scopes.substr(0, space));
+        if (space > 0 && !visit(scopes.substr(0, space))) return false;
         scopes.remove_prefix(std::min(space + 1, scopes.size()));
     }
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::string_view> split_scopes(std::string_view scopes) {
+    std::vector<std::string_view> out;
+    each_scope(scopes, [&](std::string_view scope) {
+        out.push_back(scope);
+        return true;
+    });
     return out;
 }
 
 bool has_scope(std::string_view scopes, std::string_view scope) {
-    const std::vector<std::string_view> list = split_scopes(scopes);
-    return std::find(list.begin(), list.end(), scope) != list.end();
+    return !each_scope(scopes, [&](std::string_view listed) { return listed != scope; });
 }
 
 bool scopes_within(std::string_view requested, std::string_view granted) {
-    for (std::string_view scope : split_scopes(requested)) {
-        if (!has_scope(granted, scope)) return false;
-    }
-    return true;
+    return each_scope(requested, [&](std::string_view scope) { return has_scope(granted, scope); });
 }
 
 std::string supported_scopes(std::string_view requested,

@@ -52,6 +52,13 @@ TEST(Scopes, AreSpaceSeparatedAndCaseSensitive) {
     EXPECT_FALSE(scopes_within("email api", "openid email"));
     EXPECT_EQ(supported_scopes("openid bogus email openid", {"openid", "email"}), "openid email");
     EXPECT_EQ(supported_scopes("bogus", {"openid"}), "");
+    // An empty requirement is met by any token; an empty scope lists nothing.
+    EXPECT_TRUE(scopes_within("", ""));
+    EXPECT_TRUE(scopes_within("", "api"));
+    EXPECT_FALSE(scopes_within("api", ""));
+    EXPECT_FALSE(has_scope("", ""));
+    EXPECT_TRUE(has_scope(" api  openid ", "openid"));
+    EXPECT_EQ(split_scopes("  a b  c "), (std::vector<std::string_view>{"a", "b", "c"}));
 }
 
 }  // namespace
