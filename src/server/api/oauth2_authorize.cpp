@@ -1,15 +1,12 @@
 // The authorization endpoint, GET/POST /oauth2/authorize (RFC 6749 §4.1.1, OIDC Core §3.1.2), and
 // its login page, whose form posts to POST /oauth2/login: the password check starts a session
 // (as POST /v1/sessions does) and the authorization request resumes with it.
-#include <sodium.h>
-
 #include <boost/beast/http/field.hpp>
 #include <string>
 #include <utility>
 
 #include "server/api/oauth2_support.hpp"
 #include "server/auth/csrf.hpp"
-#include "server/auth/identity.hpp"
 #include "server/http/cookies.hpp"
 
 namespace signet::server::api {
@@ -32,13 +29,7 @@ http::Response login_page(Services& services, const http::Request& request,
                           const http::FormParams& params, const AuthorizeDecision& decision,
                           http::Status status, std::string_view error,
                           std::string_view email = {}) {
-    std::string csrf;
-    if (const auto cookie = http::find_cookie(request, services.cookie_names.csrf);
-        cookie && cookie->size() >= 32 && cookie->size() <= 64) {
-        csrf = std::string(*cookie);
-    }
-    const bool new_csrf = csrf.empty();
-    if (new_csrf) csrf = random_token(32);
+    const PageCsrf csrf = page_csrf(services, request);
     std::string body = "<h1>Log in</h1>\n<p class=\"lead\">to continue to <strong>";
     body += html_escape(decision.client_name);
     body += "</strong></p>\n";
@@ -49,7 +40,7 @@ http::Response login_page(Services& services, const http::Request& request,
     }
     body += R"(<form method="post" action="/oauth2/login">
   <input type="hidden" name="csrf_token" value=")" +
-            html_escape(csrf) + R"(">
+            html_escape(csrf.token) + R"(">
   <input type="hidden" name="authorization_request" value=")" +
             html_escape(encoded_request(params)) + R"(">
   <div class="field">
@@ -66,10 +57,7 @@ http::Response login_page(Services& services, const http::Request& request,
 )";
     http::Response response = html_page(request, status, "Log in", body,
                                         form_target_of(params.find("redirect_uri").value_or("")));
-    if (new_csrf) {
-        response.insert(bhttp::field::set_cookie,
-                        csrf_cookie(services, csrf, services.config.session_ttl.count()));
-    }
+    csrf.set_cookie(services, response);
     return response;
 }
 
@@ -120,14 +108,6 @@ http::Response authorize(Services& services, const http::Request& request,
                   http::Status::found);
 }
 
-// The form's CSRF token equals the double-submit cookie, compared in constant time.
-bool csrf_token_matches(const Services& services, const http::Request& request,
-                        std::string_view token) {
-    const auto cookie = http::find_cookie(request, services.cookie_names.csrf);
-    return cookie && cookie->size() == token.size() && !token.empty() &&
-           sodium_memcmp(cookie->data(), token.data(), token.size()) == 0;
-}
-
 http::Response login(Services& services, const http::Request& request,
                      const http::RequestContext& context) {
     auto parsed_form = form_params(request);
@@ -146,9 +126,8 @@ http::Response login(Services& services, const http::Request& request,
     if (before.step != AuthorizeStep::login)
         return answer(services, request, params, before, http::Status::see_other);
     // A login form posted from another site would log the victim in as the attacker (login CSRF).
-    if (check_csrf(request, services.issuer_origin, services.cookie_names.csrf) ==
-            CsrfVerdict::foreign_origin ||
-        !csrf_token_matches(services, request, form.find("csrf_token").value_or(""))) {
+    if (!form_csrf_passes(request, services.issuer_origin, services.cookie_names.csrf,
+                          form.find("csrf_token").value_or(""))) {
         return login_page(services, request, params, before, http::Status::forbidden,
                           "The form expired or came from another site. Please log in again.");
     }

@@ -16,21 +16,19 @@ namespace bhttp = boost::beast::http;
 
 std::optional<boost::json::object> refresh_token_facts(Services& services, const Client& client,
                                                        std::string_view token, std::int64_t now) {
-    if (token.size() > 256) return std::nullopt;
     const std::optional<RefreshTokenRecord> record = services.tokens.find_refresh_token(token);
     if (!record || record->client_id != client.id ||
         !services.tokens.refresh_token_active(*record, now)) {
         return std::nullopt;
     }
-    return boost::json::object{
-        {"active", true},
-        {"token_type", "refresh_token"},
-        {"client_id", record->client_id},
-        {"scope", record->scope.empty() ? services.config.scope : record->scope},
-        {"sub", record->user_id},
-        {"iss", services.issuer},
-        {"iat", record->issued_at},
-        {"exp", record->expires_at}};
+    return boost::json::object{{"active", true},
+                               {"token_type", "refresh_token"},
+                               {"client_id", record->client_id},
+                               {"scope", record->scope},
+                               {"sub", record->user_id},
+                               {"iss", services.issuer},
+                               {"iat", record->issued_at},
+                               {"exp", record->expires_at}};
 }
 
 std::optional<boost::json::object> access_token_facts(Services& services, std::string_view token,
@@ -67,7 +65,7 @@ http::Response introspect(Services& services, const http::Request& request,
     if (!token) return oauth_error(request, "invalid_request", "\"token\" is required.");
     const std::int64_t now = unix_now();
     std::optional<boost::json::object> facts;
-    if (token->size() <= 16 * 1024) {
+    if (token->size() <= kMaxPresentedTokenLength) {
         const bool refresh_first = params.find("token_type_hint").value_or("") == "refresh_token";
         facts = refresh_first ? refresh_token_facts(services, client, *token, now)
                               : access_token_facts(services, *token, now);

@@ -2,14 +2,11 @@
 // ends the browser's Signet session and, when the client registered it, returns the browser to
 // post_logout_redirect_uri with the client's state. Without a valid id_token_hint naming the
 // session's user, the user confirms on a page first (§6: logout requests can be forged).
-#include <sodium.h>
-
 #include <boost/beast/http/field.hpp>
 #include <string>
 
 #include "server/api/oauth2_support.hpp"
 #include "server/auth/csrf.hpp"
-#include "server/auth/identity.hpp"
 #include "server/http/cookies.hpp"
 
 namespace signet::server::api {
@@ -69,35 +66,26 @@ http::Response logout(Services& services, const http::Request& request,
     AuthOutcome outcome;
     const std::optional<Session> session =
         services.authenticator.session_record(request, now, outcome);
-    const auto cookie = http::find_cookie(request, services.cookie_names.csrf);
-    const std::string_view form_token = params.find("csrf_token").value_or("");
     const bool confirmed_by_form =
-        request.method() == http::Verb::post && cookie && !form_token.empty() &&
-        cookie->size() == form_token.size() &&
-        sodium_memcmp(cookie->data(), form_token.data(), form_token.size()) == 0 &&
-        check_csrf(request, services.issuer_origin, services.cookie_names.csrf) !=
-            CsrfVerdict::foreign_origin;
+        request.method() == http::Verb::post &&
+        form_csrf_passes(request, services.issuer_origin, services.cookie_names.csrf,
+                         params.find("csrf_token").value_or(""));
     const bool confirmed_by_hint = hint && (!session || session->user_id == hint->subject);
     if (session && !confirmed_by_form && !confirmed_by_hint) {
-        const std::string csrf = cookie && cookie->size() >= 32 && cookie->size() <= 64
-                                     ? std::string(*cookie)
-                                     : random_token(32);
+        const PageCsrf csrf = page_csrf(services, request);
         std::string body = "<h1>Log out?</h1>\n<p class=\"lead\">";
         body += client
                     ? "<strong>" + html_escape(client->name.empty() ? client->id : client->name) +
                           "</strong> asks to end your Signet session."
                     : std::string("End your Signet session?");
         body += "</p>\n<form method=\"post\" action=\"/oauth2/logout\">\n";
-        body += hidden("csrf_token", csrf) + hidden("client_id", client_id) +
+        body += hidden("csrf_token", csrf.token) + hidden("client_id", client_id) +
                 hidden("post_logout_redirect_uri", return_to) +
                 hidden("state", params.find("state").value_or(""));
         body += "  <button type=\"submit\">Log out</button>\n</form>\n";
         const std::string target = return_to.empty() ? std::string() : form_target_of(return_to);
         http::Response response = html_page(request, http::Status::ok, "Log out", body, target);
-        if (!cookie || *cookie != csrf) {
-            response.insert(bhttp::field::set_cookie,
-                            csrf_cookie(services, csrf, services.config.session_ttl.count()));
-        }
+        csrf.set_cookie(services, response);
         return response;
     }
     if (session) {

@@ -24,11 +24,10 @@ http::Response revoke(Services& services, const http::Request& request,
     if (!token) return oauth_error(request, "invalid_request", "\"token\" is required.");
     const std::int64_t now = unix_now();
     http::Response done = http::empty_response(request, http::Status::ok);
-    if (token->size() > 16 * 1024) return done;
+    if (token->size() > kMaxPresentedTokenLength) return done;
     // The hint only orders the lookups (§2.1); both kinds are tried.
     const bool access_first = params.find("token_type_hint").value_or("") == "access_token";
     const auto try_refresh = [&]() -> std::optional<http::Response> {
-        if (token->size() > 256) return std::nullopt;
         const std::optional<RefreshTokenRecord> record = services.tokens.find_refresh_token(*token);
         if (!record) return std::nullopt;
         if (record->client_id != client.id) return refused_foreign(request);

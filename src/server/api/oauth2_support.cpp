@@ -4,6 +4,8 @@
 #include <boost/beast/http/field.hpp>
 
 #include "server/auth/csrf.hpp"
+#include "server/auth/identity.hpp"
+#include "server/http/cookies.hpp"
 #include "server/http/response.hpp"
 
 namespace signet::server::api {
@@ -68,7 +70,7 @@ std::variant<ClientRequest, http::Response> client_request(Services& services,
 }
 
 std::optional<IdTokenHintClaims> verify_id_token_hint(Services& services, std::string_view token) {
-    if (token.size() > 16 * 1024) return std::nullopt;
+    if (token.size() > kMaxPresentedTokenLength) return std::nullopt;
     VerifierOptions options;
     options.keys = services.keys.snapshot()->verifier.options().keys;
     options.issuers = {services.issuer};
@@ -139,6 +141,20 @@ http::Response html_page(const http::Request& request, http::Status status, std:
     body += "</main>\n</body>\n</html>\n";
     response.prepare_payload();
     return response;
+}
+
+PageCsrf page_csrf(const Services& services, const http::Request& request) {
+    const auto cookie = http::find_cookie(request, services.cookie_names.csrf);
+    if (cookie && cookie->size() >= 32 && cookie->size() <= 64) {
+        return PageCsrf{std::string(*cookie), false};
+    }
+    return PageCsrf{random_token(32), true};
+}
+
+void PageCsrf::set_cookie(const Services& services, http::Response& response) const {
+    if (!is_new) return;
+    response.insert(bhttp::field::set_cookie,
+                    csrf_cookie(services, token, services.config.session_ttl.count()));
 }
 
 std::string form_target_of(std::string_view uri) {

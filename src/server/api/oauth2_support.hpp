@@ -12,6 +12,10 @@
 
 namespace signet::server::api {
 
+// The longest token the revocation and introspection endpoints or an id_token_hint look at; a
+// longer one is no token of this provider.
+inline constexpr std::size_t kMaxPresentedTokenLength = 16 * 1024;
+
 // The parameters of a POST body: 415 unless application/x-www-form-urlencoded (RFC 6749 §3.2),
 // 400 invalid_request for a malformed or repeated parameter.
 std::variant<http::FormParams, http::Response> form_params(const http::Request& request);
@@ -53,6 +57,17 @@ std::string html_escape(std::string_view text);
 // also governs the redirect that follows a submission).
 http::Response html_page(const http::Request& request, http::Status status, std::string_view title,
                          std::string_view body_html, std::string_view form_target = {});
+// The CSRF token a form of the provider's pages carries (checked by form_csrf_passes): the
+// browser's CSRF cookie when it has a plausible one, else a new one, which `set_cookie` puts in
+// the page's answer.
+struct PageCsrf {
+    std::string token;
+    bool is_new = false;
+
+    void set_cookie(const Services& services, http::Response& response) const;
+};
+PageCsrf page_csrf(const Services& services, const http::Request& request);
+
 // What a page's CSP form-action must allow beside 'self' for a form whose answer redirects to
 // `uri`: its origin, or the scheme of a native app's private-use URI (RFC 8252 §7.1).
 std::string form_target_of(std::string_view uri);

@@ -111,7 +111,6 @@ http::Response refresh(Services& services, const http::Request& request,
         token = std::string(*cookie);
         cookies = true;
     }
-    if (token.size() > 256) return invalid_grant(services, request, cookies);
     TokenService::RefreshResult result = services.tokens.refresh(token, unix_now());
     if (!result.pair) return invalid_grant(services, request, cookies);
     return token_response(services, request, *result.pair, cookies);

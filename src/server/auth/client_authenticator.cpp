@@ -16,11 +16,6 @@ struct BasicCredentials {
     std::string secret;
 };
 
-// RFC 6749 §2.3.1: the id and the secret are form-urlencoded before Basic encodes them.
-std::optional<std::string> form_decoded(std::string_view text) {
-    return http::form_decode(text);
-}
-
 // nullopt: no Basic credentials; an empty client_id: a header that does not decode.
 std::optional<BasicCredentials> basic_credentials(const http::Request& request) {
     const auto header = request.find(boost::beast::http::field::authorization);
@@ -41,19 +36,19 @@ std::optional<BasicCredentials> basic_credentials(const http::Request& request) 
     decoded.resize(length);
     const std::size_t colon = decoded.find(':');
     if (colon == std::string::npos) return credentials;
-    auto id = form_decoded(std::string_view(decoded).substr(0, colon));
-    auto secret = form_decoded(std::string_view(decoded).substr(colon + 1));
+    // RFC 6749 §2.3.1: the id and the secret are form-urlencoded before Basic encodes them.
+    auto id = http::form_decode(std::string_view(decoded).substr(0, colon));
+    auto secret = http::form_decode(std::string_view(decoded).substr(colon + 1));
     if (!id || !secret) return credentials;
     credentials.client_id = std::move(*id);
     credentials.secret = std::move(*secret);
     return credentials;
 }
 
-ClientAuthentication failed(ClientAuthFailure failure, std::string description, bool basic) {
+ClientAuthentication failed(ClientAuthFailure failure, std::string description) {
     ClientAuthentication result;
     result.failure = failure;
     result.description = std::move(description);
-    result.tried_basic = basic;
     return result;
 }
 
@@ -68,46 +63,42 @@ bool client_secret_matches(std::string_view secret, std::string_view secret_hash
 ClientAuthentication ClientAuthenticator::authenticate(const http::Request& request,
                                                        const http::FormParams& params) const {
     const std::optional<BasicCredentials> basic = basic_credentials(request);
-    const bool tried_basic = basic.has_value();
     const auto body_id = params.find("client_id");
     const auto body_secret = params.find("client_secret");
     if (basic && basic->client_id.empty()) {
         return failed(ClientAuthFailure::invalid_client,
-                      "The Basic credentials do not decode as client_id:client_secret.", true);
+                      "The Basic credentials do not decode as client_id:client_secret.");
     }
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
     if (basic && body_secret) {
         return failed(ClientAuthFailure::invalid_request,
                       "Send the client secret in the Authorization header or in the body, not "
-                      "both.",
-                      true);
+                      "both.");
     }
     if (basic && body_id && *body_id != basic->client_id) {
         return failed(ClientAuthFailure::invalid_request,
-                      "\"client_id\" differs from the authenticated client.", true);
+                      "\"client_id\" differs from the authenticated client.");
     }
     const std::string client_id = basic ? basic->client_id : std::string(body_id.value_or(""));
     if (client_id.empty()) {
-        return failed(ClientAuthFailure::invalid_client, "The client is not identified.", false);
+        return failed(ClientAuthFailure::invalid_client, "The client is not identified.");
     }
     std::optional<Client> client = clients_.find(client_id);
     const std::optional<std::string_view> secret =
         basic ? std::optional<std::string_view>(basic->secret) : body_secret;
     constexpr std::string_view kFailed = "Client authentication failed.";
-    if (!client)
-        return failed(ClientAuthFailure::invalid_client, std::string(kFailed), tried_basic);
+    if (!client) return failed(ClientAuthFailure::invalid_client, std::string(kFailed));
     if (client->is_public()) {
         // A public client holds no secret; one that sends a secret is not who it says.
         if (secret && !secret->empty()) {
-            return failed(ClientAuthFailure::invalid_client, std::string(kFailed), tried_basic);
+            return failed(ClientAuthFailure::invalid_client, std::string(kFailed));
         }
     } else if (!secret || !client_secret_matches(*secret, client->secret_hash)) {
-        return failed(ClientAuthFailure::invalid_client, std::string(kFailed), tried_basic);
+        return failed(ClientAuthFailure::invalid_client, std::string(kFailed));
     }
     ClientAuthentication result;
     result.client = std::move(client);
     result.failure = ClientAuthFailure::none;
-    result.tried_basic = tried_basic;
     return result;
 }
 

@@ -22,7 +22,6 @@ struct ClientAuthentication {
     std::optional<Client> client;  // when authenticated
     ClientAuthFailure failure = ClientAuthFailure::invalid_client;
     std::string description;
-    bool tried_basic = false;  // the 401 then carries a Basic challenge (RFC 6749 §5.2)
 };
 
 class ClientAuthenticator {

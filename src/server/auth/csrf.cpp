@@ -42,13 +42,17 @@ CsrfVerdict check_csrf(const http::Request& request, std::string_view issuer_ori
         return CsrfVerdict::same_origin;
     }
     const auto header = request.find("X-CSRF-Token");
-    const auto cookie = http::find_cookie(request, csrf_cookie);
-    if (header != request.end() && cookie && !cookie->empty() &&
-        header->value().size() == cookie->size() &&
-        sodium_memcmp(header->value().data(), cookie->data(), cookie->size()) == 0) {
+    if (header != request.end() && csrf_token_matches(request, csrf_cookie, header->value())) {
         return CsrfVerdict::token_matches;
     }
     return CsrfVerdict::no_evidence;
+}
+
+bool csrf_token_matches(const http::Request& request, std::string_view csrf_cookie,
+                        std::string_view token) {
+    const auto cookie = http::find_cookie(request, csrf_cookie);
+    return cookie && !cookie->empty() && token.size() == cookie->size() &&
+           sodium_memcmp(token.data(), cookie->data(), cookie->size()) == 0;
 }
 
 }  // namespace signet::server

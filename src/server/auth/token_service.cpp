@@ -75,12 +75,17 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
                                                   std::string_view client_id,
                                                   std::string_view scope) {
     RefreshResult result;
+    if (refresh_token.size() > kMaxRefreshTokenLength) return result;
     const std::string old_hash = sha256_hex(refresh_token);
     // A disabled user's tokens stop refreshing; the check comes first so a refused refresh spends
     // nothing.
     std::optional<RefreshTokenRecord> record = refresh_tokens_.find(old_hash);
     // Another client's token is as unknown as no token, and is not spent (RFC 6749 §6).
     if (!record || record->client_id != client_id) return result;
+    if (!scopes_within(scope, record->scope)) {
+        result.failure = RefreshFailure::scope_exceeded;
+        return result;
+    }
     std::optional<User> user = users_.find_by_id(record->user_id);
     if (!user || user->disabled) {
         result.failure = RefreshFailure::user_disabled;
@@ -126,6 +131,7 @@ TokenService::RefreshResult TokenService::refresh(std::string_view refresh_token
 }
 
 std::optional<RefreshTokenRecord> TokenService::find_refresh_token(std::string_view refresh_token) {
+    if (refresh_token.size() > kMaxRefreshTokenLength) return std::nullopt;
     return refresh_tokens_.find(sha256_hex(refresh_token));
 }
 

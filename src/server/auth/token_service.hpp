@@ -47,7 +47,11 @@ struct Grant {
     std::string access_token_jti;
 };
 
-enum class RefreshFailure { unknown, expired, reused, revoked, user_disabled };
+enum class RefreshFailure { unknown, expired, reused, revoked, user_disabled, scope_exceeded };
+
+// Refresh tokens are 32 random bytes in base64url (43 characters); anything much longer is not
+// one and is refused before it is hashed or looked up.
+inline constexpr std::size_t kMaxRefreshTokenLength = 256;
 
 class TokenService {
   public:
@@ -59,8 +63,8 @@ class TokenService {
     TokenPair issue(const User& user, std::int64_t now, const Grant& grant = {});
     // Rotates `refresh_token` when its family was issued to `client_id` (empty: the first-party
     // API; a token of another client is unknown, RFC 6749 §6): a new pair, or why not. With
-    // `scope`, the new access token carries only those scopes, which the caller checked are
-    // within the family's grant.
+    // `scope`, the new access token carries only those scopes; scopes beyond the family's grant
+    // are scope_exceeded and spend nothing (§6: never wider).
     struct RefreshResult {
         std::optional<TokenPair> pair;
         RefreshFailure failure = RefreshFailure::unknown;
@@ -69,8 +73,8 @@ class TokenService {
     };
     RefreshResult refresh(std::string_view refresh_token, std::int64_t now,
                           std::string_view client_id = {}, std::string_view scope = {});
-    // The stored record of a refresh token (nullopt when unknown), for revocation and
-    // introspection by OAuth clients.
+    // The stored record of a refresh token (nullopt when unknown or longer than
+    // kMaxRefreshTokenLength), for revocation and introspection by OAuth clients.
     std::optional<RefreshTokenRecord> find_refresh_token(std::string_view refresh_token);
     // Whether the record's family still refreshes at `now`: not spent, revoked or expired, its user
     // enabled and the password unchanged since it began.
