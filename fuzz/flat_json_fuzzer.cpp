@@ -23,6 +23,7 @@
 #include "jose/flat_json.hpp"
 #include "jose/json_strict.hpp"
 #include "jose/jws_internal.hpp"
+#include "signet/claims_view.hpp"
 #include "signet/jws.hpp"
 
 namespace {
@@ -124,6 +125,21 @@ std::string describe(const json::object& a, const json::object& b) {
     return json::serialize(a) + " vs " + json::serialize(b);
 }
 
+// The ClaimsView (flat index, else the strict parser's tree) accepts exactly what the strict
+// parser accepts, and reads the same object.
+void check_claims_view(std::string_view text) {
+    for (std::size_t depth : std::array<std::size_t, 3>{1, 2, kDefaultMaxJsonDepth}) {
+        auto view = ClaimsView::parse(text, depth);
+        auto strict = detail::parse_json_object_strict(text, depth, "claims view");
+        FUZZ_CHECK(view.ok() == strict.ok());
+        if (!view) continue;
+        const json::object read = view->to_claims().json();
+        FUZZ_CHECK_MSG(same_json(read, *strict), describe(read, *strict));
+        json::object flat;
+        if (view->tree() == nullptr) FUZZ_CHECK(detail::parse_flat_object(text, depth, {}, flat));
+    }
+}
+
 void check_flat_object(std::string_view text) {
     // The depths a caller may configure around the fast path's own limit of 2.
     for (std::size_t depth : std::array<std::size_t, 4>{1, 2, 3, kDefaultMaxJsonDepth}) {
@@ -143,6 +159,7 @@ void check_flat_object(std::string_view text) {
         FUZZ_CHECK(flat == *strict);
         FUZZ_CHECK_MSG(same_json(in_arena, *strict), describe(in_arena, *strict));
     }
+    check_claims_view(text);
 }
 
 // A member reported by the scanner: present exactly when the strict object has it, as a string

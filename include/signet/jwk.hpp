@@ -54,6 +54,9 @@ class Jwk {
     bool is_symmetric() const noexcept { return kty() == KeyType::oct; }
     // Key size in bits: RSA modulus, EC/OKP field, oct secret.
     std::size_t bits() const noexcept;
+    // The secret bytes of an oct key (its "k", RFC 7518 §6.4.1, decoded); empty for any other
+    // type. A view into the key, valid while any copy of this Jwk lives.
+    std::string_view secret() const noexcept;
 
     const std::string& kid() const noexcept { return kid_; }
     // The raw "alg" member ("" when absent); it may name a JWE algorithm this build does not sign

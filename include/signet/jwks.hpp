@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -52,7 +53,9 @@ class KeySet {
     std::string to_json_string(bool include_private = false) const;
 
   private:
+    void index_kid(std::size_t at);
     std::vector<Jwk> keys_;
+    std::vector<std::uint32_t> by_kid_;  // indexes into keys_ of keys with a "kid", by "kid"
 };
 
 // Where a Verifier gets its keys when they may change: rotated by "kid" at an issuer, fetched

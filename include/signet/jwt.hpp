@@ -15,6 +15,7 @@
 
 #include "signet/algorithm.hpp"
 #include "signet/claims.hpp"
+#include "signet/claims_view.hpp"
 #include "signet/error.hpp"
 #include "signet/jwe.hpp"
 #include "signet/jwk.hpp"
@@ -40,10 +41,13 @@ class Signer {
 
   private:
     Signer(Jwk key, Algorithm alg) : key_(std::move(key)), alg_(alg) {}
+    void encode_header();
     Jwk key_;
     Algorithm alg_;
     boost::json::object header_;
     std::string typ_ = "JWT";
+    std::string encoded_header_;  // base64url of the protected header, then '.'
+    std::string header_error_;    // why the header cannot be used, if it cannot
 };
 
 // A verified token: its protected header and claims.
@@ -84,6 +88,10 @@ class Verifier {
     static Result<Verifier> create(VerifierOptions options);
 
     Result<Claims> verify(std::string_view token) const;
+    // The fast path: the claims read in place (claims_view.hpp). Reusing one view across calls
+    // makes a verify of a typical token allocate nothing. On failure `claims` is left empty.
+    Result<void> verify(std::string_view token, ClaimsView& claims) const;
+    Result<ClaimsView> verify_view(std::string_view token) const;
     Result<VerifiedToken> verify_with_header(std::string_view token) const;
 
     const VerifierOptions& options() const noexcept;
@@ -97,6 +105,8 @@ class Verifier {
 // Validates a claims set against the claim rules of `options` (exp/nbf/iat/iss/aud/required) at
 // time `now`, without any signature. Verifier::verify calls this after the signature check.
 Result<void> validate_claims(const Claims& claims, const VerifierOptions& options,
+                             std::chrono::system_clock::time_point now);
+Result<void> validate_claims(const ClaimsView& claims, const VerifierOptions& options,
                              std::chrono::system_clock::time_point now);
 
 // Reads a token's header and claims WITHOUT checking anything: no signature, no expiry, no issuer.

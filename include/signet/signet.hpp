@@ -4,6 +4,7 @@
 #include "signet/algorithm.hpp"
 #include "signet/base64url.hpp"
 #include "signet/claims.hpp"
+#include "signet/claims_view.hpp"
 #include "signet/error.hpp"
 #include "signet/jwk.hpp"
 #include "signet/jwks.hpp"

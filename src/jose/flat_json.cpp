@@ -75,6 +75,7 @@ class Scanner {
         i_ += n + 1;
         return true;
     }
+    std::size_t pos() const noexcept { return i_; }
     bool literal(std::string_view word) {
         if (s_.substr(i_, word.size()) != word) return false;
         i_ += word.size();
@@ -220,6 +221,72 @@ bool parse_flat_object(std::string_view text, std::size_t max_depth, json::stora
     if (!sc.at_end()) return false;
     out = std::move(obj);
     return true;
+}
+
+bool index_flat_object(std::string_view text, std::size_t max_depth,
+                       std::span<ClaimsView::Member> out, std::size_t& count) noexcept {
+    using Kind = ClaimsView::Kind;
+    if (max_depth < 2 || text.size() > 0xffff) return false;
+    Scanner sc(text);
+    count = 0;
+    const auto at = [&](std::string_view v) {
+        return static_cast<std::uint16_t>(v.data() - text.data());
+    };
+    if (!sc.eat('{')) return false;
+    if (sc.eat('}')) return sc.at_end();
+    for (;;) {
+        std::string_view name;
+        if (count == out.size() || !sc.string(name) || !sc.eat(':')) return false;
+        for (std::size_t k = 0; k < count; ++k) {
+            const ClaimsView::Member& m = out[k];
+            if (m.name_len == name.size() &&
+                std::memcmp(text.data() + m.name_at, name.data(), name.size()) == 0) {
+                return false;  // a duplicate name: the full parser reports it
+            }
+        }
+        ClaimsView::Member& m = out[count];
+        m.name_at = at(name);
+        m.name_len = static_cast<std::uint16_t>(name.size());
+        m.integer = 0;
+        const char c = sc.peek();
+        const std::size_t start = sc.pos();
+        if (c == '"') {
+            std::string_view value;
+            if (!sc.string(value)) return false;
+            m.kind = Kind::string;
+            m.value_at = at(value);
+            m.value_len = static_cast<std::uint16_t>(value.size());
+        } else {
+            if (c == 't' || c == 'f') {
+                if (!sc.literal(c == 't' ? "true" : "false")) return false;
+                m.kind = Kind::boolean;
+                m.integer = c == 't';
+            } else if (c == 'n') {
+                if (!sc.literal("null")) return false;
+                m.kind = Kind::null;
+            } else if (c == '[') {
+                sc.eat('[');
+                if (!sc.eat(']')) {
+                    for (;;) {
+                        std::string_view value;
+                        if (!sc.string(value)) return false;
+                        if (sc.eat(',')) continue;
+                        if (!sc.eat(']')) return false;
+                        break;
+                    }
+                }
+                m.kind = Kind::string_array;
+            } else {
+                if (!sc.integer(m.integer)) return false;
+                m.kind = Kind::integer;
+            }
+            m.value_at = static_cast<std::uint16_t>(start);
+            m.value_len = static_cast<std::uint16_t>(sc.pos() - start);
+        }
+        ++count;
+        if (sc.eat(',')) continue;
+        return sc.eat('}') && sc.at_end();
+    }
 }
 
 }  // namespace signet::detail

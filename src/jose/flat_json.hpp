@@ -9,7 +9,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <cstddef>
+#include <span>
 #include <string_view>
+
+#include "signet/claims_view.hpp"
 
 namespace signet::detail {
 
@@ -26,5 +29,11 @@ bool scan_flat_header(std::string_view json, FlatHeader& out) noexcept;
 // Builds the object in `sp` (depth at most 2: arrays of strings). Needs max_depth >= 2.
 bool parse_flat_object(std::string_view json, std::size_t max_depth, boost::json::storage_ptr sp,
                        boost::json::object& out);
+
+// Indexes a flat object's members into `out` (at most out.size(), offsets relative to
+// `json.data()`), without building a document: the ClaimsView fast path. Declines (false) on
+// anything parse_flat_object would decline, on duplicates and on more members than `out` holds.
+bool index_flat_object(std::string_view json, std::size_t max_depth,
+                       std::span<ClaimsView::Member> out, std::size_t& count) noexcept;
 
 }  // namespace signet::detail

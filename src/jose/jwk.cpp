@@ -6,6 +6,7 @@
 #include <string>
 
 #include "crypto/crypto.hpp"
+#include "crypto/openssl.hpp"
 #include "json_strict.hpp"
 #include "signet/base64url.hpp"
 
@@ -366,6 +367,11 @@ bool Jwk::is_private() const noexcept {
 }
 std::size_t Jwk::bits() const noexcept {
     return detail::key_info(*material_).bits;
+}
+
+std::string_view Jwk::secret() const noexcept {
+    return material_->kty == KeyType::oct ? std::string_view(material_->secret)
+                                          : std::string_view();
 }
 
 Jwk Jwk::with_kid(std::string kid) const {

@@ -1,6 +1,8 @@
 // JWK Sets (RFC 7517 §5) and their ambiguity rules.
 #include "signet/jwks.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -101,14 +103,26 @@ Result<void> KeySet::add(Jwk key) {
         return Error(Errc::invalid_argument, "a key set holds at most 1000 keys");
     if (auto ok = check_joinable(keys_, key); !ok) return ok;
     keys_.push_back(std::move(key));
+    index_kid(keys_.size() - 1);
     return {};
 }
 
+void KeySet::index_kid(std::size_t at) {
+    const std::string_view kid = keys_[at].kid();
+    if (kid.empty()) return;
+    const auto pos = std::lower_bound(
+        by_kid_.begin(), by_kid_.end(), kid,
+        [&](std::uint32_t i, std::string_view k) { return std::string_view(keys_[i].kid()) < k; });
+    by_kid_.insert(pos, static_cast<std::uint32_t>(at));
+}
+
+// Binary search over the "kid" index: a verify against a large rotating set stays O(log n).
 const Jwk* KeySet::find(std::string_view kid) const noexcept {
-    for (const Jwk& key : keys_) {
-        if (key.kid() == kid) return &key;
-    }
-    return nullptr;
+    const auto pos = std::lower_bound(
+        by_kid_.begin(), by_kid_.end(), kid,
+        [&](std::uint32_t i, std::string_view k) { return std::string_view(keys_[i].kid()) < k; });
+    if (pos == by_kid_.end() || keys_[*pos].kid() != kid) return nullptr;
+    return &keys_[*pos];
 }
 
 Result<KeySet> KeySet::public_keys() const {
@@ -118,6 +132,7 @@ Result<KeySet> KeySet::public_keys() const {
         if (!pub) return std::move(pub).error();
         out.keys_.push_back(std::move(*pub));
     }
+    out.by_kid_ = by_kid_;  // the same keys in the same order
     return out;
 }
 

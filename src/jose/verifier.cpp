@@ -48,128 +48,194 @@ std::optional<double> numeric(const json::value& v) {
     return std::nullopt;
 }
 
-// The registered claims (RFC 7519 §4.1), found in one pass over the claims set.
-struct Registered {
-    const json::value* exp = nullptr;
-    const json::value* nbf = nullptr;
-    const json::value* iat = nullptr;
-    const json::value* iss = nullptr;
-    const json::value* sub = nullptr;
-    const json::value* aud = nullptr;
-    const json::value* jti = nullptr;
+// What the claim rules need to know of the registered claims (RFC 7519 §4.1), gathered in one
+// pass over either form of a claims set (a JSON tree or a ClaimsView's flat index).
+struct ClaimFacts {
+    struct Date {
+        bool present = false, number = false;
+        double value = 0;
+    };
+    struct Text {
+        bool present = false, string = false;
+        std::string_view value;
+    };
+    Date exp, nbf, iat;
+    Text iss, sub, jti;
+    bool aud_present = false, aud_well_formed = false, aud_accepted = false;
 };
 
-Registered find_registered(const json::object& c) {
-    Registered r;
+bool accepted_audience(const VerifierOptions& o, std::string_view a) {
+    return std::any_of(o.audiences.begin(), o.audiences.end(),
+                       [&](const std::string& s) { return s == a; });
+}
+
+// A three-letter registered name as a small integer, so one switch finds it.
+constexpr std::uint32_t name_code(std::string_view k) noexcept {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(k[0])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(k[1])) << 8 |
+           static_cast<unsigned char>(k[2]);
+}
+
+ClaimFacts facts_of(const json::object& c, const VerifierOptions& o) {
+    ClaimFacts f;
+    const auto date = [](ClaimFacts::Date& d, const json::value& v) {
+        d.present = true;
+        if (auto n = numeric(v)) d.number = true, d.value = *n;
+    };
+    const auto text = [](ClaimFacts::Text& t, const json::value& v) {
+        t.present = true;
+        if (v.is_string()) t.string = true, t.value = v.get_string();
+    };
     for (const auto& m : c) {
         const std::string_view k = m.key();
         if (k.size() != 3) continue;
-        if (k == "exp")
-            r.exp = &m.value();
-        else if (k == "nbf")
-            r.nbf = &m.value();
-        else if (k == "iat")
-            r.iat = &m.value();
-        else if (k == "iss")
-            r.iss = &m.value();
-        else if (k == "sub")
-            r.sub = &m.value();
-        else if (k == "aud")
-            r.aud = &m.value();
-        else if (k == "jti")
-            r.jti = &m.value();
+        const json::value& v = m.value();
+        switch (name_code(k)) {
+            case name_code("exp"): date(f.exp, v); break;
+            case name_code("nbf"): date(f.nbf, v); break;
+            case name_code("iat"): date(f.iat, v); break;
+            case name_code("iss"): text(f.iss, v); break;
+            case name_code("sub"): text(f.sub, v); break;
+            case name_code("jti"): text(f.jti, v); break;
+            case name_code("aud"):
+                f.aud_present = true;
+                if (v.is_string()) {
+                    f.aud_well_formed = true;
+                    f.aud_accepted = accepted_audience(o, v.get_string());
+                } else if (v.is_array()) {
+                    f.aud_well_formed = true;
+                    for (const json::value& e : v.get_array()) {
+                        if (!e.is_string()) {
+                            f.aud_well_formed = false;
+                            break;
+                        }
+                        f.aud_accepted = f.aud_accepted || accepted_audience(o, e.get_string());
+                    }
+                }
+                break;
+            default: break;
+        }
     }
-    return r;
+    return f;
+}
+
+ClaimFacts facts_of(const ClaimsView& view, const VerifierOptions& o) {
+    if (const Claims* tree = view.tree()) return facts_of(tree->json(), o);
+    using Kind = ClaimsView::Kind;
+    ClaimFacts f;
+    const auto date = [](ClaimFacts::Date& d, const ClaimsView::Member& m) {
+        d.present = true;
+        if (m.kind == Kind::integer) d.number = true, d.value = static_cast<double>(m.integer);
+    };
+    const auto text = [&](ClaimFacts::Text& t, const ClaimsView::Member& m) {
+        t.present = true;
+        if (m.kind == Kind::string) t.string = true, t.value = view.member_text(m);
+    };
+    for (const ClaimsView::Member& m : view.flat_members()) {
+        if (m.name_len != 3) continue;
+        switch (name_code(view.member_name(m))) {
+            case name_code("exp"): date(f.exp, m); break;
+            case name_code("nbf"): date(f.nbf, m); break;
+            case name_code("iat"): date(f.iat, m); break;
+            case name_code("iss"): text(f.iss, m); break;
+            case name_code("sub"): text(f.sub, m); break;
+            case name_code("jti"): text(f.jti, m); break;
+            case name_code("aud"):
+                f.aud_present = true;
+                if (m.kind == Kind::string) {
+                    f.aud_well_formed = true;
+                    f.aud_accepted = accepted_audience(o, view.member_text(m));
+                } else if (m.kind == Kind::string_array) {
+                    f.aud_well_formed = true;
+                    ClaimsView::each_in_flat_array(view.member_text(m), [&](std::string_view a) {
+                        f.aud_accepted = f.aud_accepted || accepted_audience(o, a);
+                    });
+                }
+                break;
+            default: break;
+        }
+    }
+    return f;
 }
 
 // A NumericDate (RFC 7519 §2) is a JSON number and nothing else.
-Result<std::optional<double>> date_claim(const json::value* v, std::string_view name) {
-    if (v == nullptr) return std::optional<double>();
-    auto n = numeric(*v);
-    if (!n)
-        return Error(Errc::bad_claim_type,
-                     "\"" + std::string(name) + "\" is not a NumericDate number");
-    return std::optional<double>(*n);
+Result<void> date_type(const ClaimFacts::Date& d, std::string_view name) {
+    if (!d.present || d.number) return {};
+    return Error(Errc::bad_claim_type, "\"" + std::string(name) + "\" is not a NumericDate number");
 }
 
-}  // namespace
-
-Result<void> validate_claims(const Claims& claims, const VerifierOptions& o,
-                             std::chrono::system_clock::time_point now_tp) {
-    const json::object& c = claims.json();
-    const Registered r = find_registered(c);
+Result<void> check_facts(const ClaimFacts& f, const VerifierOptions& o,
+                         std::chrono::system_clock::time_point now_tp) {
     const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                now_tp.time_since_epoch())
                                                .count()) /
                        1e6;
     const double leeway = static_cast<double>(o.leeway.count());
-
-    auto exp = date_claim(r.exp, "exp");
-    if (!exp) return std::move(exp).error();
-    if (*exp && now >= **exp + leeway) {  // RFC 7519 §4.1.4: now must be before exp
+    if (auto ok = date_type(f.exp, "exp"); !ok) return ok;
+    if (f.exp.present && now >= f.exp.value + leeway) {  // RFC 7519 §4.1.4: before exp only
         return Error(Errc::expired, "the token expired");
     }
-    auto nbf = date_claim(r.nbf, "nbf");
-    if (!nbf) return std::move(nbf).error();
-    if (*nbf && now + leeway < **nbf) {  // RFC 7519 §4.1.5
+    if (auto ok = date_type(f.nbf, "nbf"); !ok) return ok;
+    if (f.nbf.present && now + leeway < f.nbf.value) {  // RFC 7519 §4.1.5
         return Error(Errc::not_yet_valid, "the token is not valid yet (nbf)");
     }
-    auto iat = date_claim(r.iat, "iat");
-    if (!iat) return std::move(iat).error();
+    if (auto ok = date_type(f.iat, "iat"); !ok) return ok;
     if (o.max_age) {
-        if (!*iat)
+        if (!f.iat.present)
             return Error(Errc::missing_claim, "\"iat\" is required to check the token's age");
-        if (**iat > now + leeway) return Error(Errc::issued_in_future, "\"iat\" is in the future");
-        if (now - **iat > static_cast<double>(o.max_age->count()) + leeway) {
+        if (f.iat.value > now + leeway)
+            return Error(Errc::issued_in_future, "\"iat\" is in the future");
+        if (now - f.iat.value > static_cast<double>(o.max_age->count()) + leeway) {
             return Error(Errc::token_too_old, "the token is older than the maximum age");
         }
     }
     // RFC 7519 §4.1.1, §4.1.2, §4.1.7: StringOrURI and string claims.
-    for (auto [v, name] : {std::pair{r.iss, "iss"}, {r.sub, "sub"}, {r.jti, "jti"}}) {
-        if (v != nullptr && !v->is_string()) {
+    for (auto [t, name] : {std::pair{&f.iss, "iss"}, {&f.sub, "sub"}, {&f.jti, "jti"}}) {
+        if (t->present && !t->string) {
             return Error(Errc::bad_claim_type, "\"" + std::string(name) + "\" is not a string");
         }
     }
     if (!o.issuers.empty()) {
-        if (r.iss == nullptr) return Error(Errc::missing_claim, "the token has no \"iss\"");
-        const std::string_view value = r.iss->get_string();
+        if (!f.iss.present) return Error(Errc::missing_claim, "the token has no \"iss\"");
         // RFC 7519 §4.1.1: exact, case-sensitive comparison.
         if (std::none_of(o.issuers.begin(), o.issuers.end(),
-                         [&](const std::string& s) { return s == value; })) {
+                         [&](const std::string& s) { return s == f.iss.value; })) {
             return Error(Errc::bad_issuer, "the token's issuer is not accepted");
         }
     }
-    if (r.aud != nullptr) {
-        // RFC 7519 §4.1.3: a string, or an array of strings.
-        bool well_formed = r.aud->is_string();
-        if (r.aud->is_array()) {
-            well_formed = std::all_of(r.aud->get_array().begin(), r.aud->get_array().end(),
-                                      [](const json::value& e) { return e.is_string(); });
-        }
-        if (!well_formed) {
-            return Error(Errc::bad_claim_type, "\"aud\" is not a string or an array of strings");
-        }
+    // RFC 7519 §4.1.3: a string, or an array of strings.
+    if (f.aud_present && !f.aud_well_formed) {
+        return Error(Errc::bad_claim_type, "\"aud\" is not a string or an array of strings");
     }
     if (!o.audiences.empty()) {
-        if (r.aud == nullptr) return Error(Errc::missing_claim, "the token has no \"aud\"");
-        const auto accepted = [&](std::string_view a) {
-            return std::any_of(o.audiences.begin(), o.audiences.end(),
-                               [&](const std::string& s) { return s == a; });
-        };
-        bool match = false;
-        if (r.aud->is_string()) {
-            match = accepted(r.aud->get_string());
-        } else {
-            for (const json::value& e : r.aud->get_array())
-                match = match || accepted(e.get_string());
-        }
-        if (!match) return Error(Errc::bad_audience, "the token is not meant for this audience");
+        if (!f.aud_present) return Error(Errc::missing_claim, "the token has no \"aud\"");
+        if (!f.aud_accepted)
+            return Error(Errc::bad_audience, "the token is not meant for this audience");
     }
+    return {};
+}
+
+template <class ClaimSet>
+Result<void> check_claims(const ClaimSet& claims, const VerifierOptions& o,
+                          std::chrono::system_clock::time_point now) {
+    if (auto ok = check_facts(facts_of(claims, o), o, now); !ok) return ok;
     for (const auto& name : o.required_claims) {
-        if (!c.contains(name))
+        if (!claims.contains(name))
             return Error(Errc::missing_claim, "the token has no \"" + name + "\"");
     }
     return {};
+}
+
+}  // namespace
+
+Result<void> validate_claims(const Claims& claims, const VerifierOptions& o,
+                             std::chrono::system_clock::time_point now) {
+    return check_claims(claims.json(), o, now);
+}
+
+Result<void> validate_claims(const ClaimsView& claims, const VerifierOptions& o,
+                             std::chrono::system_clock::time_point now) {
+    return check_claims(claims, o, now);
 }
 
 Result<Verifier> Verifier::create(VerifierOptions options) {
@@ -241,12 +307,63 @@ const VerifierOptions& Verifier::options() const noexcept {
 
 namespace {
 
-Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
-                            json::object* header_out, bool nested = false);
+// Where a verified payload goes: parsed into Claims (a JSON tree in one arena), or indexed in
+// place by a ClaimsView. Either way the claim rules run on it before it is handed out.
+class ClaimsArena final : public json::memory_resource {
+  public:
+    ClaimsArena() : resource_(buffer_, sizeof(buffer_)) {}
+
+  private:
+    void* do_allocate(std::size_t n, std::size_t align) override {
+        return resource_.allocate(n, align);
+    }
+    void do_deallocate(void*, std::size_t, std::size_t) override {}
+    bool do_is_equal(const json::memory_resource& other) const noexcept override {
+        return this == &other;
+    }
+    json::monotonic_resource resource_;
+    // Sized for a typical claims set, so its tree takes this one allocation and no other.
+    alignas(std::max_align_t) unsigned char buffer_[2048];
+};
+
+struct ClaimsSink {
+    Claims* out;
+    Result<void> accept(std::string_view payload, const VerifierOptions& o) {
+        json::storage_ptr sp = json::make_shared_resource<ClaimsArena>();
+        json::object claims_json(sp);
+        if (!detail::parse_flat_object(payload, o.limits.max_json_depth, sp, claims_json)) {
+            auto parsed = detail::parse_json_object_strict(payload, o.limits.max_json_depth,
+                                                           "JWT claims set", sp);
+            if (!parsed) return std::move(parsed).error();
+            claims_json = std::move(*parsed);
+        }
+        Claims result(std::move(claims_json));
+        if (auto ok = validate_claims(result, o, o.clock()); !ok) return ok;
+        *out = std::move(result);
+        return {};
+    }
+};
+
+struct ViewSink {
+    ClaimsView* out;
+    Result<void> accept(std::string_view payload, const VerifierOptions& o) {
+        if (auto ok = out->assign(payload, o.limits.max_json_depth); !ok) return ok;
+        if (auto ok = validate_claims(*out, o, o.clock()); !ok) {
+            out->clear();
+            return ok;
+        }
+        return {};
+    }
+};
+
+template <class Sink>
+Result<void> verify_token(const VerifierOptions& o, std::string_view token,
+                          json::object* header_out, Sink& sink, bool nested = false);
 
 // RFC 7519 §7.2 steps 8-9: decrypt, check "cty", then verify the inner JWS.
-Result<Claims> verify_nested(const VerifierOptions& o, std::string_view token,
-                             json::object* header_out) {
+template <class Sink>
+Result<void> verify_nested(const VerifierOptions& o, std::string_view token,
+                           json::object* header_out, Sink& sink) {
     auto decrypted = jwe::decrypt(token, o.decryption_keys, o.decryption);
     if (!decrypted) return std::move(decrypted).error();
     const json::value* cty = decrypted->protected_header.if_contains("cty");
@@ -260,16 +377,17 @@ Result<Claims> verify_nested(const VerifierOptions& o, std::string_view token,
     if (std::count(inner.begin(), inner.end(), '.') != 2) {
         return Error(Errc::malformed, "the encrypted token does not hold a compact JWS");
     }
-    return verify_token(o, inner, header_out, /*nested=*/true);
+    return verify_token(o, inner, header_out, sink, /*nested=*/true);
 }
 
 // `nested`: the token came out of a JWE, so it is the inner JWS and is not decrypted again.
-Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
-                            json::object* header_out, bool nested) {
+template <class Sink>
+Result<void> verify_token(const VerifierOptions& o, std::string_view token,
+                          json::object* header_out, Sink& sink, bool nested) {
     if (!nested && !o.decryption_keys.empty()) {
         // A compact JWE has four dots; the size limit is applied by jwe::decrypt.
         if (std::count(token.begin(), token.end(), '.') == 4)
-            return verify_nested(o, token, header_out);
+            return verify_nested(o, token, header_out, sink);
         if (o.require_encryption) {
             return Error(Errc::not_encrypted, "this verifier accepts only encrypted (nested) JWTs");
         }
@@ -363,34 +481,38 @@ Result<Claims> verify_token(const VerifierOptions& o, std::string_view token,
     if (!base64url_decode_into(parts->payload, payload)) {
         return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
     }
-    // The claims live in one arena sized for the payload: one allocation instead of one per
-    // member, released together when the last copy of the Claims goes.
-    json::storage_ptr claims_sp =
-        json::make_shared_resource<json::monotonic_resource>(2 * payload.size() + 256);
-    json::object claims_json(claims_sp);
-    if (!detail::parse_flat_object(payload, o.limits.max_json_depth, claims_sp, claims_json)) {
-        auto parsed = detail::parse_json_object_strict(payload, o.limits.max_json_depth,
-                                                       "JWT claims set", claims_sp);
-        if (!parsed) return std::move(parsed).error();
-        claims_json = std::move(*parsed);
-    }
-    Claims result(std::move(claims_json));
-    if (auto ok = validate_claims(result, o, o.clock()); !ok) return std::move(ok).error();
+    if (auto ok = sink.accept(payload, o); !ok) return ok;
     if (header_out != nullptr) *header_out = json::object(header, json::storage_ptr());
-    return result;
+    return {};
 }
 
 }  // namespace
 
 Result<Claims> Verifier::verify(std::string_view token) const {
-    return verify_token(state_->options, token, nullptr);
+    Claims claims;
+    ClaimsSink sink{&claims};
+    if (auto ok = verify_token(state_->options, token, nullptr, sink); !ok)
+        return std::move(ok).error();
+    return claims;
+}
+
+Result<void> Verifier::verify(std::string_view token, ClaimsView& claims) const {
+    claims.clear();
+    ViewSink sink{&claims};
+    return verify_token(state_->options, token, nullptr, sink);
+}
+
+Result<ClaimsView> Verifier::verify_view(std::string_view token) const {
+    ClaimsView claims;
+    if (auto ok = verify(token, claims); !ok) return std::move(ok).error();
+    return claims;
 }
 
 Result<VerifiedToken> Verifier::verify_with_header(std::string_view token) const {
     VerifiedToken out;
-    auto claims = verify_token(state_->options, token, &out.header);
-    if (!claims) return std::move(claims).error();
-    out.claims = std::move(*claims);
+    ClaimsSink sink{&out.claims};
+    if (auto ok = verify_token(state_->options, token, &out.header, sink); !ok)
+        return std::move(ok).error();
     return out;
 }
 

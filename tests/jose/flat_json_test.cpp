@@ -4,16 +4,19 @@
 // inputs, on generated valid objects, and on random mutations of real claims and headers.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "jose/flat_json.hpp"
 #include "jose/json_strict.hpp"
+#include "signet/claims_view.hpp"
 
 namespace signet {
 namespace {
@@ -85,6 +88,35 @@ std::string printable(std::string_view s) {
 
 // The contract of parse_flat_object: accepted ⇒ the strict parser accepts the same object.
 // Returns whether the fast path accepted.
+// The ClaimsView indexes exactly the flat objects (up to its member limit) and holds the strict
+// parser's tree for every other object: either way it accepts what the strict parser accepts and
+// reads the same members. `flat_members`: the member count when parse_flat_object accepted.
+void check_view_agreement(std::string_view input, std::optional<std::size_t> flat_members) {
+    std::array<ClaimsView::Member, ClaimsView::kMaxIndexedMembers> members;
+    std::size_t count = 0;
+    const bool indexed = detail::index_flat_object(input, kDepth, members, count);
+    EXPECT_EQ(indexed, flat_members && *flat_members <= members.size()) << printable(input);
+    if (indexed) {
+        EXPECT_EQ(count, *flat_members) << printable(input);
+    }
+    auto view = ClaimsView::parse(input, kDepth);
+    auto strict = detail::parse_json_object_strict(input, kDepth, "test");
+    ASSERT_EQ(view.ok(), strict.ok()) << printable(input);
+    if (!view) {
+        EXPECT_EQ(view.code(), strict.code()) << printable(input);
+        return;
+    }
+    EXPECT_EQ(view->tree() == nullptr, indexed) << printable(input);
+    EXPECT_EQ(view->size(), strict->size()) << printable(input);
+    EXPECT_TRUE(identical(view->to_claims().json(), *strict)) << printable(input);
+    for (const auto& m : *strict) {
+        EXPECT_TRUE(view->contains(m.key())) << printable(input);
+        const auto value = view->get_json(m.key());
+        ASSERT_TRUE(value) << printable(input);
+        EXPECT_TRUE(identical(*value, m.value())) << printable(input);
+    }
+}
+
 bool check_object_agreement(std::string_view input) {
     json::object fast;
     const bool accepted = detail::parse_flat_object(input, kDepth, {}, fast);
@@ -96,6 +128,7 @@ bool check_object_agreement(std::string_view input) {
             EXPECT_TRUE(identical(fast, *strict)) << printable(input);
         }
     }
+    check_view_agreement(input, accepted ? fast.size() : std::optional<std::size_t>());
     return accepted;
 }
 

@@ -274,6 +274,8 @@ TEST(Jwk, ParsesAndSerializesOctKeys) {
     EXPECT_FALSE(key->to_json().contains("k"));
     EXPECT_EQ(key->to_json().at("kty").as_string(), "oct");
     EXPECT_EQ(key->public_key().code(), Errc::invalid_argument);
+    EXPECT_EQ(key->secret(), secret);
+    EXPECT_EQ(test_key(Algorithm::ES256).secret(), "");  // only oct keys have one
 }
 
 TEST(Jwk, PublicKeyDropsPrivateMembersAndKeepsMetadata) {

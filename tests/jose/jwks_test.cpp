@@ -201,6 +201,35 @@ TEST(KeySet, AcceptsAtMost1000Keys) {
         set.add(Jwk::from_secret(std::string(32, 'z'), Algorithm::HS256)->with_kid("extra")).code(),
         Errc::invalid_argument);
     EXPECT_EQ(set.size(), 1000u);
+    // Every key is found by its "kid" through the index; near misses are not.
+    for (std::size_t i = 0; i < 1000; ++i) {
+        const std::string kid = "k" + std::to_string(i);
+        const Jwk* key = set.find(kid);
+        ASSERT_NE(key, nullptr) << kid;
+        EXPECT_EQ(key->kid(), kid);
+        EXPECT_EQ(key, &set.keys()[i]);
+    }
+    EXPECT_EQ(set.find("k1000"), nullptr);
+    EXPECT_EQ(set.find("k"), nullptr);
+    EXPECT_EQ(set.find(""), nullptr);
+}
+
+TEST(KeySet, FindsByKidInAnyOrderOfAdditionAndInThePublicSet) {
+    KeySet set;
+    for (const char* kid : {"m", "b", "z", "a", "q"}) {
+        ASSERT_TRUE(set.add(Jwk::generate(Algorithm::ES256).value().with_kid(kid)));
+    }
+    ASSERT_TRUE(set.add(Jwk::generate(Algorithm::ES256).value().with_kid("")));
+    const KeySet pub = set.public_keys().value();
+    for (const KeySet* s : std::initializer_list<const KeySet*>{&set, &pub}) {
+        for (std::size_t i = 0; i < 5; ++i) {
+            const Jwk* key = s->find(s->keys()[i].kid());
+            ASSERT_NE(key, nullptr);
+            EXPECT_EQ(key, &s->keys()[i]);
+        }
+        EXPECT_EQ(s->find(""), nullptr);  // a key without "kid" is not found by an empty one
+        EXPECT_EQ(s->find("c"), nullptr);
+    }
 }
 
 TEST(KeySet, PublicKeysDropsPrivateHalves) {

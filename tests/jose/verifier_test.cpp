@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "signet/signet.hpp"
 #include "test_support.hpp"
@@ -65,8 +66,20 @@ Verifier make_verifier(VerifierOptions o = base_options()) {
     return std::move(v).value();
 }
 
+// Every verification here runs through both ways of returning the claims, which must agree on
+// the verdict and, on success, on the claims.
 Errc verify(std::string_view token, VerifierOptions o = base_options()) {
-    return make_verifier(std::move(o)).verify(token).code();
+    const Verifier verifier = make_verifier(std::move(o));
+    const auto claims = verifier.verify(token);
+    ClaimsView view;
+    const auto viewed = verifier.verify(token, view);
+    EXPECT_EQ(viewed.code(), claims.code()) << "the claims view path disagrees";
+    if (claims) {
+        EXPECT_EQ(view.to_claims().json(), claims->json());
+    } else {
+        EXPECT_EQ(view.size(), 0u);
+    }
+    return claims.code();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -675,7 +688,7 @@ TEST(VerifierResolver, HeaderJwkIsUsedOnlyThroughAResolver) {
         return Jwk::from_json(jwk->as_object());
     };
     EXPECT_EQ(verify(token, o), Errc::ok);
-    EXPECT_EQ(calls->load(), 1);
+    EXPECT_EQ(calls->load(), 2);  // once per verification: verify() runs both claims paths
 }
 
 TEST(VerifierResolver, NotConsultedForKnownKidOrWithoutKid) {
@@ -720,6 +733,34 @@ TEST(VerifierResolver, ResolverAloneWithExplicitAlgorithms) {
 
 // ---------------------------------------------------------------------------------------------
 // Header access and unverified decoding
+
+// A rotating set larger than any fixed cache: every key's context is kept apart, and a token
+// signed by one key never verifies under another key's "kid".
+TEST(VerifierKeys, VerifiesAcrossALargeRotatingKeySet) {
+    constexpr std::size_t kKeys = 300;
+    std::vector<Jwk> keys;
+    for (std::size_t i = 0; i < kKeys; ++i) {
+        keys.push_back(
+            Jwk::generate(Algorithm::HS256).value().with_kid("key-" + std::to_string(i)));
+    }
+    VerifierOptions o;
+    o.keys = KeySet::from_keys(keys).value();
+    o.algorithms = {Algorithm::HS256};
+    o.clock = fixed_clock(kNow);
+    const Verifier verifier = make_verifier(o);
+    const auto token_for = [&](std::size_t signer, std::size_t named) {
+        return make_token(json::object{{"alg", "HS256"}, {"kid", keys[named].kid()}},
+                          valid_claims(), keys[signer], Algorithm::HS256);
+    };
+    for (int round = 0; round < 2; ++round) {
+        for (std::size_t i = 0; i < kKeys; ++i) {
+            ClaimsView view;
+            ASSERT_TRUE(verifier.verify(token_for(i, i), view)) << i;
+            EXPECT_EQ(verifier.verify(token_for(i, (i + 1) % kKeys)).code(), Errc::bad_signature)
+                << i;
+        }
+    }
+}
 
 TEST(Verifier, VerifyWithHeaderReturnsHeaderAndClaims) {
     json::object h = jwt_header();

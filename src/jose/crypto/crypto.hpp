@@ -64,6 +64,10 @@ Result<std::string> write_pem(const KeyMaterial& key, bool public_only);
 
 // JOSE signature bytes: raw R||S for ECDSA (RFC 7518 §3.4), as-is for the others.
 Result<std::string> sign(Algorithm alg, const KeyMaterial& key, std::string_view data);
+// The same into `out`, which holds at least max_signature_size(alg, key) bytes; no allocation.
+Result<std::size_t> sign_into(Algorithm alg, const KeyMaterial& key, std::string_view data,
+                              unsigned char* out, std::size_t capacity);
+std::size_t max_signature_size(Algorithm alg, const KeyMaterial& key) noexcept;
 // Checks the key's type against alg but not its JWK binding (the caller's job).
 Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data,
                     std::string_view signature);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/crypto.hpp"
 
@@ -67,15 +68,17 @@ class KeyMaterial {
 // Wraps a key OpenSSL produced or we built and validated.
 Result<KeyPtr> wrap_pkey(PkeyPtr pkey, KeyType kty, Curve curve, bool has_private);
 
-// Small per-thread cache of ready-to-use contexts (HMAC, verify), keyed by (key id, kind).
-// Entries whose key died are evicted with the rest, oldest first; contexts are freed on thread
-// exit.
+// Per-thread cache of ready-to-use contexts (HMAC, sign, verify), keyed by (key id, kind): an
+// open-addressing table that grows with the keys a thread uses, so a key set of any realistic
+// size stays warm. Past kMaxSlots / 2 contexts it starts over. Contexts are freed on thread exit.
 class ContextCache {
   public:
     using FreeFn = void (*)(void*);
     static ContextCache& local() noexcept;
     void* find(std::uint64_t key_id, unsigned kind) noexcept;
+    // Takes ownership of ctx (freed at once when the table cannot grow).
     void insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept;
+    std::size_t size() const noexcept { return used_; }
     ~ContextCache();
 
   private:
@@ -85,9 +88,12 @@ class ContextCache {
         void* ctx = nullptr;
         FreeFn free_fn = nullptr;
     };
-    static constexpr std::size_t kSlots = 16;
-    std::array<Slot, kSlots> slots_{};
-    std::size_t next_ = 0;
+    static constexpr std::size_t kInitialSlots = 16;
+    static constexpr std::size_t kMaxSlots = 8192;
+    void place(Slot slot) noexcept;
+    void clear() noexcept;
+    std::vector<Slot> slots_;
+    std::size_t used_ = 0;
 };
 
 // A reusable EVP_MD_CTX for this thread (digests and one-shot EdDSA).

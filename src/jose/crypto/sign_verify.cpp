@@ -17,6 +17,9 @@ namespace {
 
 constexpr unsigned kHmacKind = 0;
 constexpr unsigned kVerifyKind = 32;
+constexpr unsigned kSignKind = 64;
+constexpr unsigned kEdVerifyKind = 96;
+constexpr unsigned kEdSignKind = 97;
 
 bool is_rsa_pss(Algorithm alg) {
     return alg == Algorithm::PS256 || alg == Algorithm::PS384 || alg == Algorithm::PS512;
@@ -150,51 +153,136 @@ Result<void> bad_signature() {
     return Error(Errc::bad_signature, "signature verification failed");
 }
 
-Result<std::string> sign_pkey(Algorithm alg, const KeyMaterial& key, std::string_view data) {
-    MdCtxPtr ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;
-    const EVP_MD* md = fetched_md(alg);
-    if (!ctx || EVP_DigestSignInit_ex(ctx.get(), &pctx, md ? EVP_MD_get0_name(md) : nullptr,
-                                      nullptr, nullptr, key.pkey.get(), nullptr) != 1) {
-        return Error(Errc::crypto_failure, "signing could not start");
+EVP_PKEY_CTX* sign_ctx(Algorithm alg, const KeyMaterial& key) {
+    ContextCache& cache = ContextCache::local();
+    const unsigned kind = kSignKind + static_cast<unsigned>(alg);
+    if (void* ctx = cache.find(key.id, kind)) return static_cast<EVP_PKEY_CTX*>(ctx);
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr));
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(ctx.get(), fetched_md(alg)) != 1) {
+        return nullptr;
     }
-    if (key.kty == KeyType::RSA && !configure_rsa(pctx, alg)) {
-        return Error(Errc::crypto_failure, "RSA padding could not be set");
-    }
-    const auto* in = reinterpret_cast<const unsigned char*>(data.data());
-    std::size_t len = 0;
-    if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1) {
-        return Error(Errc::crypto_failure, "signing failed");
-    }
-    std::string sig(len, '\0');
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in,
-                       data.size()) != 1) {
-        return Error(Errc::crypto_failure, "signing failed");
-    }
-    sig.resize(len);
-    if (key.kty != KeyType::EC) return sig;
-    // DER to raw R||S, each left-padded to the order size.
-    const auto* p = reinterpret_cast<const unsigned char*>(sig.data());
-    ECDSA_SIG* ecsig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size()));
-    if (ecsig == nullptr) return Error(Errc::crypto_failure, "ECDSA signature decoding failed");
-    std::string raw = bn_to_bytes(ECDSA_SIG_get0_r(ecsig), key.order_bytes);
-    raw += bn_to_bytes(ECDSA_SIG_get0_s(ecsig), key.order_bytes);
-    ECDSA_SIG_free(ecsig);
+    if (key.kty == KeyType::RSA && !configure_rsa(ctx.get(), alg)) return nullptr;
+    EVP_PKEY_CTX* raw = ctx.release();
+    cache.insert(key.id, kind, raw,
+                 [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); });
     return raw;
+}
+
+// EdDSA signs and verifies the message itself (RFC 8032 §5.1.6), so it has no EVP_PKEY_CTX over
+// a digest; an EVP_MD_CTX initialised once per key serves every one-shot call after it.
+EVP_MD_CTX* eddsa_ctx(const KeyMaterial& key, bool signing) {
+    ContextCache& cache = ContextCache::local();
+    const unsigned kind = signing ? kEdSignKind : kEdVerifyKind;
+    if (void* ctx = cache.find(key.id, kind)) return static_cast<EVP_MD_CTX*>(ctx);
+    MdCtxPtr ctx(EVP_MD_CTX_new());
+    const int ok = !ctx      ? 0
+                   : signing ? EVP_DigestSignInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr,
+                                                     key.pkey.get(), nullptr)
+                             : EVP_DigestVerifyInit_ex(ctx.get(), nullptr, nullptr, nullptr,
+                                                       nullptr, key.pkey.get(), nullptr);
+    if (ok != 1) return nullptr;
+    EVP_MD_CTX* raw = ctx.release();
+    cache.insert(key.id, kind, raw, [](void* p) { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(p)); });
+    return raw;
+}
+
+// One DER INTEGER (X.690 §8.3) of at most n significant bytes, written left-padded to n bytes.
+bool der_integer_to_fixed(const unsigned char*& p, const unsigned char* end, std::size_t n,
+                          unsigned char* out) {
+    if (end - p < 2 || p[0] != 0x02 || p[1] >= 0x80) return false;
+    std::size_t len = p[1];
+    p += 2;
+    if (static_cast<std::size_t>(end - p) < len) return false;
+    const unsigned char* v = p;
+    p += len;
+    while (len > 0 && *v == 0)
+        ++v, --len;
+    if (len > n) return false;
+    std::memset(out, 0, n - len);
+    std::memcpy(out + (n - len), v, len);
+    return true;
+}
+
+// The DER ECDSA-Sig-Value OpenSSL produces, as JOSE's raw R||S (RFC 7518 §3.4).
+std::size_t ecdsa_der_to_raw(const KeyMaterial& key, const unsigned char* der, std::size_t len,
+                             unsigned char* out) {
+    const unsigned char* p = der;
+    const unsigned char* end = der + len;
+    if (end - p < 2 || *p++ != 0x30) return 0;
+    std::size_t body = *p++;
+    if (body == 0x81) {  // long form, one length octet (X.690 §8.1.3.5)
+        if (p == end || *p < 0x80) return 0;
+        body = *p++;
+    } else if (body >= 0x80) {
+        return 0;
+    }
+    if (static_cast<std::size_t>(end - p) != body) return 0;
+    const std::size_t n = key.order_bytes;
+    if (!der_integer_to_fixed(p, end, n, out) || !der_integer_to_fixed(p, end, n, out + n) ||
+        p != end) {
+        return 0;
+    }
+    return 2 * n;
 }
 
 }  // namespace
 
-Result<std::string> sign(Algorithm alg, const KeyMaterial& key, std::string_view data) {
+std::size_t max_signature_size(Algorithm alg, const KeyMaterial& key) noexcept {
+    if (is_hmac(alg)) return 64;
+    if (key.kty == KeyType::EC) return 2 * key.order_bytes;
+    if (key.kty == KeyType::OKP) return key.curve == Curve::Ed25519 ? 64 : 114;
+    return (key.bits + 7) / 8;
+}
+
+Result<std::size_t> sign_into(Algorithm alg, const KeyMaterial& key, std::string_view data,
+                              unsigned char* out, std::size_t capacity) {
     if (auto ok = check_key_type(alg, key); !ok) return std::move(ok).error();
     if (!key.has_private) return Error(Errc::invalid_key, "signing needs a private key");
+    if (capacity < max_signature_size(alg, key))
+        return Error(Errc::invalid_argument, "signature buffer too small");
+    const auto* in = reinterpret_cast<const unsigned char*>(data.data());
     if (is_hmac(alg)) {
-        unsigned char tag[64];
-        const std::size_t len = hmac(alg, key, data, tag);
+        const std::size_t len = hmac(alg, key, data, out);
         if (len == 0) return Error(Errc::crypto_failure, "HMAC failed");
-        return std::string(reinterpret_cast<const char*>(tag), len);
+        return len;
     }
-    return sign_pkey(alg, key, data);
+    if (key.kty == KeyType::OKP) {
+        EVP_MD_CTX* ctx = eddsa_ctx(key, true);
+        std::size_t len = capacity;
+        if (ctx == nullptr || EVP_DigestSign(ctx, out, &len, in, data.size()) != 1) {
+            ERR_clear_error();
+            return Error(Errc::crypto_failure, "signing failed");
+        }
+        return len;
+    }
+    unsigned char md[64];
+    const std::size_t md_len = digest(alg, data, md);
+    EVP_PKEY_CTX* ctx = sign_ctx(alg, key);
+    if (md_len == 0 || ctx == nullptr) {
+        ERR_clear_error();
+        return Error(Errc::crypto_failure, "signing could not start");
+    }
+    // An ECDSA-Sig-Value is at most 9 bytes longer than R||S.
+    unsigned char der[2 * 66 + 16];
+    unsigned char* target = key.kty == KeyType::EC ? der : out;
+    std::size_t len = key.kty == KeyType::EC ? sizeof(der) : capacity;
+    if (EVP_PKEY_sign(ctx, target, &len, md, md_len) != 1) {
+        ERR_clear_error();
+        return Error(Errc::crypto_failure, "signing failed");
+    }
+    if (key.kty != KeyType::EC) return len;
+    const std::size_t raw = ecdsa_der_to_raw(key, der, len, out);
+    if (raw == 0) return Error(Errc::crypto_failure, "ECDSA signature decoding failed");
+    return raw;
+}
+
+Result<std::string> sign(Algorithm alg, const KeyMaterial& key, std::string_view data) {
+    std::string sig(max_signature_size(alg, key), '\0');
+    auto len = sign_into(alg, key, data, reinterpret_cast<unsigned char*>(sig.data()), sig.size());
+    if (!len) return std::move(len).error();
+    sig.resize(*len);
+    return sig;
 }
 
 Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data,
@@ -237,16 +325,11 @@ Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data
         case KeyType::OKP: {
             const std::size_t expected = key.curve == Curve::Ed25519 ? 64 : 114;  // RFC 8032 §5
             if (signature.size() != expected) return bad_signature();
-            thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
-            if (!ctx || EVP_MD_CTX_reset(ctx.get()) != 1 ||
-                EVP_DigestVerifyInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr,
-                                        key.pkey.get(), nullptr) != 1) {
-                return Error(Errc::crypto_failure, "verify setup failed");
-            }
+            EVP_MD_CTX* ctx = eddsa_ctx(key, false);
+            if (ctx == nullptr) return Error(Errc::crypto_failure, "verify setup failed");
             if (EVP_DigestVerify(
-                    ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                    signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                    data.size()) != 1) {
+                    ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                    reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
                 return bad_signature();
             }
             return {};
