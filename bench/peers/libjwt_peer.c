@@ -133,8 +133,9 @@ int main(int argc, char** argv) {
     double elapsed = 0;
     run(token, &e, warmup, &elapsed);
     const long long n = run(token, &e, seconds, &elapsed);
-    printf("{\"peer\":\"libjwt\",\"alg\":\"%s\",\"ops_per_s\":%.1f,\"iterations\":%lld,"
-           "\"seconds\":%.3f}\n",
-           g_alg, (double)n / elapsed, n, elapsed);
+    printf(
+        "{\"peer\":\"libjwt\",\"alg\":\"%s\",\"ops_per_s\":%.1f,\"iterations\":%lld,"
+        "\"seconds\":%.3f}\n",
+        g_alg, (double)n / elapsed, n, elapsed);
     return 0;
 }
