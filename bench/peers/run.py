@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,6 +166,8 @@ def main():
                     help="the signet_peer program (default: build/release/bench/peers/signet_peer)")
     ap.add_argument("--seconds", type=float, default=2.0, help="timed run per peer and algorithm")
     ap.add_argument("--warmup", type=float, default=0.5, help="warm-up before each timed run")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds over all peers and algorithms; each rate is the median (default 1)")
     ap.add_argument("--algs", default=",".join(ALGORITHMS), help="comma-separated subset")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset")
     ap.add_argument("--json", metavar="FILE", help="write the results here")
@@ -213,29 +216,48 @@ def main():
         load_before = os.getloadavg()
         print(f"load average before: {load_before[0]:.2f}; {args.seconds:g} s per run after "
               f"{args.warmup:g} s warm-up; tokens in {tokens}", file=sys.stderr)
-        results = []
         for alg in algs:
             for peer in peers:
                 if (peer, alg) in unsupported:
                     reason = unsupported[(peer, alg)]
                     print(f"skip {peer} {alg}: {reason}", file=sys.stderr)
                     skipped.append({"peer": peer, "alg": alg, "reason": reason})
-                    continue
-                cmd = command(peer, alg, tools, tokens, args.seconds, args.warmup)
-                r = run_one(cmd, f"{peer} {alg}")
-                print(json.dumps(r), flush=True)
-                results.append(r)
+        # Rounds run one after the other over everything, so a burst of load elsewhere on the
+        # machine touches one round of a peer rather than all of its runs.
+        runs = {}
+        load_max = load_before[0]
+        for _ in range(max(1, args.repeat)):
+            for alg in algs:
+                for peer in peers:
+                    if (peer, alg) in unsupported:
+                        continue
+                    cmd = command(peer, alg, tools, tokens, args.seconds, args.warmup)
+                    r = run_one(cmd, f"{peer} {alg}")
+                    r["load"] = os.getloadavg()[0]
+                    load_max = max(load_max, r["load"])
+                    print(json.dumps(r), flush=True)
+                    runs.setdefault((peer, alg), []).append(r)
+        results = []
+        for (peer, alg), rs in runs.items():
+            rates = [r["ops_per_s"] for r in rs]
+            result = dict(rs[-1])
+            result["ops_per_s"] = statistics.median(rates)
+            result["runs"] = rates
+            results.append(result)
         load_after = os.getloadavg()
 
         vers = versions(tools, has_crypto, meta)
         print()
         print(f"host: {platform.node()}, {os.cpu_count()} CPUs; load average "
-              f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
+              f"{load_before[0]:.2f} before, {load_max:.2f} at most during, "
+              f"{load_after[0]:.2f} after; {args.seconds:g} s per run, "
+              f"median of {max(1, args.repeat)}")
         print("versions: " + "; ".join(f"{k} {v}" for k, v in vers.items() if v))
         print()
         print(table(results, peers, algs))
         print()
-        print("verifications/s, one thread; (x) = rate / raw OpenSSL rate for the same algorithm")
+        print("verifications/s, one thread, median of the rounds; "
+              "(x) = rate / raw OpenSSL rate for the same algorithm")
         for s in skipped:
             print(f"{s['peer']} {s['alg']}: skipped, {s['reason']}")
 
@@ -243,8 +265,9 @@ def main():
             doc = {
                 "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 "host": {"name": platform.node(), "cpus": os.cpu_count(),
-                         "load_before": load_before[0], "load_after": load_after[0]},
-                "seconds": args.seconds, "warmup": args.warmup,
+                         "load_before": load_before[0], "load_max": load_max,
+                         "load_after": load_after[0]},
+                "seconds": args.seconds, "warmup": args.warmup, "repeat": max(1, args.repeat),
                 "token_bytes": {a: os.path.getsize(os.path.join(tokens, f"{a}.token"))
                                 for a in algs},
                 "versions": vers, "results": results, "skipped": skipped,
