@@ -89,14 +89,21 @@ def plot_verify(doc, out, title=None):
             ax.annotate(_rate_label(y), (bar.get_x() + bar.get_width() / 2, y),
                         xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
                         fontsize=6.5, rotation=90)
+    # Algorithms a peer does not have (run.py's "skipped"): marked rather than left blank.
+    skipped = doc.get("skipped", []) if isinstance(doc, dict) else []
+    low = min(rate.values()) / 2
+    for entry in skipped:
+        peer, alg = entry.get("peer"), entry.get("alg")
+        if peer in peers and alg in algs:
+            x = algs.index(alg) - 0.4 + width * (peers.index(peer) + 0.5)
+            ax.text(x, low * 1.15, "n/a", ha="center", va="bottom", fontsize=6.5,
+                    rotation=90, color=PEER_COLORS.get(peer, "#333333"))
     ax.set_yscale("log")
     ax.set_xticks(range(len(algs)))
     ax.set_xticklabels(algs)
     ax.set_ylabel("verifications / s (one thread, log scale)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _rate_label(v)))
-    low = min(rate.values())
-    high = max(rate.values())
-    ax.set_ylim(low / 2, high * 6)
+    ax.set_ylim(low, max(rate.values()) * 6)
     ax.grid(axis="y", which="major", alpha=0.3)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -107,7 +114,9 @@ def plot_verify(doc, out, title=None):
     ax.set_title(title, fontsize=11)
     if isinstance(doc, dict) and "host" in doc:
         host = doc["host"]
-        note = f"{host.get('cpus', '?')} CPUs, load {host.get('load_before', 0):.2f}"
+        note = f"{host.get('cpus', '?')} CPUs, load average {host.get('load_before', 0):.2f}"
+        if "load_max" in host:
+            note += f" at start, {host['load_max']:.2f} at most"
         if doc.get("date"):
             note = f"{doc['date'][:10]}, " + note
         fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=7, color="#555555")
