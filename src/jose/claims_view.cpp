@@ -91,9 +91,15 @@ std::size_t ClaimsView::size() const noexcept {
 }
 
 const ClaimsView::Member* ClaimsView::find(std::string_view name) const noexcept {
+    if (name.empty()) {
+        for (std::size_t i = 0; i < member_count_; ++i) {
+            if (members_[i].name_len == 0) return &members_[i];
+        }
+        return nullptr;
+    }
     for (std::size_t i = 0; i < member_count_; ++i) {
         const Member& m = members_[i];
-        if (m.name_len == name.size() &&
+        if (m.name_len == name.size() && data()[m.name_at] == name[0] &&
             std::memcmp(data() + m.name_at, name.data(), name.size()) == 0) {
             return &m;
         }

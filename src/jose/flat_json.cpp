@@ -229,6 +229,7 @@ bool index_flat_object(std::string_view text, std::size_t max_depth,
     if (max_depth < 2 || text.size() > 0xffff) return false;
     Scanner sc(text);
     count = 0;
+    std::uint64_t seen = 0;
     const auto at = [&](std::string_view v) {
         return static_cast<std::uint16_t>(v.data() - text.data());
     };
@@ -237,13 +238,24 @@ bool index_flat_object(std::string_view text, std::size_t max_depth,
     for (;;) {
         std::string_view name;
         if (count == out.size() || !sc.string(name) || !sc.eat(':')) return false;
-        for (std::size_t k = 0; k < count; ++k) {
-            const ClaimsView::Member& m = out[k];
-            if (m.name_len == name.size() &&
-                std::memcmp(text.data() + m.name_at, name.data(), name.size()) == 0) {
-                return false;  // a duplicate name: the full parser reports it
+        // A 64-bit filter of (length, first, last character) spares the pairwise comparison
+        // for names that cannot repeat an earlier one.
+        const std::uint64_t bit =
+            name.empty()
+                ? 1
+                : std::uint64_t{1} << ((name.size() * 7 + static_cast<unsigned char>(name[0]) +
+                                        static_cast<unsigned char>(name.back()) * 3) &
+                                       63);
+        if ((seen & bit) != 0) {
+            for (std::size_t k = 0; k < count; ++k) {
+                const ClaimsView::Member& m = out[k];
+                if (m.name_len == name.size() &&
+                    std::memcmp(text.data() + m.name_at, name.data(), name.size()) == 0) {
+                    return false;  // a duplicate name: the full parser reports it
+                }
             }
         }
+        seen |= bit;
         ClaimsView::Member& m = out[count];
         m.name_at = at(name);
         m.name_len = static_cast<std::uint16_t>(name.size());

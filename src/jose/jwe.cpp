@@ -46,23 +46,29 @@ Result<std::string> open(ContentEncryption enc, std::string_view cek, std::strin
 
 // The parts of a JWE shared by both serializations, decoded.
 struct Body {
-    std::string protected_b64;  // as transmitted: it is the start of the AAD
+    std::string_view protected_b64;  // as transmitted (held by the caller): the AAD's start
     json::object protected_header;
     json::object unprotected;
     std::string aad;  // decoded JSON "aad"
     std::string aad_b64;
     bool has_aad = false;
-    std::string iv, ciphertext, tag;
+    std::string_view iv, ciphertext, tag;  // decoded, held by the caller
 };
 
-std::string full_aad(const Body& body) {
-    // RFC 7516 §5.1 step 14: ASCII(BASE64URL(protected)) [ "." BASE64URL(aad) ].
-    std::string aad = body.protected_b64;
-    if (body.has_aad) {
-        aad.push_back('.');
-        aad.append(body.aad_b64);
-    }
-    return aad;
+// RFC 7516 §5.1 step 14: ASCII(BASE64URL(protected)) [ "." BASE64URL(aad) ]; without "aad"
+// (always so for the compact form) that is the encoded header itself, and nothing is copied.
+std::string_view full_aad(const Body& body, std::string& storage) {
+    if (!body.has_aad) return body.protected_b64;
+    storage.assign(body.protected_b64);
+    storage.push_back('.');
+    storage.append(body.aad_b64);
+    return storage;
+}
+
+// Decode buffers of this thread for the compact form's IV, ciphertext and tag.
+std::string& jwe_scratch(int slot) {
+    thread_local std::array<std::string, 3> buffers;
+    return buffers[static_cast<std::size_t>(slot)];
 }
 
 // Joins header objects, which RFC 7516 §7.2.1 requires to be disjoint.
@@ -151,7 +157,9 @@ Result<std::string> decrypt_with_key(const Algorithms& a, const Jwk& key, const 
                                      const JweDecryptOptions& options) {
     auto cek = detail::unwrap_cek(a.alg, a.enc, key, joint, encrypted_key, options);
     if (!cek) return std::move(cek).error();
-    auto plaintext = open(a.enc, *cek, body.iv, full_aad(body), body.ciphertext, body.tag);
+    std::string aad_storage;
+    auto plaintext =
+        open(a.enc, *cek, body.iv, full_aad(body, aad_storage), body.ciphertext, body.tag);
     if (!plaintext) return std::move(plaintext).error();
     if (!a.compressed) return plaintext;
     return detail::inflate_raw(*plaintext, options.max_decompressed_size);
@@ -231,13 +239,24 @@ Result<std::string> encrypt(std::string_view plaintext, const Jwk& key, KeyManag
         }
         header.emplace(m.key(), m.value());
     }
-    auto content = prepare_plaintext(plaintext, options.compress);
-    if (!content) return std::move(content).error();
-    const std::string protected_b64 = base64url_encode(json::serialize(header));
+    std::string compressed;
+    std::string_view content = plaintext;
+    if (options.compress) {
+        auto deflated = detail::deflate_raw(plaintext);
+        if (!deflated) return std::move(deflated).error();
+        compressed = std::move(*deflated);
+        content = compressed;
+    }
+    const std::string header_json = json::serialize(header);
     const std::string iv = random_string(is_gcm(enc) ? 12 : 16);
-    auto sealed = seal(enc, wrapped->cek, iv, protected_b64, *content);
+    const auto encoded = [](std::size_t n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); };
+    std::string token;
+    token.reserve(encoded(header_json.size()) + encoded(wrapped->encrypted_key.size()) +
+                  encoded(iv.size()) + encoded(content.size() + 16) + encoded(32) + 4);
+    // The encoded header is both the token's first segment and the AAD (RFC 7516 §5.1 step 14).
+    base64url_encode_append(header_json, token);
+    auto sealed = seal(enc, wrapped->cek, iv, token, content);
     if (!sealed) return std::move(sealed).error();
-    std::string token = protected_b64;
     for (std::string_view part :
          {std::string_view(wrapped->encrypted_key), std::string_view(iv),
           std::string_view(sealed->ciphertext), std::string_view(sealed->tag)}) {
@@ -256,13 +275,13 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     }
     std::array<std::string_view, 5> parts;
     std::size_t count = 0, start = 0;
-    for (std::size_t i = 0; i <= token.size(); ++i) {
-        if (i == token.size() || token[i] == '.') {
-            if (count == parts.size())
-                return Error(Errc::malformed, "a compact JWE has five segments");
-            parts[count++] = token.substr(start, i - start);
-            start = i + 1;
-        }
+    for (;;) {
+        const std::size_t dot = token.find('.', start);
+        if (count == parts.size())
+            return Error(Errc::malformed, "a compact JWE has five segments");
+        parts[count++] = token.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
     }
     if (count != 5) {
         return Error(Errc::malformed, count == 3 ? "three segments: a JWS, not a JWE"
@@ -270,7 +289,7 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     }
     if (parts[0].empty()) return Error(Errc::malformed, "the JWE protected header is empty");
     Body body;
-    body.protected_b64 = std::string(parts[0]);
+    body.protected_b64 = parts[0];
     std::string scratch;
     if (auto ok =
             detail::parse_header(parts[0], options.limits, {}, scratch, body.protected_header);
@@ -281,14 +300,18 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     if (!a) return std::move(a).error();
     auto encrypted_key = b64(parts[1], "encrypted key");
     if (!encrypted_key) return std::move(encrypted_key).error();
-    auto iv = b64(parts[2], "IV"), ciphertext = b64(parts[3], "ciphertext"),
-         tag = b64(parts[4], "tag");
-    if (!iv) return std::move(iv).error();
-    if (!ciphertext) return std::move(ciphertext).error();
-    if (!tag) return std::move(tag).error();
-    body.iv = std::move(*iv);
-    body.ciphertext = std::move(*ciphertext);
-    body.tag = std::move(*tag);
+    const std::pair<std::string_view, const char*> segments[] = {
+        {parts[2], "IV"}, {parts[3], "ciphertext"}, {parts[4], "tag"}};
+    for (int i = 0; i < 3; ++i) {
+        std::string& decoded = jwe_scratch(i);
+        if (!base64url_decode_into(segments[i].first, decoded)) {
+            return Error(Errc::bad_base64, "the JWE " + std::string(segments[i].second) +
+                                               " is not canonical base64url");
+        }
+    }
+    body.iv = jwe_scratch(0);
+    body.ciphertext = jwe_scratch(1);
+    body.tag = jwe_scratch(2);
     auto plaintext =
         decrypt_recipient(*a, keys, body.protected_header, *encrypted_key, body, options);
     if (!plaintext) return std::move(plaintext).error();
@@ -356,11 +379,13 @@ Result<json::object> encrypt_json(std::string_view plaintext,
     auto content = prepare_plaintext(plaintext, options.compress);
     if (!content) return std::move(content).error();
     Body body;
-    body.protected_b64 = base64url_encode(json::serialize(protected_header));
+    const std::string protected_b64 = base64url_encode(json::serialize(protected_header));
+    body.protected_b64 = protected_b64;
     body.has_aad = !options.aad.empty();
     body.aad_b64 = base64url_encode(options.aad);
     const std::string iv = random_string(is_gcm(enc) ? 12 : 16);
-    auto sealed = seal(enc, cek, iv, full_aad(body), *content);
+    std::string aad_storage;
+    auto sealed = seal(enc, cek, iv, full_aad(body, aad_storage), *content);
     if (!sealed) return std::move(sealed).error();
 
     json::object out;
@@ -427,14 +452,17 @@ Result<DecryptedJwe> decrypt_json(std::string_view text, const KeySet& keys,
         body.aad_b64 = **aad;
         body.aad = std::move(*decoded);
     }
-    for (auto [name, field] :
-         {std::pair{"iv", &body.iv}, {"ciphertext", &body.ciphertext}, {"tag", &body.tag}}) {
+    std::string iv, ciphertext, tag;
+    for (auto [name, field] : {std::pair{"iv", &iv}, {"ciphertext", &ciphertext}, {"tag", &tag}}) {
         auto value = string_member(name, true);
         if (!value) return std::move(value).error();
         auto decoded = b64(**value, name);
         if (!decoded) return std::move(decoded).error();
         *field = std::move(*decoded);
     }
+    body.iv = iv;
+    body.ciphertext = ciphertext;
+    body.tag = tag;
     // General syntax: "recipients"; flattened: "header" and "encrypted_key" at the top (§7.2.2).
     json::array flattened;
     const json::array* recipients = nullptr;

@@ -326,8 +326,10 @@ class ClaimsArena final : public json::memory_resource {
     alignas(std::max_align_t) unsigned char buffer_[2048];
 };
 
+// Claims are built in their arena and moved out by construction only: Boost.JSON's move
+// assignment between different storages copies, which would undo the arena.
 struct ClaimsSink {
-    Claims* out;
+    std::optional<Claims>* out;
     Result<void> accept(std::string_view payload, const VerifierOptions& o) {
         json::storage_ptr sp = json::make_shared_resource<ClaimsArena>();
         json::object claims_json(sp);
@@ -339,7 +341,7 @@ struct ClaimsSink {
         }
         Claims result(std::move(claims_json));
         if (auto ok = validate_claims(result, o, o.clock()); !ok) return ok;
-        *out = std::move(result);
+        out->emplace(std::move(result));
         return {};
     }
 };
@@ -489,11 +491,11 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
 }  // namespace
 
 Result<Claims> Verifier::verify(std::string_view token) const {
-    Claims claims;
+    std::optional<Claims> claims;
     ClaimsSink sink{&claims};
     if (auto ok = verify_token(state_->options, token, nullptr, sink); !ok)
         return std::move(ok).error();
-    return claims;
+    return std::move(*claims);
 }
 
 Result<void> Verifier::verify(std::string_view token, ClaimsView& claims) const {
@@ -509,11 +511,12 @@ Result<ClaimsView> Verifier::verify_view(std::string_view token) const {
 }
 
 Result<VerifiedToken> Verifier::verify_with_header(std::string_view token) const {
-    VerifiedToken out;
-    ClaimsSink sink{&out.claims};
-    if (auto ok = verify_token(state_->options, token, &out.header, sink); !ok)
+    json::object header;
+    std::optional<Claims> claims;
+    ClaimsSink sink{&claims};
+    if (auto ok = verify_token(state_->options, token, &header, sink); !ok)
         return std::move(ok).error();
-    return out;
+    return VerifiedToken{std::move(header), std::move(*claims)};
 }
 
 Result<UnverifiedToken> decode_without_verification(std::string_view token,

@@ -56,6 +56,13 @@ bool cbc_hmac_tag(std::string_view mac_key, std::string_view iv, std::string_vie
     return true;
 }
 
+// One GCM context per thread, re-keyed per message: EVP_*Init_ex2 resets it fully, so nothing
+// of a previous message (key, IV, tag state) carries over, and no context is allocated per call.
+EVP_CIPHER_CTX* thread_gcm_ctx() {
+    thread_local CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    return ctx.get();
+}
+
 }  // namespace
 
 Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
@@ -65,18 +72,18 @@ Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::s
         return Error(Errc::invalid_argument,
                      "AES-GCM needs a 16, 24 or 32 byte key and a 12 byte IV");
     }
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    EVP_CIPHER_CTX* ctx = thread_gcm_ctx();
     Sealed out;
     out.ciphertext.resize(plaintext.size());
     out.tag.resize(kGcmTagBytes);
     int len = 0, final_len = 0;
-    if (!ctx || EVP_EncryptInit_ex2(ctx.get(), cipher, bytes(key), bytes(iv), nullptr) != 1 ||
-        (!aad.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(aad),
-                                           static_cast<int>(aad.size())) != 1) ||
-        EVP_EncryptUpdate(ctx.get(), bytes(out.ciphertext), &len, bytes(plaintext),
+    if (ctx == nullptr || EVP_EncryptInit_ex2(ctx, cipher, bytes(key), bytes(iv), nullptr) != 1 ||
+        (!aad.empty() &&
+         EVP_EncryptUpdate(ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
+        EVP_EncryptUpdate(ctx, bytes(out.ciphertext), &len, bytes(plaintext),
                           static_cast<int>(plaintext.size())) != 1 ||
-        EVP_EncryptFinal_ex(ctx.get(), bytes(out.ciphertext) + len, &final_len) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, out.tag.data()) != 1) {
+        EVP_EncryptFinal_ex(ctx, bytes(out.ciphertext) + len, &final_len) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, out.tag.data()) != 1) {
         ERR_clear_error();
         return Error(Errc::crypto_failure, "AES-GCM encryption failed");
     }
@@ -89,17 +96,17 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, s
     if (cipher == nullptr) return failed();
     // A shorter tag would be a weaker MAC: only the full 128-bit tag is accepted.
     if (iv.size() != kGcmIvBytes || tag.size() != kGcmTagBytes) return failed();
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    EVP_CIPHER_CTX* ctx = thread_gcm_ctx();
     std::string out(ciphertext.size(), '\0');
     int len = 0, final_len = 0;
-    if (!ctx || EVP_DecryptInit_ex2(ctx.get(), cipher, bytes(key), bytes(iv), nullptr) != 1 ||
-        (!aad.empty() && EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(aad),
-                                           static_cast<int>(aad.size())) != 1) ||
-        EVP_DecryptUpdate(ctx.get(), bytes(out), &len, bytes(ciphertext),
+    if (ctx == nullptr || EVP_DecryptInit_ex2(ctx, cipher, bytes(key), bytes(iv), nullptr) != 1 ||
+        (!aad.empty() &&
+         EVP_DecryptUpdate(ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
+        EVP_DecryptUpdate(ctx, bytes(out), &len, bytes(ciphertext),
                           static_cast<int>(ciphertext.size())) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kGcmTagBytes,
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagBytes,
                             const_cast<char*>(tag.data())) != 1 ||
-        EVP_DecryptFinal_ex(ctx.get(), bytes(out) + len, &final_len) != 1) {
+        EVP_DecryptFinal_ex(ctx, bytes(out) + len, &final_len) != 1) {
         OPENSSL_cleanse(out.data(), out.size());
         return failed();
     }

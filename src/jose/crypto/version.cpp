@@ -5,6 +5,14 @@
 
 namespace signet {
 
+Version library_version() noexcept {
+    return kVersion;
+}
+
+const char* library_version_string() noexcept {
+    return SIGNET_VERSION_STRING;
+}
+
 const char* openssl_version() noexcept {
     return OpenSSL_version(OPENSSL_VERSION);
 }
