@@ -245,6 +245,51 @@ def build_rotation_table(results):
     return rows
 
 
+# Server rate ratios from one load.sh run: (label, numerator route, denominator route, bound).
+SERVER_TARGETS = [
+    ("signet serve /healthz / nginx", "healthz", "nginx", 0.60),
+    ("JWT GET /v1/me / /healthz", "jwt", "healthz", 0.90),
+]
+
+
+def build_server_targets(doc):
+    rows_in = doc.get("results", []) if isinstance(doc, dict) else doc
+    rates = {r["route"]: r.get("requests_per_s") for r in rows_in}
+    rows, misses = [], []
+    for label, numerator, denominator, bound in SERVER_TARGETS:
+        ours, base = rates.get(numerator), rates.get(denominator)
+        ratio = ours / base if ours and base else None
+        met = ratio is not None and ratio >= bound
+        rows.append([label, fmt_ratio(ratio), f">= {bound:.2f}", "met" if met else "MISSED"])
+        if not met:
+            misses.append(f"{label} {fmt_ratio(ratio)} < {bound:.2f}")
+    return rows, misses
+
+
+def plotting_python():
+    """An interpreter that has matplotlib: this one, else Debian's (python3-matplotlib)."""
+    try:
+        import matplotlib  # noqa: F401
+        return sys.executable
+    except ImportError:
+        return "/usr/bin/python3"
+
+
+def write_plots(directory, peers_json, server_json):
+    """Runs bench/plots.py for each figure whose data was given; returns error lines."""
+    errors = []
+    jobs = [("verify", peers_json, "verify.png"), ("server", server_json, "server.png")]
+    for figure, source, name in jobs:
+        if not source:
+            continue
+        cmd = [plotting_python(), os.path.join(HERE, "plots.py"), figure, "--json", source,
+               "--out", os.path.join(directory, name)]
+        proc = subprocess.run(cmd, check=False)
+        if proc.returncode != 0:
+            errors.append(f"plots.py {figure} failed (exit {proc.returncode})")
+    return errors
+
+
 def items_per_second(entry):
     if entry is None or entry.get("error_occurred"):
         return None
@@ -337,6 +382,14 @@ def main():
                         help="print the table from saved JSON results instead of running")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is missed or a benchmark failed")
+    parser.add_argument("--server-json", metavar="FILE",
+                        help="`bench/load.sh --json` results: adds the server targets "
+                             "(/healthz vs nginx, JWT vs /healthz) and the server figure")
+    parser.add_argument("--peers-json", metavar="FILE",
+                        help="`bench/peers/run.py --json` results, for the verify figure")
+    parser.add_argument("--plots", metavar="DIR",
+                        help="write the figures (PNG) here: verify.png from --peers-json, "
+                             "server.png from --server-json")
     args = parser.parse_args()
 
     if args.from_json:
@@ -364,6 +417,13 @@ def main():
     results = collect(data)
     rows, errors = build_table(results)
     target_rows, misses = build_target_table(results)
+    if args.server_json:
+        with open(args.server_json, encoding="utf-8") as f:
+            server_rows, server_misses = build_server_targets(json.load(f))
+        target_rows += server_rows
+        misses += server_misses
+    if args.plots:
+        errors += write_plots(args.plots, args.peers_json, args.server_json)
     scaling_rows = build_scaling_table(results)
     rotation_rows = build_rotation_table(results)
     jwe_rows, jwe_errors = build_jwe_table(results)
