@@ -1,14 +1,19 @@
-// Argon2id hashing: verify, rehash detection, dummy verification and bounds.
+// Argon2id hashing: verify, rehash detection, dummy verification and bounds; compatibility with
+// libsodium's encoded hashes both ways; one wiped Argon2 buffer per hashing thread.
 #include "server/auth/password_hasher.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <array>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 namespace signet::server {
 namespace {
 
-// A cheap cost keeps the tests fast; the cost itself is libsodium's business.
+// A cheap cost keeps the tests fast; the cost itself is the Argon2 library's business.
 constexpr std::uint64_t kMemoryKib = 8192;
 
 TEST(PasswordHasher, VerifiesTheRightPasswordOnly) {
@@ -49,9 +54,96 @@ TEST(PasswordHasher, DummyVerificationCostsAHash) {
     EXPECT_NO_THROW(hasher.verify_dummy("anything"));
 }
 
+// Made by libsodium 1.0.18's crypto_pwhash_argon2id_str (m = 8 MiB, t = 1), as every hash stored
+// before the switch to the reference library was.
+constexpr std::string_view kLibsodiumHash =
+    "$argon2id$v=19$m=8192,t=1,p=1$wsisezQAd+uUyiPDAutXwA$mDZuKViuZp22HBT1e/oMMafBDOieJirkaH3bJDaNbF0";
+
+TEST(PasswordHasher, VerifiesHashesMadeByLibsodium) {
+    const PasswordHasher hasher(kMemoryKib, 1);
+    EXPECT_TRUE(hasher.verify(kLibsodiumHash, "correct horse battery staple"));
+    EXPECT_FALSE(hasher.verify(kLibsodiumHash, "correct horse battery stapler"));
+    EXPECT_FALSE(hasher.needs_rehash(kLibsodiumHash));
+
+    ASSERT_GE(sodium_init(), 0);
+    std::array<char, crypto_pwhash_STRBYTES> fresh{};
+    ASSERT_EQ(crypto_pwhash_argon2id_str(fresh.data(), "hunter2", 7, 2, kMemoryKib * 1024), 0);
+    const PasswordHasher dearer(kMemoryKib, 2);
+    EXPECT_TRUE(dearer.verify(fresh.data(), "hunter2"));
+    EXPECT_FALSE(dearer.verify(fresh.data(), "hunter3"));
+    EXPECT_FALSE(dearer.needs_rehash(fresh.data()));
+    EXPECT_TRUE(hasher.needs_rehash(fresh.data()));
+}
+
+TEST(PasswordHasher, LibsodiumVerifiesItsHashes) {
+    const PasswordHasher hasher(kMemoryKib, 2);
+    const std::string hash = hasher.hash("correct horse");
+    ASSERT_GE(sodium_init(), 0);
+    EXPECT_EQ(crypto_pwhash_argon2id_str_verify(hash.c_str(), "correct horse", 13), 0);
+    EXPECT_NE(crypto_pwhash_argon2id_str_verify(hash.c_str(), "correct horsf", 13), 0);
+    EXPECT_EQ(crypto_pwhash_argon2id_str_needs_rehash(hash.c_str(), 2, kMemoryKib * 1024), 0);
+    // The shape libsodium writes: a 16-byte salt and a 32-byte hash, base64 without padding.
+    EXPECT_EQ(hash.rfind("$argon2id$v=19$m=8192,t=2,p=1$", 0), 0u);
+    EXPECT_EQ(hash.size(), std::string_view(kLibsodiumHash).size());
+}
+
+TEST(PasswordHasher, RefusesOtherAlgorithmsAndTamperedEncodings) {
+    const PasswordHasher hasher(kMemoryKib, 1);
+    const std::string good(kLibsodiumHash);
+    const auto with = [&](std::string_view from, std::string_view to) {
+        std::string changed = good;
+        changed.replace(changed.find(from), from.size(), to);
+        return changed;
+    };
+    const std::string password = "correct horse battery staple";
+    EXPECT_FALSE(hasher.verify(with("argon2id", "argon2i"), password));
+    EXPECT_FALSE(hasher.verify(with("v=19", "v=16"), password));
+    EXPECT_FALSE(hasher.verify(with("m=8192", "m=8193"), password));  // another cost, another hash
+    EXPECT_FALSE(hasher.verify(with("p=1", "p=0"), password));
+    EXPECT_FALSE(hasher.verify(with("t=1", "t=0"), password));
+    EXPECT_FALSE(hasher.verify(with("m=8192", "m=99999999999"), password));
+    EXPECT_FALSE(hasher.verify(with("wsisezQAd", "wsisezQA!"), password));  // not base64
+    EXPECT_FALSE(hasher.verify(with("$mDZu", "$"), password));              // short hash
+    EXPECT_FALSE(hasher.verify(good + "=", password));                      // padding
+    EXPECT_TRUE(hasher.needs_rehash(with("v=19", "v=16")));
+    EXPECT_TRUE(hasher.needs_rehash("$argon2id$garbage"));
+}
+
+TEST(PasswordHasher, KeepsOneWipedBufferPerThread) {
+    std::thread([] {
+        EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), 0u);
+        const PasswordHasher hasher(kMemoryKib, 1);
+        // The constructor's dummy hash leaves nothing behind on the thread that built it.
+        EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), 0u);
+        const std::string hash = hasher.hash("correct horse");
+        EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), kMemoryKib * 1024);
+        EXPECT_TRUE(PasswordHasher::thread_buffer_is_wiped());
+        EXPECT_TRUE(hasher.verify(hash, "correct horse"));
+        EXPECT_FALSE(hasher.verify(hash, "wrong"));
+        EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), kMemoryKib * 1024);
+        EXPECT_TRUE(PasswordHasher::thread_buffer_is_wiped());
+
+        // A stored hash of a higher cost gets memory of its own, given back after it.
+        std::string dear_hash;
+        std::thread([&] { dear_hash = PasswordHasher(2 * kMemoryKib, 1).hash("correct horse"); })
+            .join();
+        EXPECT_TRUE(hasher.verify(dear_hash, "correct horse"));
+        EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), kMemoryKib * 1024);
+        EXPECT_TRUE(PasswordHasher::thread_buffer_is_wiped());
+
+        // Another thread hashes in memory of its own.
+        std::thread([&] {
+            EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), 0u);
+            EXPECT_TRUE(hasher.verify(hash, "correct horse"));
+            EXPECT_EQ(PasswordHasher::thread_buffer_bytes(), kMemoryKib * 1024);
+        }).join();
+    }).join();
+}
+
 TEST(PasswordHasher, RefusesCostsOutsideArgon2Bounds) {
     EXPECT_THROW(PasswordHasher(0, 2), std::invalid_argument);
     EXPECT_THROW(PasswordHasher(kMemoryKib, 0), std::invalid_argument);
+    EXPECT_THROW(PasswordHasher(std::uint64_t{1} << 32, 1), std::invalid_argument);
 }
 
 }  // namespace
