@@ -7,7 +7,7 @@ packages=(
     build-essential cmake ninja-build clang clang-format libclang-rt-14-dev
     libssl-dev zlib1g-dev
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-    libsodium-dev libargon2-dev libsqlite3-dev libtomlplusplus-dev libpq-dev libhiredis-dev
+    libsodium-dev libsqlite3-dev libtomlplusplus-dev libpq-dev libhiredis-dev
     postgresql-15 redis-server nginx
     libgtest-dev libgmock-dev libbenchmark-dev
     python3 curl openssl wrk
