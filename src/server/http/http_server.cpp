@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <csignal>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -21,6 +23,7 @@
 
 #include "server/http/access_log.hpp"
 #include "server/http/connection_registry.hpp"
+#include "server/http/io_thread.hpp"
 #include "server/http/listener.hpp"
 #include "server/http/request_ids.hpp"
 #include "server/http/session.hpp"
@@ -41,12 +44,30 @@ unsigned or_hardware(unsigned threads) {
     return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
+// One io_context per I/O thread, each run by its thread alone, and each connection bound to one of
+// them for its life (round robin at accept): a session's handlers never run concurrently, so it
+// needs no strand, and no thread wakes another to hand over a completion. The first context also
+// runs the listeners, the signal handling and the drain.
+std::vector<std::unique_ptr<asio::io_context>> make_io_contexts(unsigned count) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (unsigned i = 0; i < count; ++i)
+        contexts.push_back(std::make_unique<asio::io_context>(1));
+    return contexts;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
+    using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+
     ServerOptions options;
     unsigned io_threads;
-    asio::io_context io;
+    std::vector<std::unique_ptr<asio::io_context>> ios;
+    asio::io_context& io;  // ios[0]
+    // Keep every context's run() going while it has no connection, until the drain ends.
+    std::vector<WorkGuard> keep_running;
+    std::mutex pick_mutex;
+    std::size_t next_io = 0;
     asio::thread_pool workers;
     // Replaced as a whole by reload_tls(); a TLS stream holds its own reference to the OpenSSL
     // context it was made with, so connections outlive a replaced one.
@@ -69,7 +90,8 @@ struct HttpServer::Impl {
     Impl(ServerOptions opts, const Router& router, Metrics& metrics)
         : options(std::move(opts)),
           io_threads(or_hardware(options.io_threads)),
-          io(static_cast<int>(io_threads)),
+          ios(make_io_contexts(io_threads)),
+          io(*ios.front()),
           workers(or_hardware(options.worker_threads)),
           tls(options.tls ? std::make_shared<asio::ssl::context>(make_tls_context(*options.tls))
                           : nullptr),
@@ -92,19 +114,39 @@ struct HttpServer::Impl {
             metrics_listener.emplace(io, options.metrics_listen->host,
                                      options.metrics_listen->port);
         }
+        for (const auto& each : ios)
+            keep_running.emplace_back(each->get_executor());
+    }
+
+    // The I/O thread of the next connection; the listeners accept on one strand of ios[0] each,
+    // so two of them may ask at once.
+    asio::any_io_executor pick_io() {
+        std::lock_guard lock(pick_mutex);
+        return ios[next_io++ % ios.size()]->get_executor();
+    }
+
+    // Lets every context's run() return once its remaining work is done.
+    void let_io_finish() {
+        for (auto& guard : keep_running)
+            guard.reset();
+    }
+
+    void stop_io() {
+        for (const auto& each : ios)
+            each->stop();
     }
 
     // Plain HTTP only: the metrics listener is meant for a private address.
     void start_metrics_session(tcp::socket socket) {
         if (stopping.load()) return;
-        auto strand = socket.get_executor();
+        auto executor = socket.get_executor();
         boost::system::error_code ec;
         const auto peer = socket.remote_endpoint(ec);
         if (ec) return;
         std::string client = peer.address().to_string();
-        auto admission = metrics_connections.admit(strand, client, true);
+        auto admission = metrics_connections.admit(executor, client, true);
         beast::tcp_stream stream(std::move(socket));
-        asio::co_spawn(strand,
+        asio::co_spawn(executor,
                        run_session(metrics_context, std::move(stream), std::move(admission),
                                    std::move(client)),
                        asio::detached);
@@ -112,7 +154,7 @@ struct HttpServer::Impl {
 
     void start_session(tcp::socket socket) {
         if (stopping.load()) return;  // closed with the socket
-        auto strand = socket.get_executor();
+        auto executor = socket.get_executor();
         boost::system::error_code ec;
         const auto peer = socket.remote_endpoint(ec);
         if (ec) return;  // already gone
@@ -120,7 +162,7 @@ struct HttpServer::Impl {
         // Capped by the TCP peer: X-Forwarded-For is not known until a request is read, and a
         // trusted proxy's connections carry many clients, so proxies are exempt.
         const bool capped = !options.client_addresses.is_trusted_proxy(peer.address());
-        auto admission = connections.admit(strand, client, capped);
+        auto admission = connections.admit(executor, client, capped);
         std::shared_ptr<asio::ssl::context> context_now;
         {
             std::lock_guard lock(tls_mutex);
@@ -129,13 +171,13 @@ struct HttpServer::Impl {
         if (context_now) {
             TlsStream stream(std::move(socket), *context_now);
             asio::co_spawn(
-                strand,
+                executor,
                 run_session(context, std::move(stream), std::move(admission), std::move(client)),
                 asio::detached);
         } else {
             beast::tcp_stream stream(std::move(socket));
             asio::co_spawn(
-                strand,
+                executor,
                 run_session(context, std::move(stream), std::move(admission), std::move(client)),
                 asio::detached);
         }
@@ -189,6 +231,7 @@ struct HttpServer::Impl {
             timer.expires_after(std::chrono::milliseconds(10));
             co_await timer.async_wait(asio::use_awaitable);
         }
+        let_io_finish();
         if (open() == 0) co_return;
         connections.close_all(/*idle_only=*/false);
         metrics_connections.close_all(/*idle_only=*/false);
@@ -196,7 +239,7 @@ struct HttpServer::Impl {
         // closes a moment, then leave run() regardless.
         timer.expires_after(std::chrono::milliseconds(200));
         co_await timer.async_wait(asio::use_awaitable);
-        io.stop();
+        stop_io();
     }
 
     void run(bool handle_signals, RunHooks run_hooks) {
@@ -213,16 +256,24 @@ struct HttpServer::Impl {
             }
             if (hooks.on_started) hooks.on_started();
         });
-        listener.start([this](tcp::socket socket) { start_session(std::move(socket)); });
+        listener.start([this](tcp::socket socket) { start_session(std::move(socket)); },
+                       [this] { return pick_io(); });
         if (metrics_listener) {
             metrics_listener->start(
-                [this](tcp::socket socket) { start_metrics_session(std::move(socket)); });
+                [this](tcp::socket socket) { start_metrics_session(std::move(socket)); },
+                [this] { return pick_io(); });
         }
         std::vector<std::thread> threads;
         threads.reserve(io_threads - 1);
         for (unsigned i = 1; i < io_threads; ++i)
-            threads.emplace_back([this] { io.run(); });
-        io.run();
+            threads.emplace_back([this, i] {
+                const IoThreadScope io_thread;
+                ios[i]->run();
+            });
+        {
+            const IoThreadScope io_thread;
+            io.run();
+        }
         for (auto& thread : threads)
             thread.join();
     }
@@ -235,7 +286,7 @@ HttpServer::~HttpServer() {
     if (!impl_) return;
     impl_->stopping = true;
     impl_->workers.join();  // handlers still running must not outlive what they use
-    impl_->io.stop();
+    impl_->stop_io();
 }
 
 std::uint16_t HttpServer::port() const noexcept {

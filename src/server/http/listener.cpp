@@ -18,11 +18,11 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-asio::awaitable<void> accept_loop(asio::io_context& io, Listener::Strand& strand,
-                                  tcp::acceptor& acceptor, Listener::OnAccept on_accept) {
+asio::awaitable<void> accept_loop(Listener::Strand& strand, tcp::acceptor& acceptor,
+                                  Listener::OnAccept on_accept, Listener::PickExecutor pick) {
     constexpr auto kUseAwaitable = asio::as_tuple(asio::use_awaitable);
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseAwaitable);
+        auto [ec, socket] = co_await acceptor.async_accept(pick(), kUseAwaitable);
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
         if (ec) {
             asio::steady_timer pause(strand, std::chrono::milliseconds(50));
@@ -38,7 +38,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, Listener::Strand& strand
 }  // namespace
 
 Listener::Listener(asio::io_context& io, const std::string& host, std::uint16_t port)
-    : io_(io), strand_(asio::make_strand(io)), acceptor_(strand_) {
+    : strand_(asio::make_strand(io)), acceptor_(strand_) {
     const std::string where = host + ":" + std::to_string(port);
     boost::system::error_code ec;
     tcp::resolver resolver(io);
@@ -57,8 +57,8 @@ Listener::Listener(asio::io_context& io, const std::string& host, std::uint16_t 
     port_ = acceptor_.local_endpoint().port();
 }
 
-void Listener::start(OnAccept on_accept) {
-    asio::co_spawn(strand_, accept_loop(io_, strand_, acceptor_, std::move(on_accept)),
+void Listener::start(OnAccept on_accept, PickExecutor pick) {
+    asio::co_spawn(strand_, accept_loop(strand_, acceptor_, std::move(on_accept), std::move(pick)),
                    asio::detached);
 }
 

@@ -35,7 +35,7 @@ struct ServerContext {
 };
 
 // Serves the connection until it closes; a refused admission gets 503 and is closed. `client`
-// is the TCP peer's address. Runs on the stream's strand.
+// is the TCP peer's address. Runs on the stream's executor: one I/O thread's io_context.
 template <class Stream>
 boost::asio::awaitable<void> run_session(ServerContext& server, Stream stream,
                                          ConnectionRegistry::Admission admission,
