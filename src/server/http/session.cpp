@@ -4,10 +4,12 @@
 #include "server/http/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -15,7 +17,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <exception>
 #include <optional>
 #include <string>
@@ -55,11 +60,59 @@ std::string_view to_view(beast::string_view s) {
 // cannot know that every subdomain of its host serves HTTPS, and the pin would last the year.
 constexpr std::string_view kStrictTransportSecurity = "max-age=31536000";
 
-void decorate(Response& response, const std::string& request_id, bool tls) {
-    response.set("X-Request-Id", request_id);
-    response.set(bhttp::field::server, "signet");
-    response.set("X-Content-Type-Options", "nosniff");
-    if (tls) response.set(bhttp::field::strict_transport_security, kStrictTransportSecurity);
+// IMF-fixdate (RFC 9110 §5.6.7) of the current second; an origin server with a clock sends it in
+// every answer (§6.6.1). Formatted once per second per thread, without the locale.
+std::string_view http_date_now() {
+    static constexpr std::array<std::string_view, 7> kDays{"Sun", "Mon", "Tue", "Wed",
+                                                           "Thu", "Fri", "Sat"};
+    static constexpr std::array<std::string_view, 12> kMonths{
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    thread_local std::time_t formatted_second = -1;
+    thread_local std::array<char, 32> text{};
+    thread_local std::size_t size = 0;
+    const std::time_t now = std::time(nullptr);
+    if (now != formatted_second) {
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        const int n = std::snprintf(text.data(), text.size(), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                                    kDays[static_cast<std::size_t>(utc.tm_wday) % 7].data(),
+                                    utc.tm_mday,
+                                    kMonths[static_cast<std::size_t>(utc.tm_mon) % 12].data(),
+                                    utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+        size = n > 0 ? std::min(static_cast<std::size_t>(n), text.size() - 1) : 0;
+        formatted_second = now;
+    }
+    return {text.data(), size};
+}
+
+// The status line and header fields of `response` as HTTP/1.1 bytes, into `out` (reused across
+// the connection's requests): the response's own fields, which Beast's serializer would write
+// as they are (prepare_payload has set Content-Length or Connection), then the ones every answer
+// carries, appended here rather than built as fields of each response. The body is written from
+// the response itself, after these bytes.
+void serialize_head(const Response& response, std::string_view request_id, bool tls,
+                    std::string& out) {
+    out.clear();
+    out.append(response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    char code[8];
+    const auto [end, ec] = std::to_chars(code, code + sizeof code, response.result_int());
+    (void)ec;
+    out.append(code, end);
+    out.push_back(' ');
+    const auto reason = response.reason();
+    out.append(to_view(reason.empty() ? bhttp::obsolete_reason(response.result()) : reason));
+    out.append("\r\n");
+    for (const auto& field : response) {
+        out.append(to_view(field.name_string())).append(": ").append(to_view(field.value()));
+        out.append("\r\n");
+    }
+    out.append("Date: ").append(http_date_now()).append("\r\n");
+    out.append("Server: signet\r\nX-Content-Type-Options: nosniff\r\n");
+    out.append("X-Request-Id: ").append(request_id).append("\r\n");
+    if (tls) {
+        out.append("Strict-Transport-Security: ").append(kStrictTransportSecurity).append("\r\n");
+    }
+    out.append("\r\n");
 }
 
 template <class Stream>
@@ -249,24 +302,26 @@ class Session {
             request.keep_alive() && response.keep_alive() && !server_.stopping.load();
         response.version(request.version());
         response.keep_alive(keep_open);
-        decorate(response, context.request_id, kTls);
         response.prepare_payload();
 
         lowest_.expires_after(
             std::max<std::chrono::seconds>(options_.idle_timeout, std::chrono::seconds(5)));
-        std::size_t written = 0;
-        boost::system::error_code ec;
-        if (request.method() == Verb::head) {
-            // RFC 9110 §9.3.2: GET's header fields, Content-Length included, and no content.
-            bhttp::response_serializer<bhttp::string_body> serializer(response);
-            std::tie(ec, written) =
-                co_await bhttp::async_write_header(stream_, serializer, kUseAwaitable);
-        } else {
-            std::tie(ec, written) = co_await bhttp::async_write(stream_, response, kUseAwaitable);
-        }
+        // RFC 9110 §9.3.2: HEAD gets GET's header fields, Content-Length included, and no content.
+        const auto [ec, written] =
+            co_await write(response, context.request_id, request.method() != Verb::head);
         finish(context, to_view(request.method_string()), path_of(to_view(request.target())),
                response.result_int(), started, written);
         co_return keep_open && !ec;
+    }
+
+    // The head, then the body unless `with_body` is false, in one gathered write.
+    asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write(
+        const Response& response, std::string_view request_id, bool with_body) {
+        serialize_head(response, request_id, kTls, head_);
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(head_),
+            with_body ? asio::buffer(response.body()) : asio::const_buffer{}};
+        co_return co_await asio::async_write(stream_, buffers, kUseAwaitable);
     }
 
     // The router's match, limited to what this listener serves.
@@ -317,10 +372,9 @@ class Session {
         context.request_id = server_.request_ids.next();
         context.route = "unmatched";
         response.keep_alive(false);
-        decorate(response, context.request_id, kTls);
         response.prepare_payload();
         lowest_.expires_after(std::chrono::seconds(5));
-        auto [ec, written] = co_await bhttp::async_write(stream_, response, kUseAwaitable);
+        auto [ec, written] = co_await write(response, context.request_id, true);
         finish(context, method, path_of(target), response.result_int(), started, written);
         if (!ec) co_await linger_and_close();
     }
@@ -353,6 +407,7 @@ class Session {
     Stream& stream_;
     beast::tcp_stream& lowest_;
     std::string client_;
+    std::string head_;  // the serialized status line and fields of the answer being written
 };
 
 }  // namespace
