@@ -42,13 +42,39 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> next_metrics_id{1};
+}  // namespace
+
+Metrics::Metrics() : id_(next_metrics_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+Metrics::Shard& Metrics::shard() const {
+    // The last instance this thread counted for, and its shard: the server has one.
+    struct Cached {
+        std::uint64_t id = 0;
+        Shard* shard = nullptr;
+    };
+    thread_local std::vector<Cached> cache;
+    for (const Cached& cached : cache) {
+        if (cached.id == id_) return *cached.shard;
+    }
+    std::lock_guard lock(mutex_);
+    shards_.push_back(std::make_unique<Shard>());
+    Shard* made = shards_.back().get();
+    // A thread that outlives many instances (a test runner) keeps only the latest few.
+    if (cache.size() >= 8) cache.erase(cache.begin());
+    cache.push_back(Cached{id_, made});
+    return *made;
+}
+
 void Metrics::observe_request(std::string_view route, unsigned status, double seconds) {
     std::size_t bucket = 0;
     while (bucket < kBuckets.size() && seconds > kBuckets[bucket])
         ++bucket;
-    std::lock_guard lock(mutex_);
-    auto it = routes_.find(route);
-    if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteStats{}).first;
+    Shard& mine = shard();
+    std::lock_guard lock(mine.mutex);
+    auto it = mine.routes.find(route);
+    if (it == mine.routes.end()) it = mine.routes.emplace(std::string(route), RouteStats{}).first;
     RouteStats& stats = it->second;
     ++stats.by_status[status];
     if (bucket < kBuckets.size()) ++stats.buckets[bucket];
@@ -67,9 +93,10 @@ void Metrics::token_verified() {
 }
 
 void Metrics::token_rejected(std::string_view reason) {
-    std::lock_guard lock(mutex_);
-    auto it = rejected_.find(reason);
-    if (it == rejected_.end()) it = rejected_.emplace(std::string(reason), 0).first;
+    Shard& mine = shard();
+    std::lock_guard lock(mine.mutex);
+    auto it = mine.rejected.find(reason);
+    if (it == mine.rejected.end()) it = mine.rejected.emplace(std::string(reason), 0).first;
     ++it->second;
 }
 
@@ -86,10 +113,27 @@ std::string Metrics::render() const {
     std::string out;
     out.reserve(4096);
     std::lock_guard lock(mutex_);
+    // The shards' sums, in the order of the route and reason names.
+    std::map<std::string, RouteStats, std::less<>> routes;
+    std::map<std::string, std::uint64_t, std::less<>> rejected;
+    for (const auto& shard : shards_) {
+        std::lock_guard shard_lock(shard->mutex);
+        for (const auto& [route, stats] : shard->routes) {
+            RouteStats& sum = routes[route];
+            for (const auto& [status, count] : stats.by_status)
+                sum.by_status[status] += count;
+            for (std::size_t i = 0; i < stats.buckets.size(); ++i)
+                sum.buckets[i] += stats.buckets[i];
+            sum.count += stats.count;
+            sum.sum += stats.sum;
+        }
+        for (const auto& [reason, count] : shard->rejected)
+            rejected[reason] += count;
+    }
 
     append_header(out, "signet_http_requests_total", "counter",
                   "HTTP requests answered, by route and status.");
-    for (const auto& [route, stats] : routes_) {
+    for (const auto& [route, stats] : routes) {
         for (const auto& [status, count] : stats.by_status) {
             out.append("signet_http_requests_total{route=\"");
             append_label_value(out, route);
@@ -101,7 +145,7 @@ std::string Metrics::render() const {
 
     append_header(out, "signet_http_request_duration_seconds", "histogram",
                   "Time from a complete request to its response, by route.");
-    for (const auto& [route, stats] : routes_) {
+    for (const auto& [route, stats] : routes) {
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i <= kBuckets.size(); ++i) {
             out.append("signet_http_request_duration_seconds_bucket{route=\"");
@@ -149,7 +193,7 @@ std::string Metrics::render() const {
 
     append_header(out, "signet_tokens_rejected_total", "counter",
                   "Access tokens refused, by reason.");
-    for (const auto& [reason, count] : rejected_) {
+    for (const auto& [reason, count] : rejected) {
         out.append("signet_tokens_rejected_total{reason=\"");
         append_label_value(out, reason);
         out.append("\"} ");
