@@ -10,10 +10,13 @@ namespace signet::server::api {
 namespace bhttp = boost::beast::http;
 
 void add_health_routes(http::Router& router, http::Metrics& metrics) {
+    // The floor of every route: a fixed body, not a JSON document built per request.
     router.add(http::Verb::get, "/healthz",
                [](const http::Request& request, http::RequestContext&) {
-                   return http::json_response(request, http::Status::ok,
-                                              boost::json::object{{"status", "ok"}});
+                   http::Response response = http::empty_response(request, http::Status::ok);
+                   response.set(bhttp::field::content_type, "application/json");
+                   response.body() = R"({"status":"ok"})";
+                   return response;
                });
     router.add(http::Verb::get, "/metrics",
                [&metrics](const http::Request& request, http::RequestContext&) {

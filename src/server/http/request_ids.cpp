@@ -1,6 +1,7 @@
 // The prefix tells apart the logs of restarts and nodes; the counter orders a node's requests.
 #include "server/http/request_ids.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <random>
 
@@ -15,9 +16,14 @@ RequestIds::RequestIds() {
 
 std::string RequestIds::next() {
     const std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed) + 1;
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "-%llx", static_cast<unsigned long long>(n));
-    return prefix_ + buffer;
+    // Built in place (one string, within the small-string buffer up to 16^6 requests).
+    std::string id = prefix_;
+    id.push_back('-');
+    char digits[16];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n, 16);
+    (void)ec;
+    id.append(digits, end);
+    return id;
 }
 
 }  // namespace signet::server::http
