@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/http/io_thread.hpp"
 #include "server/http/response.hpp"
 #include "server/support/http_client.hpp"
 
@@ -58,13 +59,15 @@ struct TestRoutes {
                                                      {"route", context.route},
                                                      {"client", context.client_address},
                                                      {"tls", context.tls},
-                                                     {"thread", thread_tag()}});
+                                                     {"thread", thread_tag()},
+                                                     {"io_thread", on_io_thread()}});
         });
         router.add(
             Verb::get, "/blocking",
             [](const Request& request, RequestContext&) {
-                return json_response(request, Status::ok,
-                                     boost::json::object{{"thread", thread_tag()}});
+                return json_response(
+                    request, Status::ok,
+                    boost::json::object{{"thread", thread_tag()}, {"io_thread", on_io_thread()}});
             },
             true);
         router.add(
@@ -151,6 +154,11 @@ TEST(HttpServer, AnswersWithJsonAndStandardHeaders) {
     EXPECT_EQ(first.header("server"), "signet");
     EXPECT_EQ(first.header("x-content-type-options"), "nosniff");
     EXPECT_FALSE(first.header("x-request-id").empty());
+    // RFC 9110 §6.6.1 and §5.6.7: an IMF-fixdate.
+    const std::regex imf_fixdate(
+        R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d )"
+        R"((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT)");
+    EXPECT_TRUE(std::regex_match(first.header("date"), imf_fixdate)) << first.header("date");
     const auto second = client.get("/hello");
     EXPECT_NE(first.header("x-request-id"), second.header("x-request-id"));
 }
@@ -483,6 +491,9 @@ TEST(HttpServer, BlockingRoutesRunOnTheWorkerPool) {
     EXPECT_EQ(client.get("/context").json().at("thread"), io_thread);
     const auto worker_thread = client.get("/blocking").json().at("thread");
     EXPECT_NE(worker_thread, io_thread);
+    // What Argon2id checks before it runs.
+    EXPECT_EQ(client.get("/context").json().at("io_thread"), true);
+    EXPECT_EQ(client.get("/blocking").json().at("io_thread"), false);
     // The connection resumes on its strand afterwards and keeps working.
     EXPECT_EQ(client.get("/context").json().at("thread"), io_thread);
 }
