@@ -1,6 +1,7 @@
 // Prometheus metrics (text exposition format 0.0.4): request counts and latency histograms by route
 // and status, logins, tokens issued, verified and rejected by reason, and the values of collectors
-// (a remote key source's counters). Thread-safe and cheap: each thread counts in a shard of its own.
+// (a remote key source's counters). Thread-safe and cheap: each thread counts in a shard of its
+// own.
 #pragma once
 
 #include <array>
@@ -64,7 +65,7 @@ class Metrics {
     };
     Shard& shard() const;  // the calling thread's, made at its first use
 
-    const std::uint64_t id_;  // tells apart instances that reuse one address
+    const std::uint64_t id_;    // tells apart instances that reuse one address
     mutable std::mutex mutex_;  // shards_ and collectors_
     mutable std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<Collector> collectors_;

@@ -74,11 +74,11 @@ std::string_view http_date_now() {
     if (now != formatted_second) {
         std::tm utc{};
         gmtime_r(&now, &utc);
-        const int n = std::snprintf(text.data(), text.size(), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-                                    kDays[static_cast<std::size_t>(utc.tm_wday) % 7].data(),
-                                    utc.tm_mday,
-                                    kMonths[static_cast<std::size_t>(utc.tm_mon) % 12].data(),
-                                    utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+        const int n =
+            std::snprintf(text.data(), text.size(), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                          kDays[static_cast<std::size_t>(utc.tm_wday) % 7].data(), utc.tm_mday,
+                          kMonths[static_cast<std::size_t>(utc.tm_mon) % 12].data(),
+                          utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
         size = n > 0 ? std::min(static_cast<std::size_t>(n), text.size() - 1) : 0;
         formatted_second = now;
     }
@@ -319,8 +319,7 @@ class Session {
         const Response& response, std::string_view request_id, bool with_body) {
         serialize_head(response, request_id, kTls, head_);
         const std::array<asio::const_buffer, 2> buffers{
-            asio::buffer(head_),
-            with_body ? asio::buffer(response.body()) : asio::const_buffer{}};
+            asio::buffer(head_), with_body ? asio::buffer(response.body()) : asio::const_buffer{}};
         co_return co_await asio::async_write(stream_, buffers, kUseAwaitable);
     }
 

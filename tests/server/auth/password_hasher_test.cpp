@@ -56,7 +56,8 @@ TEST(PasswordHasher, DummyVerificationCostsAHash) {
 // Made by libsodium 1.0.18's crypto_pwhash_argon2id_str (m = 8 MiB, t = 1): hashes already
 // stored must keep verifying whatever library or version computes them.
 constexpr std::string_view kLibsodiumHash =
-    "$argon2id$v=19$m=8192,t=1,p=1$wsisezQAd+uUyiPDAutXwA$mDZuKViuZp22HBT1e/oMMafBDOieJirkaH3bJDaNbF0";
+    "$argon2id$v=19$m=8192,t=1,p=1$wsisezQAd+uUyiPDAutXwA$mDZuKViuZp22HBT1e/"
+    "oMMafBDOieJirkaH3bJDaNbF0";
 
 TEST(PasswordHasher, VerifiesHashesMadeByLibsodium) {
     const PasswordHasher hasher(kMemoryKib, 1);
