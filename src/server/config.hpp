@@ -80,8 +80,8 @@ struct ServerConfig {
     std::chrono::seconds header_timeout{10};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds drain_timeout{10};
-    unsigned io_threads = 0;      // 0: hardware threads
-    unsigned worker_threads = 0;  // 0: hardware threads
+    unsigned io_threads = 0;      // 0: the cores this process may use
+    unsigned worker_threads = 0;  // 0: the cores this process may use
     // How often a node re-reads the signing keys (a rotation by another process shows up then).
     std::chrono::seconds key_reload_interval{5};
     bool log_requests = true;

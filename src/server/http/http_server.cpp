@@ -2,6 +2,8 @@
 // listener, the sessions it starts (plain or TLS), the connection registry, signals and draining.
 #include "server/http/http_server.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -40,8 +42,21 @@ namespace {
 // The metrics listener's own small budget, so a flood on the API cannot lock out monitoring.
 constexpr std::size_t kMetricsConnections = 16;
 
+// The cores this process may run on: its CPU affinity (taskset, a container's cpuset), which
+// hardware_concurrency() ignores by counting every online CPU. A CPU quota (cgroup cpu.max) is
+// not seen by either; io_threads and worker_threads set the counts there.
+unsigned usable_cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+        const int count = CPU_COUNT(&set);
+        if (count > 0) return static_cast<unsigned>(count);
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 unsigned or_hardware(unsigned threads) {
-    return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    return threads != 0 ? threads : usable_cores();
 }
 
 // One io_context per I/O thread, each run by its thread alone, and each connection bound to one of

@@ -41,8 +41,8 @@ struct ServerOptions {
     std::chrono::seconds header_timeout{10};  // to receive a whole request head
     std::chrono::seconds idle_timeout{60};    // between requests on a keep-alive connection
     std::chrono::seconds drain_timeout{10};   // for in-flight requests after stop()
-    unsigned io_threads = 0;                  // 0: hardware threads
-    unsigned worker_threads = 0;              // for blocking routes; 0: hardware threads
+    unsigned io_threads = 0;                  // 0: the cores this process may use (affinity)
+    unsigned worker_threads = 0;              // for blocking routes; 0: as io_threads
     bool log_requests = true;
     // Who the client is behind trusted proxies (X-Forwarded-For); by default the TCP peer.
     ClientAddressResolver client_addresses;
