@@ -50,7 +50,7 @@ while (($#)); do
         --login) login=true; shift ;;
         --only) only=$2; shift 2 ;;
         --json) json=$2; shift 2 ;;
-        -h | --help) sed -n 2,24p "$0"; exit 0 ;;
+        -h | --help) sed -n 2,23p "$0"; exit 0 ;;
         *) echo "load.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
