@@ -127,6 +127,17 @@ def plot_verify(doc, out, title=None):
     return out
 
 
+# The route keys `bench/load.sh --json` writes, as a reader knows them.
+ROUTE_LABELS = {
+    "healthz": "GET /healthz",
+    "jwt": "GET /v1/me (JWT, verified-token cache)",
+    "session": "GET /v1/me (session)",
+    "jwt_nocache": "GET /v1/me (JWT, ES256 verify each time)",
+    "nginx": "nginx, static 200 (1 worker)",
+    "login": "POST /v1/login (Argon2id)",
+}
+
+
 def plot_server(rows, out, title=None):
     """Horizontal bars: requests/s per route, in the order given."""
     if isinstance(rows, dict):
@@ -136,7 +147,7 @@ def plot_server(rows, out, title=None):
     for r in rows:
         if "route" not in r or "requests_per_s" not in r:
             raise ValueError(f"each entry needs route and requests_per_s: {r}")
-    routes = [str(r["route"]) for r in rows]
+    routes = [ROUTE_LABELS.get(str(r["route"]), str(r["route"])) for r in rows]
     values = [float(r["requests_per_s"]) for r in rows]
 
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.4), dpi=120)

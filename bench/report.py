@@ -79,7 +79,10 @@ def default_jwe_binary(jws_binary):
 def run_suite(binary, min_time, repetitions, bench_filter):
     cmd = [binary, "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
     if repetitions > 1:
-        cmd += [f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"]
+        # Interleaved repetitions: a slow spell of a shared or throttled CPU spreads over every
+        # benchmark instead of landing on one side of a ratio.
+        cmd += [f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+                "--benchmark_enable_random_interleaving=true"]
     if bench_filter:
         cmd.append(f"--benchmark_filter={bench_filter}")
     print("running: " + " ".join(cmd), file=sys.stderr, flush=True)
@@ -372,10 +375,10 @@ def main():
                         help="path to signet_jwe_bench (default: beside signet_bench)")
     parser.add_argument("--suite", choices=("all", "jws", "jwe"), default="all",
                         help="which suites to run (default all)")
-    parser.add_argument("--min-time", type=float, default=0.3,
-                        help="--benchmark_min_time per run, seconds (default 0.3)")
-    parser.add_argument("--repetitions", type=int, default=3,
-                        help="runs per benchmark; the median is reported (default 3)")
+    parser.add_argument("--min-time", type=float, default=0.2,
+                        help="--benchmark_min_time per run, seconds (default 0.2)")
+    parser.add_argument("--repetitions", type=int, default=5,
+                        help="runs per benchmark, interleaved; the median is reported (default 5)")
     parser.add_argument("--filter", help="--benchmark_filter regex, e.g. 'ES256$'")
     parser.add_argument("--json", metavar="FILE", help="also save the raw JSON results here")
     parser.add_argument("--from-json", metavar="FILE",
