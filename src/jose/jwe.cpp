@@ -277,8 +277,7 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     std::size_t count = 0, start = 0;
     for (;;) {
         const std::size_t dot = token.find('.', start);
-        if (count == parts.size())
-            return Error(Errc::malformed, "a compact JWE has five segments");
+        if (count == parts.size()) return Error(Errc::malformed, "a compact JWE has five segments");
         parts[count++] = token.substr(start, dot == std::string_view::npos ? dot : dot - start);
         if (dot == std::string_view::npos) break;
         start = dot + 1;
