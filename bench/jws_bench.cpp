@@ -31,6 +31,7 @@
 
 #include "access_token.hpp"
 #include "alloc_counter.hpp"
+#include "ecdsa_der.hpp"
 #include "must.hpp"
 #include "signet/signet.hpp"
 
@@ -41,6 +42,7 @@ using signet::bench::access_token_claims;
 using signet::bench::AllocCounts;
 using signet::bench::count_allocations;
 using signet::bench::die;
+using signet::bench::jose_ecdsa_to_der;
 using signet::bench::kAudience;
 using signet::bench::kIssuer;
 using signet::bench::must;
@@ -93,28 +95,6 @@ bool is_pss(Algorithm alg) {
 bool is_ecdsa(Algorithm alg) {
     return alg == Algorithm::ES256 || alg == Algorithm::ES384 || alg == Algorithm::ES512 ||
            alg == Algorithm::ES256K;
-}
-
-// JOSE ECDSA signatures are R||S (RFC 7518 §3.4); OpenSSL's EVP interface wants DER.
-std::optional<std::string> jose_ecdsa_to_der(std::string_view rs) {
-    const std::size_t half = rs.size() / 2;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(rs.data());
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    BIGNUM* r = BN_bin2bn(bytes, static_cast<int>(half), nullptr);
-    BIGNUM* s = BN_bin2bn(bytes + half, static_cast<int>(half), nullptr);
-    if (sig == nullptr || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
-        BN_free(r);
-        BN_free(s);
-        ECDSA_SIG_free(sig);
-        return std::nullopt;
-    }
-    unsigned char* der = nullptr;
-    const int len = i2d_ECDSA_SIG(sig, &der);
-    ECDSA_SIG_free(sig);
-    if (len <= 0) return std::nullopt;
-    std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
-    return out;
 }
 
 // Everything one algorithm's benchmarks need, prepared once before any timing.

@@ -37,6 +37,7 @@
 #include <utility>
 
 #include "../access_token.hpp"
+#include "../ecdsa_der.hpp"
 #include "../must.hpp"
 #include "signet/signet.hpp"
 
@@ -189,26 +190,10 @@ struct MacCtxFree {
     void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
 };
 
-// JOSE ECDSA signatures are R||S (RFC 7518 §3.4); OpenSSL wants DER. Converted once.
 std::string jose_ecdsa_to_der(std::string_view rs) {
-    const std::size_t half = rs.size() / 2;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(rs.data());
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    BIGNUM* r = BN_bin2bn(bytes, static_cast<int>(half), nullptr);
-    BIGNUM* s = BN_bin2bn(bytes + half, static_cast<int>(half), nullptr);
-    if (sig == nullptr || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
-        BN_free(r);
-        BN_free(s);
-        ECDSA_SIG_free(sig);
-        die("cannot convert R||S to DER");
-    }
-    unsigned char* der = nullptr;
-    const int len = i2d_ECDSA_SIG(sig, &der);
-    ECDSA_SIG_free(sig);
-    if (len <= 0) die("i2d_ECDSA_SIG failed");
-    std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
-    return out;
+    auto der = signet::bench::jose_ecdsa_to_der(rs);
+    if (!der) die("cannot convert R||S to DER");
+    return std::move(*der);
 }
 
 // A raw check of one token's signature: the signing input and signature decoded once, the key

@@ -84,12 +84,14 @@ bool configure_rsa(EVP_PKEY_CTX* ctx, Algorithm alg) {
            EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, fetched_md(alg)) == 1;
 }
 
-EVP_PKEY_CTX* verify_ctx(Algorithm alg, const KeyMaterial& key) {
+// An EVP_PKEY_CTX for RSA or ECDSA over a precomputed digest, set up once per thread, key,
+// algorithm and direction.
+EVP_PKEY_CTX* digest_pkey_ctx(Algorithm alg, const KeyMaterial& key, bool signing) {
     ContextCache& cache = ContextCache::local();
-    const unsigned kind = kVerifyKind + static_cast<unsigned>(alg);
+    const unsigned kind = (signing ? kSignKind : kVerifyKind) + static_cast<unsigned>(alg);
     if (void* ctx = cache.find(key.id, kind)) return static_cast<EVP_PKEY_CTX*>(ctx);
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr));
-    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 ||
+    if (!ctx || (signing ? EVP_PKEY_sign_init(ctx.get()) : EVP_PKEY_verify_init(ctx.get())) != 1 ||
         EVP_PKEY_CTX_set_signature_md(ctx.get(), fetched_md(alg)) != 1) {
         return nullptr;
     }
@@ -151,22 +153,6 @@ std::size_t ecdsa_raw_to_der(const KeyMaterial& key, std::string_view sig, unsig
 Result<void> bad_signature() {
     ERR_clear_error();  // failed verifications leave OpenSSL errors queued on this thread
     return Error(Errc::bad_signature, "signature verification failed");
-}
-
-EVP_PKEY_CTX* sign_ctx(Algorithm alg, const KeyMaterial& key) {
-    ContextCache& cache = ContextCache::local();
-    const unsigned kind = kSignKind + static_cast<unsigned>(alg);
-    if (void* ctx = cache.find(key.id, kind)) return static_cast<EVP_PKEY_CTX*>(ctx);
-    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr));
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(ctx.get(), fetched_md(alg)) != 1) {
-        return nullptr;
-    }
-    if (key.kty == KeyType::RSA && !configure_rsa(ctx.get(), alg)) return nullptr;
-    EVP_PKEY_CTX* raw = ctx.release();
-    cache.insert(key.id, kind, raw,
-                 [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); });
-    return raw;
 }
 
 // EdDSA signs and verifies the message itself (RFC 8032 §5.1.6), so it has no EVP_PKEY_CTX over
@@ -258,7 +244,7 @@ Result<std::size_t> sign_into(Algorithm alg, const KeyMaterial& key, std::string
     }
     unsigned char md[64];
     const std::size_t md_len = digest(alg, data, md);
-    EVP_PKEY_CTX* ctx = sign_ctx(alg, key);
+    EVP_PKEY_CTX* ctx = digest_pkey_ctx(alg, key, true);
     if (md_len == 0 || ctx == nullptr) {
         ERR_clear_error();
         return Error(Errc::crypto_failure, "signing could not start");
@@ -316,7 +302,7 @@ Result<void> verify(Algorithm alg, const KeyMaterial& key, std::string_view data
             }
             unsigned char md[64];
             const std::size_t md_len = digest(alg, data, md);
-            EVP_PKEY_CTX* ctx = verify_ctx(alg, key);
+            EVP_PKEY_CTX* ctx = digest_pkey_ctx(alg, key, false);
             if (md_len == 0 || ctx == nullptr)
                 return Error(Errc::crypto_failure, "verify setup failed");
             if (EVP_PKEY_verify(ctx, sig, sig_len, md, md_len) != 1) return bad_signature();
