@@ -35,6 +35,15 @@ constexpr auto kDecode1 = make_shifted_table(12);
 constexpr auto kDecode2 = make_shifted_table(6);
 constexpr auto kDecode3 = make_shifted_table(0);
 
+// Two output characters per 12 input bits: half the lookups of one character per 6 bits.
+constexpr std::array<std::array<char, 2>, 4096> make_pair_table() {
+    std::array<std::array<char, 2>, 4096> table{};
+    for (std::size_t v = 0; v < 4096; ++v)
+        table[v] = {kAlphabet[v >> 6], kAlphabet[v & 63]};
+    return table;
+}
+constexpr auto kEncodePairs = make_pair_table();
+
 }  // namespace
 
 void base64url_encode_append(std::string_view bytes, std::string& out) {
@@ -47,10 +56,9 @@ void base64url_encode_append(std::string_view bytes, std::string& out) {
     for (; i + 3 <= n; i += 3) {
         const std::uint32_t v =
             (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
-        *o++ = kAlphabet[(v >> 18) & 63];
-        *o++ = kAlphabet[(v >> 12) & 63];
-        *o++ = kAlphabet[(v >> 6) & 63];
-        *o++ = kAlphabet[v & 63];
+        std::memcpy(o, kEncodePairs[v >> 12].data(), 2);
+        std::memcpy(o + 2, kEncodePairs[v & 0xfff].data(), 2);
+        o += 4;
     }
     if (n - i == 1) {
         const std::uint32_t v = std::uint32_t{p[i]} << 16;

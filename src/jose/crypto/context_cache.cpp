@@ -37,7 +37,7 @@ void ContextCache::place(Slot slot) noexcept {
     slots_[i] = slot;
 }
 
-void ContextCache::insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept {
+bool ContextCache::insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept {
     // At most half full, so a probe always ends at an empty slot soon.
     if (2 * (used_ + 1) > slots_.size()) {
         try {
@@ -52,11 +52,12 @@ void ContextCache::insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn
             }
         } catch (...) {  // no memory for a bigger table: the context is simply not kept
             free_fn(ctx);
-            return;
+            return false;
         }
     }
     place(Slot{key_id, kind, ctx, free_fn});
     ++used_;
+    return true;
 }
 
 void ContextCache::clear() noexcept {

@@ -76,8 +76,10 @@ class ContextCache {
     using FreeFn = void (*)(void*);
     static ContextCache& local() noexcept;
     void* find(std::uint64_t key_id, unsigned kind) noexcept;
-    // Takes ownership of ctx (freed at once when the table cannot grow).
-    void insert(std::uint64_t key_id, unsigned kind, void* ctx, FreeFn free_fn) noexcept;
+    // Takes ownership of ctx. False when the table could not grow: ctx was freed at once, and
+    // the caller must not use it.
+    [[nodiscard]] bool insert(std::uint64_t key_id, unsigned kind, void* ctx,
+                              FreeFn free_fn) noexcept;
     std::size_t size() const noexcept { return used_; }
     ~ContextCache();
 

@@ -57,8 +57,10 @@ EVP_MAC_CTX* hmac_ctx(Algorithm alg, const KeyMaterial& key) {
         EVP_MAC_CTX_free(ctx);
         return nullptr;
     }
-    cache.insert(key.id, kind, ctx,
-                 [](void* p) { EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(p)); });
+    if (!cache.insert(key.id, kind, ctx,
+                      [](void* p) { EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(p)); })) {
+        return nullptr;
+    }
     return ctx;
 }
 
@@ -97,8 +99,10 @@ EVP_PKEY_CTX* digest_pkey_ctx(Algorithm alg, const KeyMaterial& key, bool signin
     }
     if (key.kty == KeyType::RSA && !configure_rsa(ctx.get(), alg)) return nullptr;
     EVP_PKEY_CTX* raw = ctx.release();
-    cache.insert(key.id, kind, raw,
-                 [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); });
+    if (!cache.insert(key.id, kind, raw,
+                      [](void* p) { EVP_PKEY_CTX_free(static_cast<EVP_PKEY_CTX*>(p)); })) {
+        return nullptr;
+    }
     return raw;
 }
 
@@ -169,7 +173,10 @@ EVP_MD_CTX* eddsa_ctx(const KeyMaterial& key, bool signing) {
                                                        nullptr, key.pkey.get(), nullptr);
     if (ok != 1) return nullptr;
     EVP_MD_CTX* raw = ctx.release();
-    cache.insert(key.id, kind, raw, [](void* p) { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(p)); });
+    if (!cache.insert(key.id, kind, raw,
+                      [](void* p) { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(p)); })) {
+        return nullptr;
+    }
     return raw;
 }
 
