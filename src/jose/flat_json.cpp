@@ -139,14 +139,8 @@ bool scan_flat_header(std::string_view text, FlatHeader& out) noexcept {
         // The members the header check reads; every other name is ignored as the full path does.
         enum { other, alg, kid, typ, cty, b64, crit } which = other;
         if (name.size() == 3) {
-            const std::uint32_t v =
-                static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 16 |
-                static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 8 |
-                static_cast<unsigned char>(name[2]);
-            constexpr auto code = [](const char(&s)[4]) {
-                return static_cast<std::uint32_t>(s[0]) << 16 |
-                       static_cast<std::uint32_t>(s[1]) << 8 | static_cast<std::uint32_t>(s[2]);
-            };
+            const std::uint32_t v = three_letter_code(name);
+            constexpr auto code = three_letter_code;
             if (v == code("alg"))
                 which = alg;
             else if (v == code("kid"))

@@ -9,12 +9,21 @@
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
 #include "signet/claims_view.hpp"
 
 namespace signet::detail {
+
+// A three-character name (a registered header or claim name) as one integer, so that a switch
+// or one comparison finds it. `k` must have at least three characters.
+constexpr std::uint32_t three_letter_code(std::string_view k) noexcept {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(k[0])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(k[1])) << 8 |
+           static_cast<unsigned char>(k[2]);
+}
 
 struct FlatHeader {
     std::string_view alg, kid, typ, cty;

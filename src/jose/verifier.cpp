@@ -69,92 +69,97 @@ bool accepted_audience(const VerifierOptions& o, std::string_view a) {
                        [&](const std::string& s) { return s == a; });
 }
 
-// A three-letter registered name as a small integer, so one switch finds it.
-constexpr std::uint32_t name_code(std::string_view k) noexcept {
-    return static_cast<std::uint32_t>(static_cast<unsigned char>(k[0])) << 16 |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(k[1])) << 8 |
-           static_cast<unsigned char>(k[2]);
+constexpr auto name_code = detail::three_letter_code;
+
+// The two forms of a claim's value, read the same way by note_claim below.
+std::optional<double> number_of(const json::value& v) {
+    return numeric(v);
+}
+std::optional<std::string_view> string_of(const json::value& v) {
+    if (!v.is_string()) return std::nullopt;
+    return std::string_view(v.get_string());
+}
+// Calls f for a string, or for each element of an array of strings; false for any other shape.
+template <class F>
+bool each_string(const json::value& v, F&& f) {
+    if (v.is_string()) {
+        f(std::string_view(v.get_string()));
+        return true;
+    }
+    if (!v.is_array()) return false;
+    for (const json::value& e : v.get_array()) {
+        if (!e.is_string()) return false;
+        f(std::string_view(e.get_string()));
+    }
+    return true;
+}
+
+struct FlatValue {
+    const ClaimsView& view;
+    const ClaimsView::Member& member;
+};
+std::optional<double> number_of(const FlatValue& v) {
+    if (v.member.kind != ClaimsView::Kind::integer) return std::nullopt;
+    return static_cast<double>(v.member.integer);
+}
+std::optional<std::string_view> string_of(const FlatValue& v) {
+    if (v.member.kind != ClaimsView::Kind::string) return std::nullopt;
+    return v.view.member_text(v.member);
+}
+template <class F>
+bool each_string(const FlatValue& v, F&& f) {
+    if (v.member.kind == ClaimsView::Kind::string) {
+        f(v.view.member_text(v.member));
+        return true;
+    }
+    if (v.member.kind != ClaimsView::Kind::string_array) return false;
+    ClaimsView::each_in_flat_array(v.view.member_text(v.member), f);
+    return true;
+}
+
+// One member of a claims set, if it is a registered claim the rules look at.
+template <class Value>
+void note_claim(ClaimFacts& f, std::string_view name, const Value& v, const VerifierOptions& o) {
+    if (name.size() != 3) return;
+    const auto date = [&](ClaimFacts::Date& d) {
+        d.present = true;
+        if (auto n = number_of(v)) d.number = true, d.value = *n;
+    };
+    const auto text = [&](ClaimFacts::Text& t) {
+        t.present = true;
+        if (auto s = string_of(v)) t.string = true, t.value = *s;
+    };
+    switch (name_code(name)) {
+        case name_code("exp"): date(f.exp); break;
+        case name_code("nbf"): date(f.nbf); break;
+        case name_code("iat"): date(f.iat); break;
+        case name_code("iss"): text(f.iss); break;
+        case name_code("sub"): text(f.sub); break;
+        case name_code("jti"): text(f.jti); break;
+        case name_code("aud"): {
+            f.aud_present = true;
+            bool accepted = false;
+            f.aud_well_formed = each_string(
+                v, [&](std::string_view a) { accepted = accepted || accepted_audience(o, a); });
+            f.aud_accepted = f.aud_well_formed && accepted;
+            break;
+        }
+        default: break;
+    }
 }
 
 ClaimFacts facts_of(const json::object& c, const VerifierOptions& o) {
     ClaimFacts f;
-    const auto date = [](ClaimFacts::Date& d, const json::value& v) {
-        d.present = true;
-        if (auto n = numeric(v)) d.number = true, d.value = *n;
-    };
-    const auto text = [](ClaimFacts::Text& t, const json::value& v) {
-        t.present = true;
-        if (v.is_string()) t.string = true, t.value = v.get_string();
-    };
-    for (const auto& m : c) {
-        const std::string_view k = m.key();
-        if (k.size() != 3) continue;
-        const json::value& v = m.value();
-        switch (name_code(k)) {
-            case name_code("exp"): date(f.exp, v); break;
-            case name_code("nbf"): date(f.nbf, v); break;
-            case name_code("iat"): date(f.iat, v); break;
-            case name_code("iss"): text(f.iss, v); break;
-            case name_code("sub"): text(f.sub, v); break;
-            case name_code("jti"): text(f.jti, v); break;
-            case name_code("aud"):
-                f.aud_present = true;
-                if (v.is_string()) {
-                    f.aud_well_formed = true;
-                    f.aud_accepted = accepted_audience(o, v.get_string());
-                } else if (v.is_array()) {
-                    f.aud_well_formed = true;
-                    for (const json::value& e : v.get_array()) {
-                        if (!e.is_string()) {
-                            f.aud_well_formed = false;
-                            break;
-                        }
-                        f.aud_accepted = f.aud_accepted || accepted_audience(o, e.get_string());
-                    }
-                }
-                break;
-            default: break;
-        }
-    }
+    for (const auto& m : c)
+        note_claim(f, m.key(), m.value(), o);
     return f;
 }
 
 ClaimFacts facts_of(const ClaimsView& view, const VerifierOptions& o) {
     if (const Claims* tree = view.tree()) return facts_of(tree->json(), o);
-    using Kind = ClaimsView::Kind;
     ClaimFacts f;
-    const auto date = [](ClaimFacts::Date& d, const ClaimsView::Member& m) {
-        d.present = true;
-        if (m.kind == Kind::integer) d.number = true, d.value = static_cast<double>(m.integer);
-    };
-    const auto text = [&](ClaimFacts::Text& t, const ClaimsView::Member& m) {
-        t.present = true;
-        if (m.kind == Kind::string) t.string = true, t.value = view.member_text(m);
-    };
-    for (const ClaimsView::Member& m : view.flat_members()) {
-        if (m.name_len != 3) continue;
-        switch (name_code(view.member_name(m))) {
-            case name_code("exp"): date(f.exp, m); break;
-            case name_code("nbf"): date(f.nbf, m); break;
-            case name_code("iat"): date(f.iat, m); break;
-            case name_code("iss"): text(f.iss, m); break;
-            case name_code("sub"): text(f.sub, m); break;
-            case name_code("jti"): text(f.jti, m); break;
-            case name_code("aud"):
-                f.aud_present = true;
-                if (m.kind == Kind::string) {
-                    f.aud_well_formed = true;
-                    f.aud_accepted = accepted_audience(o, view.member_text(m));
-                } else if (m.kind == Kind::string_array) {
-                    f.aud_well_formed = true;
-                    ClaimsView::each_in_flat_array(view.member_text(m), [&](std::string_view a) {
-                        f.aud_accepted = f.aud_accepted || accepted_audience(o, a);
-                    });
-                }
-                break;
-            default: break;
-        }
-    }
+    for (const ClaimsView::Member& m : view.flat_members())
+        note_claim(f, view.member_name(m), FlatValue{view, m}, o);
     return f;
 }
 
