@@ -78,6 +78,10 @@ class ClaimsView {
     // The general, mutable form (allocates a JSON tree).
     Claims to_claims() const;
 
+    // Library-internal: assign from the base64url form of a JWS payload, decoded straight into
+    // the view's storage (bad_base64 when it is not canonical base64url).
+    Result<void> assign_jws_payload(std::string_view encoded, std::size_t max_depth);
+
     // Library-internal: the flat index (empty when the claims set is held as a tree), the tree.
     struct Member;
     std::span<const Member> flat_members() const noexcept;
@@ -98,6 +102,8 @@ class ClaimsView {
     static void each_in_flat_array(std::string_view array_text, F&& f);
 
   private:
+    char* prepare(std::size_t size);  // storage for `size` payload bytes; the view emptied
+    Result<void> index(std::size_t max_depth);
     const char* data() const noexcept { return heap_.empty() ? inline_.data() : heap_.data(); }
     const Member* find(std::string_view name) const noexcept;
     std::string_view text(std::uint16_t at, std::uint16_t len) const noexcept {

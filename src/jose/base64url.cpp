@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstring>
 
+#include "base64url_blocks.hpp"
+
 namespace signet {
 namespace {
 
@@ -52,7 +54,8 @@ void base64url_encode_append(std::string_view bytes, std::string& out) {
     const std::size_t start = out.size();
     out.resize(start + (n / 3) * 4 + (n % 3 == 0 ? 0 : n % 3 + 1));
     char* o = out.data() + start;
-    std::size_t i = 0;
+    std::size_t i = detail::encode_base64url_blocks(p, n, o);
+    o += i / 3 * 4;
     for (; i + 3 <= n; i += 3) {
         const std::uint32_t v =
             (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
@@ -84,13 +87,19 @@ std::string base64url_encode(std::span<const std::uint8_t> bytes) {
 }
 
 bool base64url_decode_into(std::string_view text, std::string& out) {
-    const std::size_t n = text.size();
     // A single leftover character carries only 6 bits: never a whole octet.
+    if (text.size() % 4 == 1) return false;
+    out.resize(base64url_decoded_size(text.size()));
+    return detail::base64url_decode_to(text, out.data());
+}
+
+bool detail::base64url_decode_to(std::string_view text, char* out) noexcept {
+    const std::size_t n = text.size();
     if (n % 4 == 1) return false;
-    out.resize(base64url_decoded_size(n));
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    char* o = out.data();
-    std::size_t i = 0;
+    char* o = out;
+    std::size_t i = detail::decode_base64url_blocks(p, n, o);
+    o += i / 4 * 3;
     std::uint32_t invalid = 0;
     // Eight characters to six bytes with one 8-byte store, while at least four more characters
     // follow (so the two bytes stored beyond the six are overwritten later, never past the end).

@@ -1,12 +1,15 @@
 // Claims read in place over the payload bytes; see claims_view.hpp.
 #include "signet/claims_view.hpp"
 
+#include "signet/base64url.hpp"
+
 #include <boost/json/array.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "base64url_blocks.hpp"
 #include "flat_json.hpp"
 #include "json_strict.hpp"
 
@@ -20,17 +23,20 @@ Result<ClaimsView> ClaimsView::parse(std::string_view json_text, std::size_t max
     return view;
 }
 
-Result<void> ClaimsView::assign(std::string_view text, std::size_t max_depth) {
+char* ClaimsView::prepare(std::size_t size) {
     tree_.reset();
     member_count_ = 0;
-    size_ = text.size();
-    if (text.size() <= inline_.size()) {
+    size_ = size;
+    if (size <= inline_.size()) {
         heap_.clear();
         heap_.shrink_to_fit();
-        std::memcpy(inline_.data(), text.data(), text.size());
-    } else {
-        heap_.assign(text);
+        return inline_.data();
     }
+    heap_.resize(size);
+    return heap_.data();
+}
+
+Result<void> ClaimsView::index(std::size_t max_depth) {
     const std::string_view own(data(), size_);
     if (detail::index_flat_object(own, max_depth, members_, member_count_)) return {};
     member_count_ = 0;
@@ -41,6 +47,19 @@ Result<void> ClaimsView::assign(std::string_view text, std::size_t max_depth) {
     }
     tree_.emplace(std::move(*parsed));
     return {};
+}
+
+Result<void> ClaimsView::assign(std::string_view text, std::size_t max_depth) {
+    std::memcpy(prepare(text.size()), text.data(), text.size());
+    return index(max_depth);
+}
+
+Result<void> ClaimsView::assign_jws_payload(std::string_view encoded, std::size_t max_depth) {
+    if (!detail::base64url_decode_to(encoded, prepare(base64url_decoded_size(encoded.size())))) {
+        clear();
+        return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
+    }
+    return index(max_depth);
 }
 
 ClaimsView::ClaimsView(const ClaimsView& other)

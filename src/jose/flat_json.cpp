@@ -3,10 +3,17 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+
+#include "vector_kernels.hpp"
+
+#if SIGNET_AVX2_KERNELS
+#include <immintrin.h>
+#endif
 
 namespace signet::detail {
 namespace {
@@ -53,15 +60,95 @@ std::size_t plain_string_length(const char* p, std::size_t n) {
     return std::string_view::npos;
 }
 
+// Where the quotes are in a text of up to 1 KiB, and where the bytes a plain string may not hold
+// (a backslash, anything outside 0x20..0x7e): one vector pass over the whole text, after which
+// finding a string's end costs a few bit operations instead of a scan of its bytes.
+class StringMap {
+  public:
+    static constexpr std::size_t kMaxBytes = 1024;
+
+    // False (and no map) when the text is too long or the vector kernels are off.
+    bool build(std::string_view text) noexcept {
+#if SIGNET_AVX2_KERNELS
+        if (text.size() > kMaxBytes || !vector_kernels_enabled()) return false;
+        build_avx2(text.data(), text.size());
+        return true;
+#else
+        (void)text;
+        return false;
+#endif
+    }
+
+    // As plain_string_length, for the string body starting at `from`.
+    std::size_t plain_string_length(std::size_t from) const noexcept {
+        std::size_t w = from >> 6;
+        if (w >= words_) return std::string_view::npos;
+        const std::uint64_t from_here = ~std::uint64_t{0} << (from & 63);
+        std::uint64_t quotes = quotes_[w] & from_here, bad = bad_[w] & from_here;
+        while (quotes == 0) {
+            if (bad != 0 || ++w == words_) return std::string_view::npos;
+            quotes = quotes_[w];
+            bad = bad_[w];
+        }
+        const std::uint64_t before_quote = (quotes & (~quotes + 1)) - 1;
+        if ((bad & before_quote) != 0) return std::string_view::npos;
+        return w * 64 + static_cast<std::size_t>(std::countr_zero(quotes)) - from;
+    }
+
+  private:
+#if SIGNET_AVX2_KERNELS
+    __attribute__((target("avx2"))) static std::uint32_t bits(__m256i mask) noexcept {
+        return static_cast<std::uint32_t>(_mm256_movemask_epi8(mask));
+    }
+    __attribute__((target("avx2"))) void build_avx2(const char* p, std::size_t n) noexcept {
+        words_ = (n + 63) / 64;
+        for (std::size_t i = 0; i < n; i += 32) {
+            __m256i c;
+            if (i + 32 <= n) {
+                c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+            } else {
+                // The tail, padded with zero bytes: never quotes, always bad.
+                alignas(32) char tail[32] = {};
+                std::memcpy(tail, p + i, n - i);
+                c = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+            }
+            const std::uint32_t quote = bits(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('"')));
+            // Bytes at or above 0x80 compare as negative, so they fail "above 0x1f".
+            const __m256i printable =
+                _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x1f)),
+                                 _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7f), c));
+            const std::uint32_t bad =
+                ~bits(printable) | bits(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('\\')));
+            const std::size_t w = i >> 6;
+            if ((i & 32) == 0) {
+                quotes_[w] = quote;
+                bad_[w] = bad;
+            } else {
+                quotes_[w] |= std::uint64_t{quote} << 32;
+                bad_[w] |= std::uint64_t{bad} << 32;
+            }
+        }
+    }
+#endif
+
+    std::array<std::uint64_t, kMaxBytes / 64> quotes_, bad_;
+    std::size_t words_ = 0;
+};
+
 class Scanner {
   public:
-    explicit Scanner(std::string_view s) : s_(s) {}
+    explicit Scanner(std::string_view s) : s_(s), mapped_(map_.build(s)) {}
 
+    // Whitespace is rare in tokens: one comparison settles any byte above the space.
     void skip_ws() {
-        while (i_ < s_.size() && is_ws(s_[i_]))
+        while (i_ < s_.size() && static_cast<unsigned char>(s_[i_]) <= ' ' && is_ws(s_[i_]))
             ++i_;
     }
     bool eat(char c) {
+        if (i_ < s_.size() && s_[i_] == c) {  // the usual case: no whitespace before it
+            ++i_;
+            return true;
+        }
         skip_ws();
         if (i_ < s_.size() && s_[i_] == c) {
             ++i_;
@@ -78,10 +165,12 @@ class Scanner {
         return i_ == s_.size();
     }
     // Printable ASCII without escapes only: escapes and UTF-8 are the full parser's business.
-    bool string(std::string_view& out) {
+    // Inlined: it runs for every name and most values, and is short with the string map.
+    __attribute__((always_inline)) bool string(std::string_view& out) {
         if (!eat('"')) return false;
         const char* start = s_.data() + i_;
-        const std::size_t n = plain_string_length(start, s_.size() - i_);
+        const std::size_t n =
+            mapped_ ? map_.plain_string_length(i_) : plain_string_length(start, s_.size() - i_);
         if (n == std::string_view::npos) return false;
         out = std::string_view(start, n);
         i_ += n + 1;
@@ -100,13 +189,15 @@ class Scanner {
         const bool negative = i_ < s_.size() && s_[i_] == '-';
         if (negative) ++i_;
         const std::size_t start = i_;
-        std::int64_t v = 0;
-        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
-            if (i_ - start == 18) return false;  // 19+ digits: before v could overflow
-            v = v * 10 + (s_[i_] - '0');
-            ++i_;
+        // Up to 19 digits are read: a 19th means the number is too long for this path.
+        const std::size_t end = std::min(s_.size(), start + 19);
+        std::uint64_t u = 0;  // 19 digits still fit in 64 unsigned bits
+        for (unsigned d; i_ < end && (d = static_cast<unsigned char>(s_[i_]) - '0') < 10; ++i_) {
+            u = u * 10 + d;
         }
         const std::size_t digits = i_ - start;
+        if (digits == 19) return false;
+        const auto v = static_cast<std::int64_t>(u);
         if (digits == 0 || (digits > 1 && s_[start] == '0') || (negative && v == 0)) {
             return false;
         }
@@ -118,6 +209,8 @@ class Scanner {
   private:
     std::string_view s_;
     std::size_t i_ = 0;
+    StringMap map_;
+    bool mapped_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "crypto/crypto.hpp"
 #include "deflate.hpp"
+#include "json_arena.hpp"
 #include "json_strict.hpp"
 #include "jwe_key_management.hpp"
 #include "jws_internal.hpp"
@@ -46,6 +47,9 @@ Result<std::string> open(ContentEncryption enc, std::string_view cek, std::strin
 
 // The parts of a JWE shared by both serializations, decoded.
 struct Body {
+    // `sp`: the storage of the protected header.
+    explicit Body(json::storage_ptr sp = {}) : protected_header(std::move(sp)) {}
+
     std::string_view protected_b64;  // as transmitted (held by the caller): the AAD's start
     json::object protected_header;
     json::object unprotected;
@@ -287,11 +291,13 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
                                                  : "a compact JWE has five segments");
     }
     if (parts[0].empty()) return Error(Errc::malformed, "the JWE protected header is empty");
-    Body body;
+    // The header lives in its own arena (one allocation) and leaves in the result by move
+    // construction, which keeps the arena.
+    const json::storage_ptr sp = detail::JsonArena::make();
+    Body body(sp);
     body.protected_b64 = parts[0];
-    std::string scratch;
-    if (auto ok =
-            detail::parse_header(parts[0], options.limits, {}, scratch, body.protected_header);
+    if (auto ok = detail::parse_header(parts[0], options.limits, sp, jwe_scratch(0),
+                                       body.protected_header);
         !ok) {
         return std::move(ok).error();
     }
@@ -314,10 +320,7 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     auto plaintext =
         decrypt_recipient(*a, keys, body.protected_header, *encrypted_key, body, options);
     if (!plaintext) return std::move(plaintext).error();
-    DecryptedJwe out;
-    out.plaintext = std::move(*plaintext);
-    out.protected_header = std::move(body.protected_header);
-    return out;
+    return DecryptedJwe{std::move(*plaintext), std::move(body.protected_header), {}, {}, {}, 0};
 }
 
 Result<json::object> encrypt_json(std::string_view plaintext,

@@ -6,8 +6,11 @@
 #include <boost/json/serializer.hpp>
 
 #include <array>
+#include <memory>
+#include <vector>
 
 #include "crypto/crypto.hpp"
+#include "flat_json.hpp"
 #include "json_strict.hpp"
 #include "jws_internal.hpp"
 #include "signet/base64url.hpp"
@@ -30,9 +33,29 @@ constexpr std::size_t kMaxCandidateKeys = 16;  // without "kid", how many fittin
 
 }  // namespace
 
-std::string& thread_scratch(int slot) {
-    thread_local std::array<std::string, 3> buffers;
-    return buffers[static_cast<std::size_t>(slot)];
+namespace {
+
+struct ScratchSets {
+    std::vector<std::unique_ptr<std::array<std::string, ThreadScratch::kSlots>>> sets;
+    std::size_t depth = 0;  // verifications under way on this thread
+};
+
+ScratchSets& thread_sets() {
+    thread_local ScratchSets sets;
+    return sets;
+}
+
+}  // namespace
+
+ThreadScratch::ThreadScratch() {
+    ScratchSets& t = thread_sets();
+    if (t.sets.size() == t.depth)
+        t.sets.push_back(std::make_unique<std::array<std::string, kSlots>>());
+    set_ = t.sets[t.depth++].get();
+}
+
+ThreadScratch::~ThreadScratch() {
+    --thread_sets().depth;
 }
 
 Result<void> check_token_size(std::size_t size, const ParseLimits& limits, std::string_view what) {
@@ -80,10 +103,16 @@ Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits
     if (!base64url_decode_into(header_b64, scratch)) {
         return Error(Errc::bad_base64, "the JWS header is not canonical base64url");
     }
-    auto header =
-        parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", std::move(sp));
-    if (!header) return std::move(header).error();
-    out = std::move(*header);
+    // The usual flat header is built directly; any other goes to the strict parser, which also
+    // reports the precise error.
+    json::object flat(sp);
+    if (parse_flat_object(scratch, limits.max_json_depth, sp, flat)) {
+        out = std::move(flat);
+    } else {
+        auto header = parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", sp);
+        if (!header) return std::move(header).error();
+        out = std::move(*header);
+    }
     return check_header_size(out, limits);
 }
 

@@ -3,6 +3,7 @@
 // against the allow-list, select the key, verify over the original bytes.
 #pragma once
 
+#include <array>
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <optional>
@@ -64,7 +65,20 @@ Result<void> verify_signature(Algorithm alg, const HeaderInfo& info,
                               std::string_view signature, const KeySet& keys,
                               const KeyResolver* resolver, bool key_alg_required = false);
 
-// Scratch buffers of the calling thread, reused across verifications.
-std::string& thread_scratch(int slot);
+// Scratch buffers of the calling thread, reused across verifications. A verification that starts
+// while another is under way on the same thread (from inside a KeySource, say) gets a set of its
+// own, so neither overwrites bytes the other still reads.
+class ThreadScratch {
+  public:
+    static constexpr std::size_t kSlots = 3;
+    ThreadScratch();
+    ~ThreadScratch();
+    ThreadScratch(const ThreadScratch&) = delete;
+    ThreadScratch& operator=(const ThreadScratch&) = delete;
+    std::string& operator[](std::size_t slot) noexcept { return (*set_)[slot]; }
+
+  private:
+    std::array<std::string, kSlots>* set_;
+};
 
 }  // namespace signet::detail

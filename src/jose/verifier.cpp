@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "flat_json.hpp"
+#include "json_arena.hpp"
 #include "json_strict.hpp"
 #include "jws_internal.hpp"
 #include "signet/base64url.hpp"
@@ -62,6 +63,9 @@ struct ClaimFacts {
     Date exp, nbf, iat;
     Text iss, sub, jti;
     bool aud_present = false, aud_well_formed = false, aud_accepted = false;
+
+    // Whether the claim is present, for the names gathered here; nullopt for any other name.
+    std::optional<bool> present(std::string_view name) const noexcept;
 };
 
 bool accepted_audience(const VerifierOptions& o, std::string_view a) {
@@ -148,6 +152,20 @@ void note_claim(ClaimFacts& f, std::string_view name, const Value& v, const Veri
     }
 }
 
+std::optional<bool> ClaimFacts::present(std::string_view name) const noexcept {
+    if (name.size() != 3) return std::nullopt;
+    switch (name_code(name)) {
+        case name_code("exp"): return exp.present;
+        case name_code("nbf"): return nbf.present;
+        case name_code("iat"): return iat.present;
+        case name_code("iss"): return iss.present;
+        case name_code("sub"): return sub.present;
+        case name_code("jti"): return jti.present;
+        case name_code("aud"): return aud_present;
+        default: return std::nullopt;
+    }
+}
+
 ClaimFacts facts_of(const json::object& c, const VerifierOptions& o) {
     ClaimFacts f;
     for (const auto& m : c)
@@ -223,9 +241,11 @@ Result<void> check_facts(const ClaimFacts& f, const VerifierOptions& o,
 template <class ClaimSet>
 Result<void> check_claims(const ClaimSet& claims, const VerifierOptions& o,
                           std::chrono::system_clock::time_point now) {
-    if (auto ok = check_facts(facts_of(claims, o), o, now); !ok) return ok;
+    const ClaimFacts facts = facts_of(claims, o);
+    if (auto ok = check_facts(facts, o, now); !ok) return ok;
     for (const auto& name : o.required_claims) {
-        if (!claims.contains(name))
+        const std::optional<bool> known = facts.present(name);
+        if (!(known ? *known : claims.contains(name)))
             return Error(Errc::missing_claim, "the token has no \"" + name + "\"");
     }
     return {};
@@ -314,29 +334,20 @@ namespace {
 
 // Where a verified payload goes: parsed into Claims (a JSON tree in one arena), or indexed in
 // place by a ClaimsView. Either way the claim rules run on it before it is handed out.
-class ClaimsArena final : public json::memory_resource {
-  public:
-    ClaimsArena() : resource_(buffer_, sizeof(buffer_)) {}
-
-  private:
-    void* do_allocate(std::size_t n, std::size_t align) override {
-        return resource_.allocate(n, align);
-    }
-    void do_deallocate(void*, std::size_t, std::size_t) override {}
-    bool do_is_equal(const json::memory_resource& other) const noexcept override {
-        return this == &other;
-    }
-    json::monotonic_resource resource_;
-    // Sized for a typical claims set, so its tree takes this one allocation and no other.
-    alignas(std::max_align_t) unsigned char buffer_[2048];
-};
-
+//
 // Claims are built in their arena and moved out by construction only: Boost.JSON's move
 // assignment between different storages copies, which would undo the arena.
 struct ClaimsSink {
     std::optional<Claims>* out;
+    Result<void> accept_encoded(std::string_view encoded, std::string& scratch,
+                                const VerifierOptions& o) {
+        if (!base64url_decode_into(encoded, scratch)) {
+            return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
+        }
+        return accept(scratch, o);
+    }
     Result<void> accept(std::string_view payload, const VerifierOptions& o) {
-        json::storage_ptr sp = json::make_shared_resource<ClaimsArena>();
+        json::storage_ptr sp = detail::JsonArena::make();
         json::object claims_json(sp);
         if (!detail::parse_flat_object(payload, o.limits.max_json_depth, sp, claims_json)) {
             auto parsed = detail::parse_json_object_strict(payload, o.limits.max_json_depth,
@@ -353,8 +364,9 @@ struct ClaimsSink {
 
 struct ViewSink {
     ClaimsView* out;
-    Result<void> accept(std::string_view payload, const VerifierOptions& o) {
-        if (auto ok = out->assign(payload, o.limits.max_json_depth); !ok) return ok;
+    // The payload is decoded straight into the view.
+    Result<void> accept_encoded(std::string_view encoded, std::string&, const VerifierOptions& o) {
+        if (auto ok = out->assign_jws_payload(encoded, o.limits.max_json_depth); !ok) return ok;
         if (auto ok = validate_claims(*out, o, o.clock()); !ok) {
             out->clear();
             return ok;
@@ -366,6 +378,55 @@ struct ViewSink {
 template <class Sink>
 Result<void> verify_token(const VerifierOptions& o, std::string_view token,
                           json::object* header_out, Sink& sink, bool nested = false);
+
+// The flat header of the last token this thread verified. The tokens of one issuer and key carry
+// the same header bytes, so each distinct header is decoded and scanned once, and every later
+// token costs one comparison of its header segment. Only headers the flat scanner accepts are
+// kept; every option-dependent check still runs on each token.
+class HeaderMemo {
+  public:
+    static constexpr std::size_t kMaxEncoded = 512;
+
+    // The scanned header of `encoded`, or nullptr when it is not a flat header (or not base64url:
+    // the full path then reports it) or `wanted` is false. Valid until the Lease ends.
+    class Lease {
+      public:
+        Lease(std::string_view encoded, bool wanted) : memo_(mine()) {
+            if (!wanted || memo_.in_use_ || encoded.size() > kMaxEncoded) return;  // nested: none
+            memo_.in_use_ = true;
+            leased_ = true;
+            if (!memo_.valid_ || memo_.encoded_ != encoded) {
+                memo_.flat_ = {};
+                memo_.valid_ = base64url_decode_into(encoded, memo_.json_) &&
+                               detail::scan_flat_header(memo_.json_, memo_.flat_);
+                if (memo_.valid_) memo_.encoded_.assign(encoded);
+            }
+        }
+        ~Lease() {
+            if (leased_) memo_.in_use_ = false;
+        }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        const detail::FlatHeader* header() const noexcept {
+            return leased_ && memo_.valid_ ? &memo_.flat_ : nullptr;
+        }
+
+      private:
+        HeaderMemo& memo_;
+        bool leased_ = false;
+    };
+
+  private:
+    static HeaderMemo& mine() {
+        thread_local HeaderMemo memo;
+        return memo;
+    }
+    std::string encoded_;  // the header segment as transmitted
+    std::string json_;     // its decoding, which flat_'s views point into
+    detail::FlatHeader flat_;
+    bool valid_ = false;
+    bool in_use_ = false;  // a verification on this thread holds views into it
+};
 
 // RFC 7519 §7.2 steps 8-9: decrypt, check "cty", then verify the inner JWS.
 template <class Sink>
@@ -401,11 +462,8 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
     }
     auto parts = detail::split_compact(token, o.limits);
     if (!parts) return std::move(parts).error();
+    detail::ThreadScratch scratch;
 
-    std::string& header_json = detail::thread_scratch(0);
-    if (!base64url_decode_into(parts->header, header_json)) {
-        return Error(Errc::bad_base64, "the JWS header is not canonical base64url");
-    }
     // The header is read once: by the flat scanner when it has the usual shape and nobody needs
     // it as a JSON object, else by the strict parser into a stack arena.
     unsigned char arena[2048];
@@ -414,8 +472,9 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
     json::object header(sp);
     detail::HeaderInfo info;
     std::optional<std::string_view> typ, cty;
-    detail::FlatHeader flat;
-    if (!o.key_resolver && header_out == nullptr && detail::scan_flat_header(header_json, flat)) {
+    const HeaderMemo::Lease memo(parts->header, !o.key_resolver && header_out == nullptr);
+    if (const detail::FlatHeader* scanned = memo.header(); scanned != nullptr) {
+        const detail::FlatHeader& flat = *scanned;
         if (flat.members > o.limits.max_header_members) {
             return Error(Errc::bad_header, "the header has more than " +
                                                std::to_string(o.limits.max_header_members) +
@@ -431,6 +490,10 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
         if (flat.has_typ) typ = flat.typ;
         if (flat.has_cty) cty = flat.cty;
     } else {
+        std::string& header_json = scratch[0];
+        if (!base64url_decode_into(parts->header, header_json)) {
+            return Error(Errc::bad_base64, "the JWS header is not canonical base64url");
+        }
         auto parsed = detail::parse_json_object_strict(header_json, o.limits.max_json_depth,
                                                        "JWS header", sp);
         if (!parsed) return std::move(parsed).error();
@@ -458,7 +521,7 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
         return Error(Errc::bad_header,
                      "nested JWTs (\"cty\": \"JWT\") are not accepted by this verifier");
     }
-    std::string& signature = detail::thread_scratch(1);
+    std::string& signature = scratch[1];
     if (!base64url_decode_into(parts->signature, signature)) {
         return Error(Errc::bad_base64, "the JWS signature is not canonical base64url");
     }
@@ -484,11 +547,7 @@ Result<void> verify_token(const VerifierOptions& o, std::string_view token,
     }
     // Only now is the payload decoded and parsed (RFC 8725 §3.1: trust nothing before the
     // signature).
-    std::string& payload = detail::thread_scratch(2);
-    if (!base64url_decode_into(parts->payload, payload)) {
-        return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
-    }
-    if (auto ok = sink.accept(payload, o); !ok) return ok;
+    if (auto ok = sink.accept_encoded(parts->payload, scratch[2], o); !ok) return ok;
     if (header_out != nullptr) *header_out = json::object(header, json::storage_ptr());
     return {};
 }

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "jose/base64url_blocks.hpp"
+#include "jose/kernel_paths.hpp"
 #include "signet/base64url.hpp"
 
 namespace signet {
@@ -156,6 +159,82 @@ TEST(Base64url, RejectsInvalidCharacterInEveryPosition) {
         bad[i] = '*';
         expect_rejected(bad);
     }
+}
+
+// The vector kernels (where the CPU has them) and the portable code must agree byte for byte: each
+// check below runs once with the kernels on and once with them off.
+class Base64urlBothPaths : public testing::KernelPaths {};
+INSTANTIATE_TEST_SUITE_P(Vectors, Base64urlBothPaths, ::testing::Bool(), testing::kernel_path_name);
+
+TEST_P(Base64urlBothPaths, RoundTripsLengthsAcrossSeveralBlocksAgainstReference) {
+    std::mt19937 rng(7);
+    for (std::size_t n = 0; n <= 200; ++n) {
+        std::string bytes(n, '\0');
+        for (char& c : bytes)
+            c = static_cast<char>(rng());
+        const std::string encoded = base64url_encode(bytes);
+        ASSERT_EQ(encoded, reference_encode(bytes)) << "length " << n;
+        std::string appended = "x.";
+        base64url_encode_append(bytes, appended);
+        EXPECT_EQ(appended, "x." + encoded) << "length " << n;
+        std::string decoded = "stale";
+        ASSERT_TRUE(base64url_decode_into(encoded, decoded)) << "length " << n;
+        EXPECT_EQ(decoded, bytes) << "length " << n;
+    }
+}
+
+TEST_P(Base64urlBothPaths, EveryCharacterValueDecodesInEveryBlockPosition) {
+    // 64 characters cover the whole alphabet; rotated so that each value meets each lane.
+    const std::string alphabet = reference_encode(std::string(
+        "\x00\x10\x83\x10\x51\x87\x20\x92\x8b\x30\xd3\x8f\x41\x14\x93\x51\x55\x97\x61\x96"
+        "\x9b\x71\xd7\x9f\x82\x18\xa3\x92\x59\xa7\xa2\x9a\xab\xb2\xdb\xaf\xc3\x1c\xb3\xd3"
+        "\x5d\xb7\xe3\x9e\xbb\xf3\xdf\xbf",
+        48));
+    ASSERT_EQ(alphabet, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    for (std::size_t shift = 0; shift < 64; ++shift) {
+        const std::string text = alphabet.substr(shift) + alphabet.substr(0, shift);
+        auto decoded = base64url_decode(text);
+        ASSERT_TRUE(decoded) << "rotation " << shift;
+        EXPECT_EQ(base64url_encode(*decoded), text) << "rotation " << shift;
+    }
+}
+
+TEST_P(Base64urlBothPaths, RejectsEveryByteOutsideTheAlphabetAtEveryPosition) {
+    const std::string good = base64url_encode(pattern(72));  // 96 characters: three blocks
+    ASSERT_EQ(good.size(), 96u);
+    const std::string allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    for (int byte = 0; byte < 256; ++byte) {
+        if (allowed.find(static_cast<char>(byte)) != std::string::npos) continue;
+        for (std::size_t i = 0; i < good.size(); ++i) {
+            std::string bad = good;
+            bad[i] = static_cast<char>(byte);
+            ASSERT_FALSE(base64url_decode_into(bad, out)) << "byte " << byte << " at " << i;
+        }
+    }
+}
+
+TEST(Base64urlKernels, ConsumeWholeBlocksOnlyAndStopBeforeABadBlock) {
+    if (!detail::vector_kernels_enabled()) GTEST_SKIP() << "no vector kernels on this CPU";
+    const std::string bytes = pattern(96);
+    const std::string text = base64url_encode(bytes);  // 128 characters
+    std::string out(96, '\0');
+    const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+    EXPECT_EQ(detail::decode_base64url_blocks(in, text.size(), out.data()), 128u);
+    EXPECT_EQ(out, bytes);
+    EXPECT_EQ(detail::decode_base64url_blocks(in, 63, out.data()), 32u);
+    EXPECT_EQ(detail::decode_base64url_blocks(in, 31, out.data()), 0u);
+    std::string bad = text;
+    bad[70] = '=';
+    EXPECT_EQ(detail::decode_base64url_blocks(reinterpret_cast<const unsigned char*>(bad.data()),
+                                              bad.size(), out.data()),
+              64u);
+    std::string encoded(128, '\0');
+    const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
+    // A block reads 28 bytes, so 96 bytes give three blocks and 27 give none.
+    EXPECT_EQ(detail::encode_base64url_blocks(raw, 96, encoded.data()), 72u);
+    EXPECT_EQ(encoded.substr(0, 96), text.substr(0, 96));
+    EXPECT_EQ(detail::encode_base64url_blocks(raw, 27, encoded.data()), 0u);
 }
 
 TEST(Base64url, DecodedSizeBoundIsExactForCanonicalLengths) {

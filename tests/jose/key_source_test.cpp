@@ -161,5 +161,46 @@ TEST(KeySource, NamedAlgorithmsStillBindWithASource) {
         Errc::alg_not_allowed);
 }
 
+// A source that verifies a token of its own while the Verifier is asking it for keys (as one that
+// checks a signed key document might): the outer verification keeps its own header.
+class VerifyingSource final : public KeySource {
+  public:
+    VerifyingSource(std::shared_ptr<const KeySet> keys, std::shared_ptr<const KeySet> next,
+                    const Verifier& inner, std::string inner_token)
+        : keys_(std::move(keys)),
+          next_(std::move(next)),
+          inner_(inner),
+          inner_token_(std::move(inner_token)) {}
+    std::shared_ptr<const KeySet> current() const override { return keys_; }
+    std::shared_ptr<const KeySet> refresh_for_kid(std::string_view) override {
+        ClaimsView view;
+        inner_ok = inner_.verify(inner_token_, view).ok();
+        keys_ = next_;
+        return keys_;
+    }
+    bool inner_ok = false;
+
+  private:
+    std::shared_ptr<const KeySet> keys_, next_;
+    const Verifier& inner_;
+    std::string inner_token_;
+};
+
+TEST(KeySource, AVerificationInsideTheSourceLeavesTheOuterHeaderIntact) {
+    const Jwk old_key = key_with(Algorithm::ES256, "old");
+    const Jwk new_key = key_with(Algorithm::ES256, "new");
+    const Jwk other = key_with(Algorithm::HS256, "x");  // a header no longer than the outer one
+    const Verifier inner = verifier_over(std::make_shared<StaticKeySource>(key_set({other})));
+    auto source = std::make_shared<VerifyingSource>(
+        shared_set({public_of(old_key)}), shared_set({public_of(old_key), public_of(new_key)}),
+        inner, token_by(other, Algorithm::HS256));
+    const Verifier v = verifier_over(source);
+    ClaimsView view;
+    const auto result = v.verify(token_by(new_key, Algorithm::ES256), view);
+    EXPECT_TRUE(source->inner_ok);
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(view.subject(), "u1");
+}
+
 }  // namespace
 }  // namespace signet

@@ -307,6 +307,38 @@ TEST(VerifierHeader, AnyTypWithoutExpectation) {
     EXPECT_EQ(verify(es256_token(valid_claims(), h)), Errc::bad_header);
 }
 
+// A thread keeps the last flat header it scanned; tokens with other headers, and verifiers with
+// other options, must each still get their own verdict.
+TEST(VerifierHeader, InterleavedHeadersAndVerifiersEachGetTheirOwnVerdict) {
+    const Jwk second = Jwk::generate(Algorithm::ES256).value().with_kid("second");
+    VerifierOptions both = base_options();
+    both.keys = key_set({public_of(es256()), public_of(second)});
+    const Verifier lenient = make_verifier(both);
+    both.type = "JWT";
+    const Verifier strict_typ = make_verifier(both);
+
+    json::object no_typ = jwt_header();
+    no_typ.erase("typ");
+    const std::string first_token = es256_token(valid_claims());
+    const std::string second_token =
+        make_token(jwt_header("second"), valid_claims(), second, Algorithm::ES256);
+    const std::string untyped_token = es256_token(valid_claims(), no_typ);
+    // The first key's header naming the second key: the signature cannot match.
+    const std::string wrong_kid =
+        make_token(jwt_header("second"), valid_claims(), es256(), Algorithm::ES256);
+    for (int round = 0; round < 3; ++round) {
+        ClaimsView view;
+        EXPECT_TRUE(lenient.verify(first_token, view));
+        EXPECT_TRUE(lenient.verify(second_token, view));
+        EXPECT_EQ(lenient.verify(wrong_kid, view).code(), Errc::bad_signature);
+        EXPECT_TRUE(lenient.verify(untyped_token, view));
+        EXPECT_EQ(strict_typ.verify(untyped_token, view).code(), Errc::bad_typ);
+        EXPECT_TRUE(strict_typ.verify(first_token, view));
+        EXPECT_EQ(strict_typ.verify(untyped_token).code(), Errc::bad_typ);
+        EXPECT_TRUE(lenient.verify(untyped_token));
+    }
+}
+
 TEST(VerifierHeader, HeaderKeysAreIgnored) {
     const Jwk attacker = Jwk::generate(Algorithm::ES256).value();
     json::object h{{"alg", "ES256"}, {"jwk", attacker.public_key()->to_json()}};

@@ -56,12 +56,30 @@ bool cbc_hmac_tag(std::string_view mac_key, std::string_view iv, std::string_vie
     return true;
 }
 
-// One GCM context per thread, re-keyed per message: EVP_*Init_ex2 resets it fully, so nothing
-// of a previous message (key, IV, tag state) carries over, and no context is allocated per call.
-EVP_CIPHER_CTX* thread_gcm_ctx() {
-    thread_local CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-    return ctx.get();
-}
+// One GCM context per thread, re-keyed per message: EVP_*Init_ex2 with a key and an IV resets the
+// GCM state in full, so nothing of a previous message (key, IV, tag state) carries over, and no
+// context is allocated per call. The cipher is passed only when it changes (another key size or a
+// failed message): passing it again would rebuild the provider's context every time.
+class ThreadGcm {
+  public:
+    // The context, and in `set` the cipher to pass to Init_ex2 (nullptr: already set).
+    static EVP_CIPHER_CTX* get(const EVP_CIPHER* cipher, const EVP_CIPHER*& set) {
+        ThreadGcm& gcm = mine();
+        set = gcm.cipher_ == cipher ? nullptr : cipher;
+        gcm.cipher_ = cipher;
+        return gcm.ctx_.get();
+    }
+    // After a failure the context's state is unknown: the next message sets everything again.
+    static void forget() { mine().cipher_ = nullptr; }
+
+  private:
+    static ThreadGcm& mine() {
+        thread_local ThreadGcm gcm;
+        return gcm;
+    }
+    CipherCtxPtr ctx_{EVP_CIPHER_CTX_new()};
+    const EVP_CIPHER* cipher_ = nullptr;
+};
 
 }  // namespace
 
@@ -72,18 +90,20 @@ Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::s
         return Error(Errc::invalid_argument,
                      "AES-GCM needs a 16, 24 or 32 byte key and a 12 byte IV");
     }
-    EVP_CIPHER_CTX* ctx = thread_gcm_ctx();
+    const EVP_CIPHER* set = nullptr;
+    EVP_CIPHER_CTX* ctx = ThreadGcm::get(cipher, set);
     Sealed out;
     out.ciphertext.resize(plaintext.size());
     out.tag.resize(kGcmTagBytes);
     int len = 0, final_len = 0;
-    if (ctx == nullptr || EVP_EncryptInit_ex2(ctx, cipher, bytes(key), bytes(iv), nullptr) != 1 ||
+    if (ctx == nullptr || EVP_EncryptInit_ex2(ctx, set, bytes(key), bytes(iv), nullptr) != 1 ||
         (!aad.empty() &&
          EVP_EncryptUpdate(ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
         EVP_EncryptUpdate(ctx, bytes(out.ciphertext), &len, bytes(plaintext),
                           static_cast<int>(plaintext.size())) != 1 ||
         EVP_EncryptFinal_ex(ctx, bytes(out.ciphertext) + len, &final_len) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, out.tag.data()) != 1) {
+        ThreadGcm::forget();
         ERR_clear_error();
         return Error(Errc::crypto_failure, "AES-GCM encryption failed");
     }
@@ -96,10 +116,11 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, s
     if (cipher == nullptr) return failed();
     // A shorter tag would be a weaker MAC: only the full 128-bit tag is accepted.
     if (iv.size() != kGcmIvBytes || tag.size() != kGcmTagBytes) return failed();
-    EVP_CIPHER_CTX* ctx = thread_gcm_ctx();
+    const EVP_CIPHER* set = nullptr;
+    EVP_CIPHER_CTX* ctx = ThreadGcm::get(cipher, set);
     std::string out(ciphertext.size(), '\0');
     int len = 0, final_len = 0;
-    if (ctx == nullptr || EVP_DecryptInit_ex2(ctx, cipher, bytes(key), bytes(iv), nullptr) != 1 ||
+    if (ctx == nullptr || EVP_DecryptInit_ex2(ctx, set, bytes(key), bytes(iv), nullptr) != 1 ||
         (!aad.empty() &&
          EVP_DecryptUpdate(ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
         EVP_DecryptUpdate(ctx, bytes(out), &len, bytes(ciphertext),
@@ -107,6 +128,7 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, s
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagBytes,
                             const_cast<char*>(tag.data())) != 1 ||
         EVP_DecryptFinal_ex(ctx, bytes(out) + len, &final_len) != 1) {
+        ThreadGcm::forget();
         OPENSSL_cleanse(out.data(), out.size());
         return failed();
     }
