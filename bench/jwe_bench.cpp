@@ -2,13 +2,15 @@
 // compact JWE, "cty": "JWT") for four key management algorithms with A256GCM, each measured next
 // to the same cryptographic work done with OpenSSL directly, with the heap allocations it costs.
 //
-// For each case the suite registers four benchmarks:
+// For each case the suite registers five benchmarks:
 //   encrypt/<case>      jwe::encrypt of the nested token for the recipient's (public) key
 //   raw_encrypt/<case>  OpenSSL alone: CEK and IV from the DRBG, key management, AES-256-GCM
 //   decrypt/<case>      jwe::decrypt of a token encrypt produced, with the recipient's key set
 //   raw_decrypt/<case>  OpenSSL alone on the segments of that same token, decoded beforehand
-// and, for dir+A256GCM, paired_encrypt/<case> and paired_decrypt/<case>: each side timed in
-// alternating batches with its raw twin (paired.hpp), for the ratio targets.
+//   decrypt_into/<case> the same into a reused DecryptedCompactJwe (no JSON tree for the header)
+// and, for dir+A256GCM, paired_encrypt/<case>, paired_decrypt/<case> (reused output) and
+// paired_decrypt_tree/<case> (DecryptedJwe): each timed in alternating batches with its raw twin
+// (paired.hpp), for the ratio targets.
 // The raw side is written the way a user of OpenSSL naturally writes it: algorithm objects are
 // fetched and keys loaded once, and contexts are re-initialised where OpenSSL allows it.
 #include <benchmark/benchmark.h>
@@ -130,7 +132,7 @@ struct Case {
     KdfCtxPtr kdf_ctx;                            // Concat KDF, digest and OtherInfo set once
 
     std::optional<AllocCounts> encrypt_allocs, raw_encrypt_allocs, decrypt_allocs,
-        raw_decrypt_allocs;
+        decrypt_into_allocs, raw_decrypt_allocs;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -605,6 +607,25 @@ void bench_decrypt(benchmark::State& state, Case& c) {
     state.SetItemsProcessed(state.iterations());
 }
 
+void bench_decrypt_into(benchmark::State& state, Case& c) {
+    signet::DecryptedCompactJwe out;
+    const auto once = [&] {
+        return signet::jwe::decrypt(c.token, c.decrypt_keys, c.decrypt_options, out).ok();
+    };
+    if (!c.decrypt_into_allocs)
+        c.decrypt_into_allocs = count_allocations([&] { benchmark::DoNotOptimize(once()); });
+    for (auto _ : state) {
+        const bool ok = once();
+        benchmark::DoNotOptimize(out);
+        if (!ok || out.plaintext != c.plaintext) {
+            state.SkipWithError("jwe::decrypt (reused output) did not return the nested token");
+            break;
+        }
+    }
+    set_alloc_counters(state, *c.decrypt_into_allocs);
+    state.SetItemsProcessed(state.iterations());
+}
+
 void bench_raw_decrypt(benchmark::State& state, Case& c) {
     if (!c.raw_decrypt_allocs) {
         c.raw_decrypt_allocs =
@@ -634,6 +655,13 @@ void bench_paired_encrypt(benchmark::State& state, Case& c) {
 }
 
 void bench_paired_decrypt(benchmark::State& state, Case& c) {
+    signet::DecryptedCompactJwe out;
+    signet::bench::run_paired(
+        state, "decryption failed", [&] { return raw_decrypt_once(c, c.received); },
+        [&] { return signet::jwe::decrypt(c.token, c.decrypt_keys, c.decrypt_options, out).ok(); });
+}
+
+void bench_paired_decrypt_tree(benchmark::State& state, Case& c) {
     signet::bench::run_paired(
         state, "decryption failed", [&] { return raw_decrypt_once(c, c.received); },
         [&] { return signet::jwe::decrypt(c.token, c.decrypt_keys, c.decrypt_options).ok(); });
@@ -660,7 +688,12 @@ int main(int argc, char** argv) {
                                      [&ref](benchmark::State& s) { bench_decrypt(s, ref); });
         benchmark::RegisterBenchmark(("raw_decrypt/" + ref.label).c_str(),
                                      [&ref](benchmark::State& s) { bench_raw_decrypt(s, ref); });
+        benchmark::RegisterBenchmark(("decrypt_into/" + ref.label).c_str(),
+                                     [&ref](benchmark::State& s) { bench_decrypt_into(s, ref); });
         if (ref.kind == Kind::dir) {
+            benchmark::RegisterBenchmark(
+                ("paired_decrypt_tree/" + ref.label).c_str(),
+                [&ref](benchmark::State& s) { bench_paired_decrypt_tree(s, ref); });
             benchmark::RegisterBenchmark(
                 ("paired_encrypt/" + ref.label).c_str(),
                 [&ref](benchmark::State& s) { bench_paired_encrypt(s, ref); });

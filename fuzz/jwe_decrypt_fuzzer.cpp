@@ -5,7 +5,8 @@
 // are unchanged. Invariants: a compact JWE and the flattened JSON made of its five parts decrypt
 // alike; a decrypted JWE honours the allow-lists and the size cap; arbitrary DEFLATE data sealed
 // under the "dir" key inflates exactly as zlib inflates it (RFC 7516 §4.1.3, RFC 1951) or fails
-// with a decompression error; and encrypt then decrypt returns the plaintext.
+// with a decompression error; encrypt then decrypt returns the plaintext; and decrypting into a
+// reused DecryptedCompactJwe agrees with decrypting into a DecryptedJwe.
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -100,6 +101,28 @@ void check_decrypted(const Setup& s, const DecryptedJwe& d) {
         FUZZ_CHECK(d.plaintext.size() <= s.options.max_decompressed_size);
     }
     FUZZ_CHECK(!d.unprotected_header.contains("zip") && !d.recipient_header.contains("zip"));
+}
+
+// The overload decrypting into a reused DecryptedCompactJwe reaches the same verdict, plaintext and
+// header members as the one returning a DecryptedJwe.
+void check_reused_output(const Setup& s, std::string_view token, const KeySet& keys,
+                         const Result<DecryptedJwe>& compact) {
+    static DecryptedCompactJwe reused;
+    const auto into = jwe::decrypt(token, keys, s.options, reused);
+    FUZZ_CHECK_MSG(into.code() == compact.code(),
+                   "DecryptedJwe: " + std::string(to_string(compact.code())) +
+                       ", reused output: " + std::string(to_string(into.code())));
+    if (!compact) {
+        FUZZ_CHECK(reused.plaintext.empty() && reused.kid.empty());
+        return;
+    }
+    FUZZ_CHECK(reused.plaintext == compact->plaintext);
+    const json::value* kid = compact->protected_header.if_contains("kid");
+    FUZZ_CHECK(reused.kid == (kid != nullptr && kid->is_string()
+                                  ? std::string_view(kid->get_string())
+                                  : std::string_view()));
+    const json::value* alg = compact->protected_header.if_contains("alg");
+    FUZZ_CHECK(alg != nullptr && alg->is_string() && to_string(reused.alg) == alg->get_string());
 }
 
 // The compact form and the flattened JSON form of the same five parts (RFC 7516 §7.2.2).
@@ -279,6 +302,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_error(from_json);
         if (from_json) check_decrypted(s, *from_json);
         check_compact_vs_json(s, input, *keys, compact);
+        check_reused_output(s, input, *keys, compact);
     }
     check_inflate(s, input);
     if (size <= 2048) check_round_trip(s, input, size == 0 ? 0 : data[0]);

@@ -58,6 +58,16 @@ struct DecryptedJwe {
     std::size_t recipient = 0;               // JSON serialization: which recipient decrypted
 };
 
+// A compact JWE decrypted into storage the caller keeps and reuses: the fast path of a server that
+// decrypts a token per request. No JSON tree is built for the usual flat protected header, and
+// once the strings have grown to size a decryption allocates nothing but the CEK's copy.
+struct DecryptedCompactJwe {
+    std::string plaintext;
+    KeyManagement alg{};
+    ContentEncryption enc{};
+    std::string kid, cty, typ;  // of the protected header; empty when absent or not a string
+};
+
 struct JweRecipient {
     Jwk key;
     KeyManagement alg;
@@ -84,6 +94,11 @@ Result<std::string> encrypt(std::string_view plaintext, const Jwk& key, KeyManag
 // Decrypts a compact JWE. The key is chosen by "kid", else every key that fits "alg" is tried.
 Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
                              const JweDecryptOptions& options);
+// The same checks and the same verdict, into `out` (its strings' capacity reused; emptied on
+// failure). Headers outside the flat shape, with "crit", or for key management that reads header
+// parameters (ECDH-ES, AES-GCM key wrap, PBES2) are handled as by the overload above.
+Result<void> decrypt(std::string_view token, const KeySet& keys, const JweDecryptOptions& options,
+                     DecryptedCompactJwe& out);
 
 // General (or flattened) JSON serialization for one or more recipients (RFC 7516 §7.2).
 Result<boost::json::object> encrypt_json(std::string_view plaintext,

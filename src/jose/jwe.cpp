@@ -8,6 +8,7 @@
 
 #include "crypto/crypto.hpp"
 #include "deflate.hpp"
+#include "flat_json.hpp"
 #include "json_arena.hpp"
 #include "json_strict.hpp"
 #include "jwe_key_management.hpp"
@@ -39,10 +40,11 @@ Result<detail::Sealed> seal(ContentEncryption enc, std::string_view cek, std::st
                        : detail::aes_cbc_hmac_encrypt(cek, iv, aad, plaintext);
 }
 
-Result<std::string> open(ContentEncryption enc, std::string_view cek, std::string_view iv,
-                         std::string_view aad, std::string_view ciphertext, std::string_view tag) {
-    return is_gcm(enc) ? detail::aes_gcm_decrypt(cek, iv, aad, ciphertext, tag)
-                       : detail::aes_cbc_hmac_decrypt(cek, iv, aad, ciphertext, tag);
+Result<void> open(ContentEncryption enc, std::string_view cek, std::string_view iv,
+                  std::string_view aad, std::string_view ciphertext, std::string_view tag,
+                  std::string& out) {
+    return is_gcm(enc) ? detail::aes_gcm_decrypt(cek, iv, aad, ciphertext, tag, out)
+                       : detail::aes_cbc_hmac_decrypt(cek, iv, aad, ciphertext, tag, out);
 }
 
 // The parts of a JWE shared by both serializations, decoded.
@@ -69,9 +71,11 @@ std::string_view full_aad(const Body& body, std::string& storage) {
     return storage;
 }
 
-// Decode buffers of this thread for the compact form's IV, ciphertext and tag.
+// Decode buffers of this thread for the compact form: the IV (or first the header, which the
+// JSON object then copies), the ciphertext, the tag, the encrypted key, and the header whose
+// members decrypt_into reads in place.
 std::string& jwe_scratch(int slot) {
-    thread_local std::array<std::string, 3> buffers;
+    thread_local std::array<std::string, 5> buffers;
     return buffers[static_cast<std::size_t>(slot)];
 }
 
@@ -97,36 +101,58 @@ struct Algorithms {
     bool compressed = false;
 };
 
+// A header member as the checks read it.
+struct HeaderText {
+    bool present = false, string = false;
+    std::string_view value;  // when a string
+};
+
+// The members of one recipient's joint header that decryption reads, gathered in one pass over
+// either form of the header: a JSON object, or the flat index of a compact token's header.
+struct JweFields {
+    HeaderText alg, enc, zip, kid, cty, typ;
+    bool crit = false;
+
+    void note(std::string_view name, bool is_string, std::string_view text) {
+        if (name == "crit") crit = true;
+        HeaderText* t = name == "alg"   ? &alg
+                        : name == "enc" ? &enc
+                        : name == "zip" ? &zip
+                        : name == "kid" ? &kid
+                        : name == "cty" ? &cty
+                        : name == "typ" ? &typ
+                                        : nullptr;
+        if (t == nullptr) return;
+        t->present = true;
+        t->string = is_string;
+        if (is_string) t->value = text;
+    }
+};
+
+JweFields fields_of(const json::object& joint) {
+    JweFields f;
+    for (const auto& m : joint) {
+        const bool is_string = m.value().is_string();
+        f.note(m.key(), is_string,
+               is_string ? std::string_view(m.value().get_string()) : std::string_view());
+    }
+    return f;
+}
+
 // Validates the joint header of one recipient against the options (RFC 7516 §5.2 steps 5-6).
-Result<Algorithms> check_jwe_header(const json::object& joint, const json::object& protected_header,
+// "zip" and "crit" must be integrity protected: `protected_header` is where they are looked for,
+// nullptr when the joint header is the protected header itself and holds no "crit".
+Result<Algorithms> check_jwe_fields(const JweFields& f, const json::object* protected_header,
                                     const JweDecryptOptions& options) {
     Algorithms out{};
-    // One pass over the members instead of a lookup per name: a joint header is a few members.
-    const json::value *alg = nullptr, *enc = nullptr, *zip = nullptr, *kid = nullptr;
-    bool crit = false;
-    for (const auto& m : joint) {
-        const std::string_view name = m.key();
-        if (name == "alg") {
-            alg = &m.value();
-        } else if (name == "enc") {
-            enc = &m.value();
-        } else if (name == "zip") {
-            zip = &m.value();
-        } else if (name == "kid") {
-            kid = &m.value();
-        } else if (name == "crit") {
-            crit = true;
-        }
-    }
-    if (alg == nullptr) return Error(Errc::malformed, "the JWE header has no \"alg\"");
-    if (enc == nullptr) return Error(Errc::malformed, "the JWE header has no \"enc\"");
-    if (!alg->is_string()) return Error(Errc::bad_header, "\"alg\" is not a string");
-    if (!enc->is_string()) return Error(Errc::bad_header, "\"enc\" is not a string");
-    const auto km = parse_key_management(alg->get_string());
+    if (!f.alg.present) return Error(Errc::malformed, "the JWE header has no \"alg\"");
+    if (!f.enc.present) return Error(Errc::malformed, "the JWE header has no \"enc\"");
+    if (!f.alg.string) return Error(Errc::bad_header, "\"alg\" is not a string");
+    if (!f.enc.string) return Error(Errc::bad_header, "\"enc\" is not a string");
+    const auto km = parse_key_management(f.alg.value);
     if (!km) {
-        return Error(
-            Errc::unsupported_alg,
-            "unsupported JWE \"alg\" \"" + std::string(alg->get_string().subview(0, 32)) + "\"");
+        return Error(Errc::unsupported_alg,
+                     "unsupported JWE \"alg\" \"" + std::string(f.alg.value.substr(0, 32)) + "\"");
     }
     if (std::find(options.algorithms.begin(), options.algorithms.end(), *km) ==
         options.algorithms.end()) {
@@ -137,11 +163,10 @@ Result<Algorithms> check_jwe_header(const json::object& joint, const json::objec
         return Error(Errc::alg_not_allowed,
                      "RSA1_5 is refused unless explicitly enabled (RFC 8725 §3.2)");
     }
-    const auto ce = parse_content_encryption(enc->get_string());
+    const auto ce = parse_content_encryption(f.enc.value);
     if (!ce) {
-        return Error(
-            Errc::unsupported_enc,
-            "unsupported \"enc\" \"" + std::string(enc->get_string().subview(0, 32)) + "\"");
+        return Error(Errc::unsupported_enc,
+                     "unsupported \"enc\" \"" + std::string(f.enc.value.substr(0, 32)) + "\"");
     }
     if (!options.encryptions.empty() &&
         std::find(options.encryptions.begin(), options.encryptions.end(), *ce) ==
@@ -149,68 +174,92 @@ Result<Algorithms> check_jwe_header(const json::object& joint, const json::objec
         return Error(Errc::enc_not_allowed,
                      "\"enc\" " + std::string(to_string(*ce)) + " is not allowed");
     }
-    if (zip != nullptr) {
+    if (f.zip.present) {
         // RFC 7516 §4.1.3: "DEF" is the only registered value; it must be integrity protected.
-        if (!zip->is_string() || zip->get_string() != "DEF" || !protected_header.contains("zip")) {
+        if (!f.zip.string || f.zip.value != "DEF" ||
+            (protected_header != nullptr && !protected_header->contains("zip"))) {
             return Error(Errc::unsupported_zip, "\"zip\" must be \"DEF\" in the protected header");
         }
         out.compressed = true;
     }
-    if (crit) {
-        if (!protected_header.contains("crit"))
+    if (f.crit) {
+        if (protected_header == nullptr || !protected_header->contains("crit"))
             return Error(Errc::unsupported_crit, "\"crit\" must be in the protected header");
-        if (auto ok = detail::check_crit(protected_header, options.understood_crit, false); !ok)
+        if (auto ok = detail::check_crit(*protected_header, options.understood_crit, false); !ok)
             return std::move(ok).error();
     }
-    if (kid != nullptr) {
-        if (!kid->is_string()) return Error(Errc::bad_header, "\"kid\" is not a string");
-        out.kid = std::string_view(kid->get_string());
+    if (f.kid.present) {
+        if (!f.kid.string) return Error(Errc::bad_header, "\"kid\" is not a string");
+        out.kid = f.kid.value;
     }
     out.alg = *km;
     out.enc = *ce;
     return out;
 }
 
-Result<std::string> decrypt_with_key(const Algorithms& a, const Jwk& key, const json::object& joint,
-                                     std::string_view encrypted_key, const Body& body,
-                                     const JweDecryptOptions& options) {
+Result<Algorithms> check_jwe_header(const json::object& joint, const json::object& protected_header,
+                                    const JweDecryptOptions& options) {
+    return check_jwe_fields(fields_of(joint), &protected_header, options);
+}
+
+// The plaintext goes into `out` (its capacity reused); on failure `out` is empty.
+Result<void> decrypt_with_key(const Algorithms& a, const Jwk& key, const json::object& joint,
+                              std::string_view encrypted_key, const Body& body,
+                              const JweDecryptOptions& options, std::string& out) {
     auto cek = detail::unwrap_cek(a.alg, a.enc, key, joint, encrypted_key, options);
     if (!cek) return std::move(cek).error();
     std::string aad_storage;
-    auto plaintext =
-        open(a.enc, *cek, body.iv, full_aad(body, aad_storage), body.ciphertext, body.tag);
-    if (!plaintext) return std::move(plaintext).error();
-    if (!a.compressed) return plaintext;
-    return detail::inflate_raw(*plaintext, options.max_decompressed_size);
+    if (auto ok =
+            open(a.enc, *cek, body.iv, full_aad(body, aad_storage), body.ciphertext, body.tag, out);
+        !ok) {
+        return ok;
+    }
+    if (!a.compressed) return {};
+    auto inflated = detail::inflate_raw(out, options.max_decompressed_size);
+    if (!inflated) {
+        out.clear();
+        return std::move(inflated).error();
+    }
+    out = std::move(*inflated);
+    return {};
 }
 
 // One recipient: select the key by "kid" or by fit, then decrypt (RFC 7516 §5.2 steps 6-17).
-Result<std::string> decrypt_recipient(const Algorithms& a, const KeySet& keys,
-                                      const json::object& joint, std::string_view encrypted_key,
-                                      const Body& body, const JweDecryptOptions& options) {
+Result<void> decrypt_recipient(const Algorithms& a, const KeySet& keys, const json::object& joint,
+                               std::string_view encrypted_key, const Body& body,
+                               const JweDecryptOptions& options, std::string& out) {
     if (a.kid) {
         if (const Jwk* key = keys.find(*a.kid)) {
             if (auto ok = key->check_usable(a.alg, KeyOperation::decrypt, a.enc); !ok) {
                 return std::move(ok).error();
             }
-            return decrypt_with_key(a, *key, joint, encrypted_key, body, options);
+            return decrypt_with_key(a, *key, joint, encrypted_key, body, options, out);
         }
     }
     // As for signatures: without a "kid" every fitting key is tried; when no key carries the
     // token's "kid", keys without a "kid" of their own still qualify (RFC 7516 §4.1.6 hint).
     std::size_t tried = 0;
-    Result<std::string> last =
+    Result<void> last =
         Error(Errc::key_not_found, a.kid ? std::string("no key has the token's \"kid\"")
                                          : "no key fits \"alg\" " + std::string(to_string(a.alg)));
     for (const Jwk& key : keys) {
         if (a.kid && !key.kid().empty()) continue;
         if (!key.allows(a.alg, KeyOperation::decrypt, a.enc)) continue;
-        last = decrypt_with_key(a, key, joint, encrypted_key, body, options);
+        last = decrypt_with_key(a, key, joint, encrypted_key, body, options, out);
         if (last || last.code() == Errc::decompressed_too_large || last.code() == Errc::pbes2_limit)
             return last;
         if (++tried == kMaxCandidateKeys) break;
     }
     return last;
+}
+
+Result<std::string> decrypt_recipient(const Algorithms& a, const KeySet& keys,
+                                      const json::object& joint, std::string_view encrypted_key,
+                                      const Body& body, const JweDecryptOptions& options) {
+    std::string out;
+    if (auto ok = decrypt_recipient(a, keys, joint, encrypted_key, body, options, out); !ok)
+        return std::move(ok).error();
+    return out;
 }
 
 Result<std::string> b64(std::string_view text, std::string_view what) {
@@ -225,6 +274,58 @@ Result<std::string> b64(std::string_view text, std::string_view what) {
 Result<std::string> prepare_plaintext(std::string_view plaintext, bool compress) {
     if (!compress) return std::string(plaintext);
     return detail::deflate_raw(plaintext);
+}
+
+// Headers with more members go the way of the full parser.
+constexpr std::size_t kMaxFlatHeaderMembers = 16;
+
+// The five segments of a compact JWE (RFC 7516 §7.1), within the size limit.
+Result<std::array<std::string_view, 5>> split_compact_jwe(std::string_view token,
+                                                          const JweDecryptOptions& options) {
+    if (options.algorithms.empty())
+        return Error(Errc::invalid_argument, "decryption needs an \"alg\" allow-list");
+    if (auto ok = detail::check_token_size(token.size(), options.limits, "token"); !ok) {
+        return std::move(ok).error();
+    }
+    std::array<std::string_view, 5> parts;
+    std::size_t count = 0, start = 0;
+    for (;;) {
+        const std::size_t dot = token.find('.', start);
+        if (count == parts.size()) return Error(Errc::malformed, "a compact JWE has five segments");
+        parts[count++] = token.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    if (count != 5) {
+        return Error(Errc::malformed, count == 3 ? "three segments: a JWS, not a JWE"
+                                                 : "a compact JWE has five segments");
+    }
+    if (parts[0].empty()) return Error(Errc::malformed, "the JWE protected header is empty");
+    return parts;
+}
+
+Result<void> decode_encrypted_key(std::string_view text, std::string& out) {
+    if (!base64url_decode_into(text, out)) {
+        return Error(Errc::bad_base64, "the JWE encrypted key is not canonical base64url");
+    }
+    return {};
+}
+
+// The compact form's IV, ciphertext and tag, decoded into this thread's buffers.
+Result<void> decode_content(const std::array<std::string_view, 5>& parts, Body& body) {
+    const std::pair<std::string_view, const char*> segments[] = {
+        {parts[2], "IV"}, {parts[3], "ciphertext"}, {parts[4], "tag"}};
+    for (int i = 0; i < 3; ++i) {
+        std::string& decoded = jwe_scratch(i);
+        if (!base64url_decode_into(segments[i].first, decoded)) {
+            return Error(Errc::bad_base64, "the JWE " + std::string(segments[i].second) +
+                                               " is not canonical base64url");
+        }
+    }
+    body.iv = jwe_scratch(0);
+    body.ciphertext = jwe_scratch(1);
+    body.tag = jwe_scratch(2);
+    return {};
 }
 
 }  // namespace
@@ -287,55 +388,110 @@ Result<std::string> encrypt(std::string_view plaintext, const Jwk& key, KeyManag
 
 Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
                              const JweDecryptOptions& options) {
-    if (options.algorithms.empty())
-        return Error(Errc::invalid_argument, "decryption needs an \"alg\" allow-list");
-    if (auto ok = detail::check_token_size(token.size(), options.limits, "token"); !ok) {
-        return std::move(ok).error();
-    }
-    std::array<std::string_view, 5> parts;
-    std::size_t count = 0, start = 0;
-    for (;;) {
-        const std::size_t dot = token.find('.', start);
-        if (count == parts.size()) return Error(Errc::malformed, "a compact JWE has five segments");
-        parts[count++] = token.substr(start, dot == std::string_view::npos ? dot : dot - start);
-        if (dot == std::string_view::npos) break;
-        start = dot + 1;
-    }
-    if (count != 5) {
-        return Error(Errc::malformed, count == 3 ? "three segments: a JWS, not a JWE"
-                                                 : "a compact JWE has five segments");
-    }
-    if (parts[0].empty()) return Error(Errc::malformed, "the JWE protected header is empty");
+    auto parts = split_compact_jwe(token, options);
+    if (!parts) return std::move(parts).error();
     // The header lives in its own arena (one allocation) and leaves in the result by move
     // construction, which keeps the arena.
     const json::storage_ptr sp = detail::JsonArena::make();
     Body body(sp);
-    body.protected_b64 = parts[0];
-    if (auto ok = detail::parse_header(parts[0], options.limits, sp, jwe_scratch(0),
+    body.protected_b64 = (*parts)[0];
+    if (auto ok = detail::parse_header((*parts)[0], options.limits, sp, jwe_scratch(0),
                                        body.protected_header);
         !ok) {
         return std::move(ok).error();
     }
     auto a = check_jwe_header(body.protected_header, body.protected_header, options);
     if (!a) return std::move(a).error();
-    auto encrypted_key = b64(parts[1], "encrypted key");
-    if (!encrypted_key) return std::move(encrypted_key).error();
-    const std::pair<std::string_view, const char*> segments[] = {
-        {parts[2], "IV"}, {parts[3], "ciphertext"}, {parts[4], "tag"}};
-    for (int i = 0; i < 3; ++i) {
-        std::string& decoded = jwe_scratch(i);
-        if (!base64url_decode_into(segments[i].first, decoded)) {
-            return Error(Errc::bad_base64, "the JWE " + std::string(segments[i].second) +
-                                               " is not canonical base64url");
-        }
-    }
-    body.iv = jwe_scratch(0);
-    body.ciphertext = jwe_scratch(1);
-    body.tag = jwe_scratch(2);
+    std::string& encrypted_key = jwe_scratch(3);
+    if (auto ok = decode_encrypted_key((*parts)[1], encrypted_key); !ok) return ok.error();
+    if (auto ok = decode_content(*parts, body); !ok) return ok.error();
     auto plaintext =
-        decrypt_recipient(*a, keys, body.protected_header, *encrypted_key, body, options);
+        decrypt_recipient(*a, keys, body.protected_header, encrypted_key, body, options);
     if (!plaintext) return std::move(plaintext).error();
     return DecryptedJwe{std::move(*plaintext), std::move(body.protected_header), {}, {}, {}, 0};
+}
+
+namespace {
+
+Result<void> decrypt_into(std::string_view token, const KeySet& keys,
+                          const JweDecryptOptions& options, DecryptedCompactJwe& out) {
+    auto parts = split_compact_jwe(token, options);
+    if (!parts) return std::move(parts).error();
+    // The usual header (flat, no "crit", key management that reads nothing from it) is checked
+    // from the flat index; any other goes the way of decrypt(), which also reports its errors.
+    std::string& header_json = jwe_scratch(4);
+    std::array<ClaimsView::Member, kMaxFlatHeaderMembers> members;
+    std::size_t count = 0;
+    JweFields f;
+    bool flat =
+        base64url_decode_into((*parts)[0], header_json) &&
+        detail::index_flat_object(header_json, options.limits.max_json_depth, members, count) &&
+        count <= options.limits.max_header_members;
+    if (flat) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const ClaimsView::Member& m = members[i];
+            f.note(std::string_view(header_json).substr(m.name_at, m.name_len),
+                   m.kind == ClaimsView::Kind::string,
+                   std::string_view(header_json).substr(m.value_at, m.value_len));
+        }
+        const auto km = f.alg.string ? parse_key_management(f.alg.value) : std::nullopt;
+        flat = !f.crit && !(km && detail::reads_header(*km));
+    }
+    // The header's own strings, which `f` points into, must outlive this.
+    const auto report = [&out](const JweFields& fields) {
+        const auto text = [](const HeaderText& t, std::string& to) {
+            if (t.string) {
+                to.assign(t.value);
+            } else {
+                to.clear();
+            }
+        };
+        text(fields.kid, out.kid);
+        text(fields.cty, out.cty);
+        text(fields.typ, out.typ);
+    };
+    if (!flat) {
+        auto full = decrypt(token, keys, options);
+        if (!full) return std::move(full).error();
+        out.plaintext = std::move(full->plaintext);
+        const JweFields checked = fields_of(full->protected_header);
+        // decrypt() accepted these, so they parse.
+        out.alg = *parse_key_management(checked.alg.value);
+        out.enc = *parse_content_encryption(checked.enc.value);
+        report(checked);
+        return {};
+    }
+    auto a = check_jwe_fields(f, nullptr, options);
+    if (!a) return std::move(a).error();
+    std::string& encrypted_key = jwe_scratch(3);
+    if (auto ok = decode_encrypted_key((*parts)[1], encrypted_key); !ok) return ok;
+    Body body;
+    body.protected_b64 = (*parts)[0];
+    if (auto ok = decode_content(*parts, body); !ok) return ok;
+    static const json::object no_header;  // the key management here reads none of it
+    if (auto ok =
+            decrypt_recipient(*a, keys, no_header, encrypted_key, body, options, out.plaintext);
+        !ok) {
+        return ok;
+    }
+    out.alg = a->alg;
+    out.enc = a->enc;
+    report(f);
+    return {};
+}
+
+}  // namespace
+
+Result<void> decrypt(std::string_view token, const KeySet& keys, const JweDecryptOptions& options,
+                     DecryptedCompactJwe& out) {
+    auto ok = decrypt_into(token, keys, options, out);
+    if (!ok) {
+        out.plaintext.clear();
+        out.kid.clear();
+        out.cty.clear();
+        out.typ.clear();
+    }
+    return ok;
 }
 
 Result<json::object> encrypt_json(std::string_view plaintext,

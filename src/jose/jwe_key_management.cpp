@@ -190,6 +190,10 @@ Result<WrappedCek> wrap_cek(KeyManagement alg, ContentEncryption enc, const Jwk&
     return out;
 }
 
+bool reads_header(KeyManagement alg) noexcept {
+    return is_ecdh(alg) || is_gcm_kw(alg) || is_pbes2(alg);
+}
+
 Result<std::string> unwrap_cek(KeyManagement alg, ContentEncryption enc, const Jwk& key,
                                const json::object& header, std::string_view encrypted_key,
                                const JweDecryptOptions& options) {

@@ -27,6 +27,10 @@ struct WrappedCek {
 // must be the only one.
 bool determines_cek(KeyManagement alg) noexcept;
 
+// True when recovering the CEK reads parameters of the header ("epk", "apu", "apv", "iv", "tag",
+// "p2s", "p2c"): ECDH-ES, AES-GCM key wrap and PBES2.
+bool reads_header(KeyManagement alg) noexcept;
+
 // Produces (or, with `cek` given, wraps) the CEK for one recipient.
 Result<WrappedCek> wrap_cek(KeyManagement alg, ContentEncryption enc, const Jwk& key,
                             const KeyManagementInput& input, std::optional<std::string_view> cek);

@@ -110,15 +110,16 @@ Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::s
     return out;
 }
 
-Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
-                                    std::string_view ciphertext, std::string_view tag) {
+Result<void> aes_gcm_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                             std::string_view ciphertext, std::string_view tag, std::string& out) {
+    out.clear();
     const EVP_CIPHER* cipher = fetched_cipher("GCM", key.size());
     if (cipher == nullptr) return failed();
     // A shorter tag would be a weaker MAC: only the full 128-bit tag is accepted.
     if (iv.size() != kGcmIvBytes || tag.size() != kGcmTagBytes) return failed();
     const EVP_CIPHER* set = nullptr;
     EVP_CIPHER_CTX* ctx = ThreadGcm::get(cipher, set);
-    std::string out(ciphertext.size(), '\0');
+    out.resize(ciphertext.size());
     int len = 0, final_len = 0;
     if (ctx == nullptr || EVP_DecryptInit_ex2(ctx, set, bytes(key), bytes(iv), nullptr) != 1 ||
         (!aad.empty() &&
@@ -130,9 +131,10 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, s
         EVP_DecryptFinal_ex(ctx, bytes(out) + len, &final_len) != 1) {
         ThreadGcm::forget();
         OPENSSL_cleanse(out.data(), out.size());
+        out.clear();
         return failed();
     }
-    return out;
+    return {};
 }
 
 Result<Sealed> aes_cbc_hmac_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
@@ -162,9 +164,10 @@ Result<Sealed> aes_cbc_hmac_encrypt(std::string_view key, std::string_view iv, s
     return out;
 }
 
-Result<std::string> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv,
-                                         std::string_view aad, std::string_view ciphertext,
-                                         std::string_view tag) {
+Result<void> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                                  std::string_view ciphertext, std::string_view tag,
+                                  std::string& out) {
+    out.clear();
     const std::size_t half = key.size() / 2;
     const EVP_CIPHER* cipher = key.size() % 2 == 0 ? fetched_cipher("CBC", half) : nullptr;
     if (cipher == nullptr || iv.size() != kCbcIvBytes || tag.size() != half || ciphertext.empty() ||
@@ -179,17 +182,18 @@ Result<std::string> aes_cbc_hmac_decrypt(std::string_view key, std::string_view 
         return failed();
     }
     CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-    std::string out(ciphertext.size(), '\0');
+    out.resize(ciphertext.size());
     int len = 0, final_len = 0;
     if (!ctx || EVP_DecryptInit_ex2(ctx.get(), cipher, bytes(enc_key), bytes(iv), nullptr) != 1 ||
         EVP_DecryptUpdate(ctx.get(), bytes(out), &len, bytes(ciphertext),
                           static_cast<int>(ciphertext.size())) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), bytes(out) + len, &final_len) != 1) {
         OPENSSL_cleanse(out.data(), out.size());
+        out.clear();
         return failed();
     }
     out.resize(static_cast<std::size_t>(len + final_len));
-    return out;
+    return {};
 }
 
 }  // namespace signet::detail

@@ -84,17 +84,39 @@ struct Sealed {
 // AES-GCM with a 96-bit IV and a 128-bit tag (RFC 7518 §5.3); key of 16, 24 or 32 bytes.
 Result<Sealed> aes_gcm_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
                                std::string_view plaintext);
-Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
-                                    std::string_view ciphertext, std::string_view tag);
+// Decryption writes the plaintext into `out`, reusing its capacity (empty on failure).
+Result<void> aes_gcm_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                             std::string_view ciphertext, std::string_view tag, std::string& out);
 
 // AES_CBC_HMAC_SHA2 (RFC 7518 §5.2): key = MAC_KEY || ENC_KEY of 32, 48 or 64 bytes, 128-bit IV,
 // tag = the first half of HMAC(MAC_KEY, AAD || IV || C || AL). Decryption checks the tag, in
 // constant time, before touching the padding, and every failure looks the same.
 Result<Sealed> aes_cbc_hmac_encrypt(std::string_view key, std::string_view iv, std::string_view aad,
                                     std::string_view plaintext);
-Result<std::string> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv,
-                                         std::string_view aad, std::string_view ciphertext,
-                                         std::string_view tag);
+Result<void> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv, std::string_view aad,
+                                  std::string_view ciphertext, std::string_view tag,
+                                  std::string& out);
+
+// Either decryption into a new string.
+template <Result<void> (*Decrypt)(std::string_view, std::string_view, std::string_view,
+                                  std::string_view, std::string_view, std::string&)>
+Result<std::string> decrypt_to_string(std::string_view key, std::string_view iv,
+                                      std::string_view aad, std::string_view ciphertext,
+                                      std::string_view tag) {
+    std::string out;
+    if (auto ok = Decrypt(key, iv, aad, ciphertext, tag, out); !ok) return std::move(ok).error();
+    return out;
+}
+inline Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view iv,
+                                           std::string_view aad, std::string_view ciphertext,
+                                           std::string_view tag) {
+    return decrypt_to_string<aes_gcm_decrypt>(key, iv, aad, ciphertext, tag);
+}
+inline Result<std::string> aes_cbc_hmac_decrypt(std::string_view key, std::string_view iv,
+                                                std::string_view aad, std::string_view ciphertext,
+                                                std::string_view tag) {
+    return decrypt_to_string<aes_cbc_hmac_decrypt>(key, iv, aad, ciphertext, tag);
+}
 
 // AES Key Wrap (RFC 3394) with the default IV; KEK of 16, 24 or 32 bytes.
 Result<std::string> aes_key_wrap(std::string_view kek, std::string_view key);
