@@ -60,7 +60,8 @@ struct DecryptedJwe {
 
 // A compact JWE decrypted into storage the caller keeps and reuses: the fast path of a server that
 // decrypts a token per request. No JSON tree is built for the usual flat protected header, and
-// once the strings have grown to size a decryption allocates nothing but the CEK's copy.
+// with "dir", once the strings have grown to size, a decryption allocates nothing but the CEK's
+// copy.
 struct DecryptedCompactJwe {
     std::string plaintext;
     KeyManagement alg{};
