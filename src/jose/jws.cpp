@@ -36,7 +36,7 @@ constexpr std::size_t kMaxCandidateKeys = 16;  // without "kid", how many fittin
 namespace {
 
 struct ScratchSets {
-    std::vector<std::unique_ptr<std::array<std::string, ThreadScratch::kSlots>>> sets;
+    std::vector<std::unique_ptr<ThreadScratch::Set>> sets;
     std::size_t depth = 0;  // verifications under way on this thread
 };
 
@@ -49,8 +49,7 @@ ScratchSets& thread_sets() {
 
 ThreadScratch::ThreadScratch() {
     ScratchSets& t = thread_sets();
-    if (t.sets.size() == t.depth)
-        t.sets.push_back(std::make_unique<std::array<std::string, kSlots>>());
+    if (t.sets.size() == t.depth) t.sets.push_back(std::make_unique<Set>());
     set_ = t.sets[t.depth++].get();
 }
 

@@ -13,6 +13,7 @@
 
 #include "signet/algorithm.hpp"
 #include "signet/error.hpp"
+#include "signet/jwe.hpp"
 #include "signet/jwks.hpp"
 #include "signet/jws.hpp"
 
@@ -71,14 +72,19 @@ Result<void> verify_signature(Algorithm alg, const HeaderInfo& info,
 class ThreadScratch {
   public:
     static constexpr std::size_t kSlots = 3;
+    struct Set {
+        std::array<std::string, kSlots> strings;
+        DecryptedCompactJwe decrypted;  // the JWE around a nested JWT
+    };
     ThreadScratch();
     ~ThreadScratch();
     ThreadScratch(const ThreadScratch&) = delete;
     ThreadScratch& operator=(const ThreadScratch&) = delete;
-    std::string& operator[](std::size_t slot) noexcept { return (*set_)[slot]; }
+    std::string& operator[](std::size_t slot) noexcept { return set_->strings[slot]; }
+    DecryptedCompactJwe& decrypted() noexcept { return set_->decrypted; }
 
   private:
-    std::array<std::string, kSlots>* set_;
+    Set* set_;
 };
 
 }  // namespace signet::detail

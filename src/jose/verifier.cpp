@@ -432,16 +432,18 @@ class HeaderMemo {
 template <class Sink>
 Result<void> verify_nested(const VerifierOptions& o, std::string_view token,
                            json::object* header_out, Sink& sink) {
-    auto decrypted = jwe::decrypt(token, o.decryption_keys, o.decryption);
-    if (!decrypted) return std::move(decrypted).error();
-    const json::value* cty = decrypted->protected_header.if_contains("cty");
-    if (cty == nullptr || !cty->is_string() ||
-        !iequals(strip_application(cty->get_string()), "JWT")) {
+    // Decrypted into this depth's buffers, without a JSON tree for the usual header; the inner
+    // verification below takes buffers of its own.
+    detail::ThreadScratch scratch;
+    DecryptedCompactJwe& decrypted = scratch.decrypted();
+    if (auto ok = jwe::decrypt(token, o.decryption_keys, o.decryption, decrypted); !ok) return ok;
+    // "cty" is empty when absent or not a string.
+    if (!iequals(strip_application(decrypted.cty), "JWT")) {
         // An encrypted claims set without a signature proves nothing about who issued it.
         return Error(Errc::bad_header,
                      "an encrypted token must hold a signed JWT (\"cty\": \"JWT\")");
     }
-    const std::string_view inner = decrypted->plaintext;
+    const std::string_view inner = decrypted.plaintext;
     if (std::count(inner.begin(), inner.end(), '.') != 2) {
         return Error(Errc::malformed, "the encrypted token does not hold a compact JWS");
     }

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -314,6 +315,43 @@ TEST(NestedJwt, TheDecryptionLimitsApply) {
     EXPECT_EQ(Verifier::create(o).value().verify(token).code(), Errc::token_too_large);
     o.decryption.limits.max_token_size = token.size();
     EXPECT_EQ(Verifier::create(o).value().verify(token).code(), Errc::ok);
+}
+
+// A key source that verifies a nested token of its own while the outer nested token's signature
+// key is being looked up: the outer decrypted token must survive it.
+class NestingSource final : public KeySource {
+  public:
+    NestingSource(const Verifier& inner, std::string token)
+        : inner_(inner), token_(std::move(token)) {}
+    std::shared_ptr<const KeySet> current() const override {
+        inner_ok = inner_.verify(token_).ok();
+        return keys_;
+    }
+    std::shared_ptr<const KeySet> refresh_for_kid(std::string_view) override { return keys_; }
+    mutable bool inner_ok = false;
+
+  private:
+    const Verifier& inner_;
+    std::string token_;
+    std::shared_ptr<const KeySet> keys_ =
+        std::make_shared<const KeySet>(key_set({public_of(signing_key())}));
+};
+
+TEST(NestedJwt, ANestedVerificationInsideTheKeySourceLeavesTheOuterTokenIntact) {
+    const KeyManagement alg = KeyManagement::dir;
+    const Verifier inner = verifier_for({decryption_key(alg)});
+    Claims other = valid_claims();
+    other.set_subject("someone-else-with-a-longer-subject");
+    VerifierOptions o = options_for({decryption_key(alg)});
+    o.keys = KeySet();
+    auto source = std::make_shared<NestingSource>(inner, nested(alg, other));
+    o.key_source = source;
+    o.algorithms = {Algorithm::ES256};
+    const Verifier outer = Verifier::create(std::move(o)).value();
+    const auto claims = outer.verify(nested(alg));
+    EXPECT_TRUE(source->inner_ok);
+    ASSERT_TRUE(claims) << claims.error().to_string();
+    EXPECT_EQ(claims->subject(), "alice");
 }
 
 }  // namespace
