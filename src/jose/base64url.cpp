@@ -87,14 +87,13 @@ std::string base64url_encode(std::span<const std::uint8_t> bytes) {
 }
 
 bool base64url_decode_into(std::string_view text, std::string& out) {
-    // A single leftover character carries only 6 bits: never a whole octet.
-    if (text.size() % 4 == 1) return false;
     out.resize(base64url_decoded_size(text.size()));
     return detail::base64url_decode_to(text, out.data());
 }
 
 bool detail::base64url_decode_to(std::string_view text, char* out) noexcept {
     const std::size_t n = text.size();
+    // A single leftover character carries only 6 bits: never a whole octet.
     if (n % 4 == 1) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     char* o = out;

@@ -262,12 +262,18 @@ Result<std::string> decrypt_recipient(const Algorithms& a, const KeySet& keys,
     return out;
 }
 
-Result<std::string> b64(std::string_view text, std::string_view what) {
-    std::string out;
+// A base64url member or segment of a JWE, decoded into `out` (its capacity reused).
+Result<void> b64_into(std::string_view text, std::string_view what, std::string& out) {
     if (!base64url_decode_into(text, out)) {
         return Error(Errc::bad_base64,
                      "the JWE " + std::string(what) + " is not canonical base64url");
     }
+    return {};
+}
+
+Result<std::string> b64(std::string_view text, std::string_view what) {
+    std::string out;
+    if (auto ok = b64_into(text, what, out); !ok) return std::move(ok).error();
     return out;
 }
 
@@ -304,23 +310,13 @@ Result<std::array<std::string_view, 5>> split_compact_jwe(std::string_view token
     return parts;
 }
 
-Result<void> decode_encrypted_key(std::string_view text, std::string& out) {
-    if (!base64url_decode_into(text, out)) {
-        return Error(Errc::bad_base64, "the JWE encrypted key is not canonical base64url");
-    }
-    return {};
-}
-
 // The compact form's IV, ciphertext and tag, decoded into this thread's buffers.
 Result<void> decode_content(const std::array<std::string_view, 5>& parts, Body& body) {
     const std::pair<std::string_view, const char*> segments[] = {
         {parts[2], "IV"}, {parts[3], "ciphertext"}, {parts[4], "tag"}};
     for (int i = 0; i < 3; ++i) {
-        std::string& decoded = jwe_scratch(i);
-        if (!base64url_decode_into(segments[i].first, decoded)) {
-            return Error(Errc::bad_base64, "the JWE " + std::string(segments[i].second) +
-                                               " is not canonical base64url");
-        }
+        if (auto ok = b64_into(segments[i].first, segments[i].second, jwe_scratch(i)); !ok)
+            return ok;
     }
     body.iv = jwe_scratch(0);
     body.ciphertext = jwe_scratch(1);
@@ -403,7 +399,7 @@ Result<DecryptedJwe> decrypt(std::string_view token, const KeySet& keys,
     auto a = check_jwe_header(body.protected_header, body.protected_header, options);
     if (!a) return std::move(a).error();
     std::string& encrypted_key = jwe_scratch(3);
-    if (auto ok = decode_encrypted_key((*parts)[1], encrypted_key); !ok) return ok.error();
+    if (auto ok = b64_into((*parts)[1], "encrypted key", encrypted_key); !ok) return ok.error();
     if (auto ok = decode_content(*parts, body); !ok) return ok.error();
     auto plaintext =
         decrypt_recipient(*a, keys, body.protected_header, encrypted_key, body, options);
@@ -464,7 +460,7 @@ Result<void> decrypt_into(std::string_view token, const KeySet& keys,
     auto a = check_jwe_fields(f, nullptr, options);
     if (!a) return std::move(a).error();
     std::string& encrypted_key = jwe_scratch(3);
-    if (auto ok = decode_encrypted_key((*parts)[1], encrypted_key); !ok) return ok;
+    if (auto ok = b64_into((*parts)[1], "encrypted key", encrypted_key); !ok) return ok;
     Body body;
     body.protected_b64 = (*parts)[0];
     if (auto ok = decode_content(*parts, body); !ok) return ok;
