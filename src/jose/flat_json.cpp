@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "json_strict.hpp"
 #include "vector_kernels.hpp"
 
 #if SIGNET_AVX2_KERNELS
@@ -320,6 +321,13 @@ bool parse_flat_object(std::string_view text, std::size_t max_depth, json::stora
     if (!sc.at_end()) return false;
     out = std::move(obj);
     return true;
+}
+
+Result<json::object> parse_object(std::string_view text, std::size_t max_depth,
+                                  std::string_view what, json::storage_ptr sp) {
+    json::object flat(sp);
+    if (parse_flat_object(text, max_depth, sp, flat)) return flat;
+    return parse_json_object_strict(text, max_depth, what, std::move(sp));
 }
 
 bool index_flat_object(std::string_view text, std::size_t max_depth,

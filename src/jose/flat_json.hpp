@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "signet/claims_view.hpp"
+#include "signet/error.hpp"
 
 namespace signet::detail {
 
@@ -38,6 +39,11 @@ bool scan_flat_header(std::string_view json, FlatHeader& out) noexcept;
 // Builds the object in `sp` (depth at most 2: arrays of strings). Needs max_depth >= 2.
 bool parse_flat_object(std::string_view json, std::size_t max_depth, boost::json::storage_ptr sp,
                        boost::json::object& out);
+
+// The object `text` holds, built in `sp`: by parse_flat_object when it has the flat shape, else by
+// the strict parser, which also reports the precise error (`what` names the text in it).
+Result<boost::json::object> parse_object(std::string_view text, std::size_t max_depth,
+                                         std::string_view what, boost::json::storage_ptr sp);
 
 // Indexes a flat object's members into `out` (at most out.size(), offsets relative to
 // `json.data()`), without building a document: the ClaimsView fast path. Declines (false) on

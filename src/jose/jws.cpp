@@ -102,16 +102,9 @@ Result<void> parse_header(std::string_view header_b64, const ParseLimits& limits
     if (!base64url_decode_into(header_b64, scratch)) {
         return Error(Errc::bad_base64, "the JWS header is not canonical base64url");
     }
-    // The usual flat header is built directly; any other goes to the strict parser, which also
-    // reports the precise error.
-    json::object flat(sp);
-    if (parse_flat_object(scratch, limits.max_json_depth, sp, flat)) {
-        out = std::move(flat);
-    } else {
-        auto header = parse_json_object_strict(scratch, limits.max_json_depth, "JWS header", sp);
-        if (!header) return std::move(header).error();
-        out = std::move(*header);
-    }
+    auto header = parse_object(scratch, limits.max_json_depth, "JWS header", std::move(sp));
+    if (!header) return std::move(header).error();
+    out = std::move(*header);
     return check_header_size(out, limits);
 }
 

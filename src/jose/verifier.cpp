@@ -344,18 +344,10 @@ struct ClaimsSink {
         if (!base64url_decode_into(encoded, scratch)) {
             return Error(Errc::bad_base64, "the JWS payload is not canonical base64url");
         }
-        return accept(scratch, o);
-    }
-    Result<void> accept(std::string_view payload, const VerifierOptions& o) {
-        json::storage_ptr sp = detail::JsonArena::make();
-        json::object claims_json(sp);
-        if (!detail::parse_flat_object(payload, o.limits.max_json_depth, sp, claims_json)) {
-            auto parsed = detail::parse_json_object_strict(payload, o.limits.max_json_depth,
-                                                           "JWT claims set", sp);
-            if (!parsed) return std::move(parsed).error();
-            claims_json = std::move(*parsed);
-        }
-        Claims result(std::move(claims_json));
+        auto parsed = detail::parse_object(scratch, o.limits.max_json_depth, "JWT claims set",
+                                           detail::JsonArena::make());
+        if (!parsed) return std::move(parsed).error();
+        Claims result(std::move(*parsed));
         if (auto ok = validate_claims(result, o, o.clock()); !ok) return ok;
         out->emplace(std::move(result));
         return {};
